@@ -1,0 +1,169 @@
+//! Types and constants of the C ABI. Numbers here are the ABI: never
+//! renumber, only append.
+
+#![allow(non_camel_case_types)]
+
+use std::os::raw::c_char;
+
+/// Result of every fallible call: 0 OK, positive "no more entries",
+/// negative an error.
+pub type ut_status = i32;
+
+/// Success.
+pub const UT_OK: ut_status = 0;
+/// No more entries (not an error).
+pub const UT_END: ut_status = 1;
+/// A required pointer argument was NULL.
+pub const UT_ERR_NULL: ut_status = -1;
+/// An argument had an unknown or out-of-range value.
+pub const UT_ERR_INVALID: ut_status = -2;
+/// The file or database does not exist on this system.
+pub const UT_ERR_NOT_FOUND: ut_status = -3;
+/// The OS refused access (EACCES, EPERM).
+pub const UT_ERR_PERMISSION: ut_status = -4;
+/// Another I/O error; see `ut_reader_error` for the errno.
+pub const UT_ERR_IO: ut_status = -5;
+/// The content is not a recognised format (or not the one forced).
+pub const UT_ERR_FORMAT: ut_status = -6;
+/// The operation or format is not supported here.
+pub const UT_ERR_UNSUPPORTED: ut_status = -7;
+/// Memory could not be allocated.
+pub const UT_ERR_NOMEM: ut_status = -8;
+/// A bug in utx (a caught panic); the reader must be closed.
+pub const UT_ERR_INTERNAL: ut_status = -9;
+
+/// A format number (`UT_FORMAT_*`).
+pub type ut_format = u32;
+/// Detect the format from the content.
+pub const UT_FORMAT_AUTO: ut_format = 0;
+/// Linux glibc, 384-byte records (x86, arm, riscv, ppc, mips, sparc), little-endian.
+pub const UT_FORMAT_LINUX_384_LE: ut_format = 1;
+/// Linux glibc, 384-byte records, big-endian.
+pub const UT_FORMAT_LINUX_384_BE: ut_format = 2;
+/// Linux glibc, 400-byte records (aarch64, alpha, loongarch64, s390x), little-endian.
+pub const UT_FORMAT_LINUX_400_LE: ut_format = 3;
+/// Linux glibc, 400-byte records, big-endian (s390x).
+pub const UT_FORMAT_LINUX_400_BE: ut_format = 4;
+/// Linux glibc on m68k, 382-byte records, big-endian.
+pub const UT_FORMAT_LINUX_382_BE: ut_format = 5;
+/// Linux glibc on arc/or1k, 392-byte records, little-endian.
+pub const UT_FORMAT_LINUX_392_LE: ut_format = 6;
+/// Linux glibc on arc/or1k, 392-byte records, big-endian.
+pub const UT_FORMAT_LINUX_392_BE: ut_format = 7;
+/// utmps/musl, 400-byte records with a 32-bit session, little-endian.
+pub const UT_FORMAT_UTMPS_400_LE: ut_format = 8;
+/// utmps/musl, 400-byte records with a 32-bit session, big-endian.
+pub const UT_FORMAT_UTMPS_400_BE: ut_format = 9;
+/// Linux lastlog, 292-byte records (32-bit time), little-endian.
+pub const UT_FORMAT_LASTLOG_292_LE: ut_format = 10;
+/// Linux lastlog, 292-byte records, big-endian.
+pub const UT_FORMAT_LASTLOG_292_BE: ut_format = 11;
+/// Linux lastlog, 296-byte records (64-bit time), little-endian.
+pub const UT_FORMAT_LASTLOG_296_LE: ut_format = 12;
+/// Linux lastlog, 296-byte records, big-endian.
+pub const UT_FORMAT_LASTLOG_296_BE: ut_format = 13;
+/// util-linux `utmpdump` text.
+pub const UT_FORMAT_UTMPDUMP_TEXT: ut_format = 14;
+
+/// A database of this host (`UT_DB_*`) for `ut_reader_open_db`.
+pub type ut_database = u32;
+/// Who is logged in now (utmp).
+pub const UT_DB_UTMP: ut_database = 1;
+/// Login history (wtmp).
+pub const UT_DB_WTMP: ut_database = 2;
+/// Failed logins (btmp).
+pub const UT_DB_BTMP: ut_database = 3;
+/// Last login per user (lastlog).
+pub const UT_DB_LASTLOG: ut_database = 4;
+
+/// Open flags (bitwise or).
+pub type ut_open_flags = u32;
+/// Read newest (last) entries first.
+pub const UT_OPEN_REVERSE: ut_open_flags = 1;
+
+/// Normalized entry types (`ut_entry.entry_type`); bit `1u << type` in a type mask.
+pub type ut_type = i32;
+
+pub const UT_TYPE_EMPTY: ut_type = 0;
+pub const UT_TYPE_RUN_LVL: ut_type = 1;
+pub const UT_TYPE_BOOT_TIME: ut_type = 2;
+pub const UT_TYPE_NEW_TIME: ut_type = 3;
+pub const UT_TYPE_OLD_TIME: ut_type = 4;
+pub const UT_TYPE_INIT_PROCESS: ut_type = 5;
+pub const UT_TYPE_LOGIN_PROCESS: ut_type = 6;
+pub const UT_TYPE_USER_PROCESS: ut_type = 7;
+pub const UT_TYPE_DEAD_PROCESS: ut_type = 8;
+pub const UT_TYPE_ACCOUNTING: ut_type = 9;
+pub const UT_TYPE_SIGNATURE: ut_type = 10;
+pub const UT_TYPE_SHUTDOWN_TIME: ut_type = 11;
+/// A last-login record (lastlog).
+pub const UT_TYPE_LAST_LOGIN: ut_type = 12;
+/// Every type, for `ut_reader_set_types`.
+pub const UT_TYPE_MASK_ALL: u32 = (1 << 13) - 1;
+
+// Entry flags (`ut_entry.flags`, bitwise or).
+
+/// A string field holds bytes that are not valid UTF-8.
+pub const UT_ENTRY_NOT_UTF8: u32 = 1;
+/// A fixed-width string field filled its width on disk (no NUL there).
+pub const UT_ENTRY_FULL_WIDTH: u32 = 2;
+/// The entry stands for a trailing partial record; nothing was decoded.
+pub const UT_ENTRY_PARTIAL_RECORD: u32 = 4;
+/// The time is 0, negative, after 2100, or has out-of-range microseconds.
+pub const UT_ENTRY_TIME_IMPLAUSIBLE: u32 = 8;
+/// Corrupt records before this one were skipped.
+pub const UT_ENTRY_RECOVERED: u32 = 16;
+
+/// Address families (`ut_entry.addr_family`).
+pub const UT_ADDR_NONE: u32 = 0;
+pub const UT_ADDR_IPV4: u32 = 1;
+pub const UT_ADDR_IPV6: u32 = 2;
+
+/// One normalized record, owned by the reader and valid until the next
+/// call on that reader. Starts with its size; fields are only appended.
+#[repr(C)]
+pub struct ut_entry {
+    /// `sizeof(ut_entry)` as the library was built; check it before
+    /// reading fields added after the ones your header knows.
+    pub size: u32,
+    /// Normalized type (`UT_TYPE_*`).
+    pub entry_type: ut_type,
+    /// The type number as stored on disk, -1 when the format has none.
+    pub raw_type: i32,
+    /// `UT_ENTRY_*` bits.
+    pub flags: u32,
+    /// User name; never NULL, "" when absent.
+    pub user: *const c_char,
+    /// Terminal line without `/dev/` ("~" for system records).
+    pub line: *const c_char,
+    /// Terminal id (`ut_id`), up to 4 bytes on Linux.
+    pub id: *const c_char,
+    /// Remote host (or kernel release on boot records).
+    pub host: *const c_char,
+    /// PAM service (wtmpdb, lastlog2), "" otherwise.
+    pub service: *const c_char,
+    /// Process id, -1 when unknown.
+    pub pid: i64,
+    /// Session id, -1 when unknown.
+    pub session: i64,
+    /// User id, -1 when unknown (lastlog: the record's uid).
+    pub uid: i64,
+    /// `ut_exit.e_termination`, -1 when unknown.
+    pub exit_termination: i32,
+    /// `ut_exit.e_exit`, -1 when unknown.
+    pub exit_status: i32,
+    /// Seconds since 1970-01-01 UTC.
+    pub sec: i64,
+    /// Microseconds (0..999999 when plausible).
+    pub usec: i32,
+    /// `UT_ADDR_*`.
+    pub addr_family: u32,
+    /// Address in network byte order; IPv4 in the first 4 bytes.
+    pub addr: [u8; 16],
+    /// Address as text ("" when none).
+    pub addr_text: *const c_char,
+    /// Format of the record (`UT_FORMAT_*`).
+    pub format: ut_format,
+    /// Byte offset of the record in its file.
+    pub offset: u64,
+}

@@ -1,0 +1,223 @@
+//! Fixed-size record layouts as data, and the one decoder that reads them.
+
+use crate::entry::{flags, Entry, EntryType, StrField};
+use crate::format::{linux, Format};
+
+/// Byte order of a layout's integers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Endian {
+    Little,
+    Big,
+}
+
+/// Where an integer field sits and how wide it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Int {
+    Absent,
+    U8(usize),
+    I16(usize),
+    U16(usize),
+    I32(usize),
+    U32(usize),
+    I64(usize),
+    U64(usize),
+}
+
+/// How a record stores its time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Time {
+    /// Seconds and microseconds in two integers.
+    SecUsec(Int, Int),
+    /// Microseconds since the epoch in one integer.
+    Micros(Int),
+}
+
+/// How a record stores its address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Addr {
+    Absent,
+    /// glibc `ut_addr_v6`: 16 bytes, IPv4 when words 1–3 are zero.
+    V6Words(usize),
+    /// A 4-byte IPv4 address in network order.
+    V4(usize),
+}
+
+/// What the records of a file are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// utmp, wtmp, btmp: one event per record.
+    Events,
+    /// lastlog: indexed by uid, sparse, all-zero records mean "never".
+    LastLog,
+}
+
+/// Maps the stored type number (-1 when there is none) and the decoded
+/// strings to a normalized type; `None` marks a record that is not valid.
+pub type Classify = fn(raw: i64, entry: &Entry) -> Option<EntryType>;
+
+/// One fixed-size record format.
+#[derive(Debug)]
+pub struct RecordLayout {
+    pub format: Format,
+    pub size: usize,
+    pub endian: Endian,
+    pub kind: Kind,
+    pub raw_type: Int,
+    pub classify: Classify,
+    pub pid: Int,
+    pub session: Int,
+    pub exit_termination: Int,
+    pub exit_status: Int,
+    pub time: Time,
+    pub user: Option<(usize, usize)>,
+    pub line: Option<(usize, usize)>,
+    pub id: Option<(usize, usize)>,
+    pub host: Option<(usize, usize)>,
+    pub addr: Addr,
+    /// Byte ranges that are padding: zero in every writer seen (used by
+    /// detection only).
+    pub padding: &'static [(usize, usize)],
+}
+
+/// Every fixed-size layout, consulted by `Format::layout` and detection.
+pub static ALL: &[&RecordLayout] = &[
+    &linux::GLIBC_384_LE,
+    &linux::GLIBC_384_BE,
+    &linux::GLIBC_400_LE,
+    &linux::GLIBC_400_BE,
+    &linux::GLIBC_382_BE,
+    &linux::GLIBC_392_LE,
+    &linux::GLIBC_392_BE,
+    &linux::UTMPS_400_LE,
+    &linux::UTMPS_400_BE,
+    &linux::LASTLOG_292_LE,
+    &linux::LASTLOG_292_BE,
+    &linux::LASTLOG_296_LE,
+    &linux::LASTLOG_296_BE,
+];
+
+impl RecordLayout {
+    /// Read an integer field; `None` when the layout has no such field.
+    pub fn int(&self, rec: &[u8], at: Int) -> Option<i64> {
+        let le = self.endian == Endian::Little;
+        fn arr<const N: usize>(rec: &[u8], off: usize) -> [u8; N] {
+            rec[off..off + N].try_into().expect("field inside record")
+        }
+        Some(match at {
+            Int::Absent => return None,
+            Int::U8(o) => rec[o] as i64,
+            Int::I16(o) if le => i16::from_le_bytes(arr(rec, o)) as i64,
+            Int::I16(o) => i16::from_be_bytes(arr(rec, o)) as i64,
+            Int::U16(o) if le => u16::from_le_bytes(arr(rec, o)) as i64,
+            Int::U16(o) => u16::from_be_bytes(arr(rec, o)) as i64,
+            Int::I32(o) if le => i32::from_le_bytes(arr(rec, o)) as i64,
+            Int::I32(o) => i32::from_be_bytes(arr(rec, o)) as i64,
+            Int::U32(o) if le => u32::from_le_bytes(arr(rec, o)) as i64,
+            Int::U32(o) => u32::from_be_bytes(arr(rec, o)) as i64,
+            Int::I64(o) if le => i64::from_le_bytes(arr(rec, o)),
+            Int::I64(o) => i64::from_be_bytes(arr(rec, o)),
+            // Saturate: a u64 above i64::MAX is an implausible time anyway.
+            Int::U64(o) if le => u64::from_le_bytes(arr(rec, o)).min(i64::MAX as u64) as i64,
+            Int::U64(o) => u64::from_be_bytes(arr(rec, o)).min(i64::MAX as u64) as i64,
+        })
+    }
+
+    /// Seconds and microseconds of a record.
+    pub fn time(&self, rec: &[u8]) -> (i64, i64) {
+        match self.time {
+            Time::SecUsec(s, u) => (self.int(rec, s).unwrap_or(0), self.int(rec, u).unwrap_or(0)),
+            Time::Micros(m) => {
+                let us = self.int(rec, m).unwrap_or(0);
+                (us.div_euclid(1_000_000), us.rem_euclid(1_000_000))
+            }
+        }
+    }
+
+    /// Decode one record (exactly `self.size` bytes) into `e`. Returns
+    /// false when the record is not valid for this layout (unknown type).
+    pub fn decode(&self, rec: &[u8], offset: u64, e: &mut Entry) -> bool {
+        debug_assert_eq!(rec.len(), self.size);
+        e.reset(self.format, offset);
+        for (which, at) in [
+            (StrField::User, self.user),
+            (StrField::Line, self.line),
+            (StrField::Id, self.id),
+            (StrField::Host, self.host),
+        ] {
+            if let Some((off, len)) = at {
+                e.set_fixed(which, &rec[off..off + len]);
+            }
+        }
+        let raw = self.int(rec, self.raw_type);
+        e.raw_type = raw.map_or(-1, |r| r as i32);
+        let Some(t) = (self.classify)(raw.unwrap_or(-1), e) else {
+            return false;
+        };
+        e.entry_type = t;
+        e.pid = self.int(rec, self.pid).unwrap_or(-1);
+        e.session = self.int(rec, self.session).unwrap_or(-1);
+        e.exit_termination = self
+            .int(rec, self.exit_termination)
+            .map_or(-1, |v| v as i32);
+        e.exit_status = self.int(rec, self.exit_status).map_or(-1, |v| v as i32);
+        let (sec, usec) = self.time(rec);
+        e.set_time(sec, usec);
+        match self.addr {
+            Addr::Absent => {}
+            Addr::V6Words(o) => e.set_addr_v6_bytes(rec[o..o + 16].try_into().expect("16")),
+            Addr::V4(o) => {
+                let v4: [u8; 4] = rec[o..o + 4].try_into().expect("4");
+                if v4 != [0; 4] {
+                    e.set_ipv4(v4);
+                }
+            }
+        }
+        if self.kind == Kind::LastLog {
+            e.uid = (offset / self.size as u64) as i64;
+        }
+        // An empty record's zero time is not a sign of damage.
+        if t == EntryType::Empty && sec == 0 {
+            e.flags &= !flags::TIME_IMPLAUSIBLE;
+        }
+        true
+    }
+
+    /// How well `rec` fits this layout, 0 (not at all) to 100. Used by
+    /// detection, never by decoding.
+    pub fn score(&self, rec: &[u8]) -> u32 {
+        let mut e = Entry::default();
+        if !self.decode(rec, 0, &mut e) {
+            return 0;
+        }
+        let mut score = 40;
+        if self
+            .padding
+            .iter()
+            .all(|&(o, n)| rec[o..o + n].iter().all(|&b| b == 0))
+        {
+            score += 15;
+        }
+        let strings_ok = [self.user, self.line, self.id, self.host]
+            .iter()
+            .flatten()
+            .all(|&(o, n)| plausible_string(&rec[o..o + n]));
+        if strings_ok {
+            score += 25;
+        }
+        let (sec, usec) = self.time(rec);
+        let empty = e.entry_type == EntryType::Empty && sec == 0 && usec == 0;
+        if empty || e.flags & flags::TIME_IMPLAUSIBLE == 0 {
+            score += 20;
+        }
+        score
+    }
+}
+
+/// Printable text followed only by NUL padding.
+pub fn plausible_string(field: &[u8]) -> bool {
+    let n = crate::entry::memchr0(field);
+    field[n..].iter().all(|&b| b == 0)
+        && field[..n]
+            .iter()
+            .all(|&b| b >= 0x20 && b != 0x7f || b == b'\t')
+}

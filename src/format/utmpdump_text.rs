@@ -1,0 +1,318 @@
+//! util-linux `utmpdump` text, one record per line:
+//! `[type] [pid] [id  ] [user] [line] [host] [addr] [time]`.
+//! Read the way `utmpdump -r` reads it: the id is 4 characters verbatim,
+//! the other tokens end at their first space.
+
+use crate::entry::{flags, Entry, EntryType, StrField};
+use crate::error::{Error, Result};
+use crate::format::Format;
+use crate::reader::EntryStream;
+use crate::source::ByteSource;
+
+/// Longest line accepted; longer ones are skipped as corrupt.
+const MAX_LINE: usize = 4096;
+const CHUNK: usize = 64 * 1024;
+
+/// True when `head` starts like a utmpdump line: `[digits] [digits] [`.
+pub fn looks_like(head: &[u8]) -> bool {
+    let line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let Ok(text) = std::str::from_utf8(line) else {
+        return false;
+    };
+    let mut tokens = Tokens::new(text);
+    let numeric = |t: Option<&str>| {
+        t.is_some_and(|s| {
+            let s = s.trim();
+            !s.is_empty()
+                && s.trim_start_matches('-')
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+        })
+    };
+    numeric(tokens.next_raw()) && numeric(tokens.next_raw()) && tokens.rest().contains('[')
+}
+
+/// Splits `[a] [b] …` into the text between brackets.
+struct Tokens<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Tokens<'a> {
+    fn new(s: &'a str) -> Self {
+        Tokens { rest: s }
+    }
+
+    fn next_raw(&mut self) -> Option<&'a str> {
+        let open = self.rest.find('[')?;
+        let after = &self.rest[open + 1..];
+        let close = after.find(']')?;
+        self.rest = &after[close + 1..];
+        Some(&after[..close])
+    }
+
+    /// A token cut at its first space, as `utmpdump -r` does.
+    fn next_word(&mut self) -> Option<&'a str> {
+        self.next_raw().map(|t| t.split(' ').next().unwrap_or(""))
+    }
+
+    fn rest(&self) -> &'a str {
+        self.rest
+    }
+}
+
+/// Parse one line into `e`; false when the line is not a record.
+pub fn parse_line(line: &[u8], offset: u64, e: &mut Entry) -> bool {
+    e.reset(Format::UtmpdumpText, offset);
+    let Ok(text) = std::str::from_utf8(line) else {
+        return false;
+    };
+    let mut t = Tokens::new(text.trim_end_matches(['\n', '\r']));
+    let Some(Ok(raw_type)) = t.next_raw().map(|s| s.trim().parse::<i16>()) else {
+        return false;
+    };
+    let Some(Ok(pid)) = t.next_raw().map(|s| s.trim().parse::<i32>()) else {
+        return false;
+    };
+    let (Some(id), Some(user), Some(tty), Some(host), Some(addr), Some(time)) = (
+        t.next_raw(),
+        t.next_word(),
+        t.next_word(),
+        t.next_word(),
+        t.next_word(),
+        t.next_raw(),
+    ) else {
+        return false;
+    };
+    let Some(kind) = EntryType::from_linux(raw_type as i64) else {
+        return false;
+    };
+    e.raw_type = raw_type as i32;
+    e.entry_type = kind;
+    e.pid = pid as i64;
+    e.set_fixed(StrField::Id, &id.as_bytes()[..id.len().min(4)]);
+    e.set_fixed(StrField::User, user.as_bytes());
+    e.set_fixed(StrField::Line, tty.as_bytes());
+    e.set_fixed(StrField::Host, host.as_bytes());
+    // Text has no fixed width: full-width does not apply.
+    e.flags &= !flags::FULL_WIDTH;
+    if let Ok(v4) = addr.parse::<std::net::Ipv4Addr>() {
+        if !v4.is_unspecified() {
+            e.set_ipv4(v4.octets());
+        }
+    } else if let Ok(v6) = addr.parse::<std::net::Ipv6Addr>() {
+        e.set_addr_v6_bytes(&v6.octets());
+    }
+    let (sec, usec) = parse_time(time.trim()).unwrap_or((0, 0));
+    e.set_time(sec, usec);
+    if kind == EntryType::Empty && sec == 0 {
+        e.flags &= !flags::TIME_IMPLAUSIBLE;
+    }
+    true
+}
+
+/// `2013-08-28T03:00:00,000000+00:00` or the legacy
+/// `Wed Aug 28 03:00:00 2013 GMT` (read as UTC). Empty is time 0.
+pub fn parse_time(s: &str) -> Option<(i64, i64)> {
+    if s.is_empty() {
+        return Some((0, 0));
+    }
+    if s.len() >= 19 && s.as_bytes()[4] == b'-' && s.as_bytes()[10] == b'T' {
+        let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+        let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
+        let mut rest = &s[19..];
+        let mut usec = 0;
+        if let Some(frac) = rest.strip_prefix([',', '.']) {
+            let digits: String = frac.chars().take_while(|c| c.is_ascii_digit()).collect();
+            rest = &frac[digits.len()..];
+            let six: String = digits
+                .chars()
+                .chain(std::iter::repeat('0'))
+                .take(6)
+                .collect();
+            usec = six.parse().ok()?;
+        }
+        let offset = parse_offset(rest)?;
+        return Some((
+            days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset,
+            usec,
+        ));
+    }
+    // Legacy: "Wed Aug 28 03:00:00 2013 GMT"
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    if parts.len() < 5 {
+        return None;
+    }
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let mo = MONTHS.iter().position(|m| *m == parts[1])? as i64 + 1;
+    let d: i64 = parts[2].parse().ok()?;
+    let hms: Vec<i64> = parts[3].split(':').filter_map(|p| p.parse().ok()).collect();
+    let y: i64 = parts[4].parse().ok()?;
+    if hms.len() != 3 {
+        return None;
+    }
+    Some((
+        days_from_civil(y, mo, d) * 86400 + hms[0] * 3600 + hms[1] * 60 + hms[2],
+        0,
+    ))
+}
+
+/// `+00:00`, `-05:30`, `Z` or nothing, in seconds east of UTC.
+fn parse_offset(s: &str) -> Option<i64> {
+    if s.is_empty() || s == "Z" {
+        return Some(0);
+    }
+    let sign = match s.as_bytes()[0] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let hm: Vec<i64> = s[1..].split(':').filter_map(|p| p.parse().ok()).collect();
+    match hm.as_slice() {
+        [h, m] => Some(sign * (h * 3600 + m * 60)),
+        [hm] if s.len() == 5 => Some(sign * ((hm / 100) * 3600 + (hm % 100) * 60)),
+        _ => None,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant).
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+/// Lines of a text source, forward or (by first listing line starts)
+/// backward.
+pub struct TextStream {
+    src: Box<dyn ByteSource>,
+    reverse: bool,
+    buf: Vec<u8>,
+    /// File offset of `buf[0]`; `pos` is the next unread byte in `buf`.
+    buf_off: u64,
+    pos: usize,
+    eof: bool,
+    /// Backward only: starts and ends of the lines still to read.
+    lines: Vec<(u64, u64)>,
+    skipped: bool,
+}
+
+impl TextStream {
+    pub fn new(src: Box<dyn ByteSource>, reverse: bool) -> Result<TextStream> {
+        let mut s = TextStream {
+            src,
+            reverse,
+            buf: Vec::new(),
+            buf_off: 0,
+            pos: 0,
+            eof: false,
+            lines: Vec::new(),
+            skipped: false,
+        };
+        s.rewind()?;
+        Ok(s)
+    }
+
+    /// The next line (without its newline) and its offset, forward.
+    fn next_line(&mut self) -> Result<Option<(u64, Vec<u8>)>> {
+        loop {
+            if let Some(nl) = self.buf[self.pos..].iter().position(|&b| b == b'\n') {
+                let start = self.pos;
+                self.pos += nl + 1;
+                return Ok(Some((
+                    self.buf_off + start as u64,
+                    self.buf[start..start + nl].to_vec(),
+                )));
+            }
+            if self.eof {
+                if self.pos < self.buf.len() {
+                    let start = self.pos;
+                    self.pos = self.buf.len();
+                    return Ok(Some((
+                        self.buf_off + start as u64,
+                        self.buf[start..].to_vec(),
+                    )));
+                }
+                return Ok(None);
+            }
+            // Keep the unread tail, append the next chunk.
+            self.buf.drain(..self.pos);
+            self.buf_off += self.pos as u64;
+            self.pos = 0;
+            if self.buf.len() > MAX_LINE {
+                // An over-long line: drop it up to the next newline.
+                self.buf.clear();
+                self.skipped = true;
+            }
+            let old = self.buf.len();
+            self.buf.resize(old + CHUNK, 0);
+            let at = self.buf_off + old as u64;
+            let n = self
+                .src
+                .read_full_at(&mut self.buf[old..], at)
+                .map_err(|e| Error::io("read", &e))?;
+            self.buf.truncate(old + n);
+            self.eof = n < CHUNK;
+        }
+    }
+}
+
+impl EntryStream for TextStream {
+    fn next(&mut self, e: &mut Entry) -> Result<bool> {
+        loop {
+            let (off, line) = if self.reverse {
+                let Some((s, end)) = self.lines.pop() else {
+                    return Ok(false);
+                };
+                let mut line = vec![0; (end - s) as usize];
+                let n = self
+                    .src
+                    .read_full_at(&mut line, s)
+                    .map_err(|e| Error::io("read", &e))?;
+                line.truncate(n);
+                (s, line)
+            } else {
+                match self.next_line()? {
+                    Some(l) => l,
+                    None => return Ok(false),
+                }
+            };
+            if line.iter().all(|b| b.is_ascii_whitespace()) {
+                continue;
+            }
+            if parse_line(&line, off, e) {
+                if std::mem::take(&mut self.skipped) {
+                    e.flags |= flags::RECOVERED;
+                }
+                return Ok(true);
+            }
+            self.skipped = true;
+        }
+    }
+
+    fn rewind(&mut self) -> Result<()> {
+        self.buf.clear();
+        self.buf_off = 0;
+        self.pos = 0;
+        self.eof = false;
+        self.skipped = false;
+        self.lines.clear();
+        if self.reverse {
+            // List every line's span once, then read them last to first.
+            self.reverse = false;
+            while let Some((off, line)) = self.next_line()? {
+                if line.len() <= MAX_LINE {
+                    self.lines.push((off, off + line.len() as u64));
+                }
+            }
+            self.reverse = true;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,33 @@
+//! utx reads every Unix system's login-accounting data (utmp, wtmp, btmp,
+//! lastlog and their successors) and hands out one normalized [`Entry`].
+//!
+//! The safe Rust API is [`Reader`]; the C ABI (`include/utx.h`) is a thin
+//! layer over it in `ffi`.
+//!
+//! ```no_run
+//! use utx::{Reader, Options, EntryType};
+//! let mut reader = Reader::open("/var/log/wtmp", Options::default())?;
+//! for entry in &mut reader {
+//!     let entry = entry?;
+//!     if entry.entry_type == EntryType::UserProcess {
+//!         println!("{} on {}", entry.user.to_string_lossy(), entry.line.to_string_lossy());
+//!     }
+//! }
+//! # Ok::<(), utx::Error>(())
+//! ```
+
+pub mod entry;
+pub mod error;
+pub mod ffi;
+pub mod format;
+pub mod reader;
+pub mod source;
+
+pub use entry::{AddrFamily, Entry, EntryType};
+pub use error::{Error, ErrorKind, Result};
+pub use format::Format;
+pub use reader::{Options, Reader};
+pub use source::host::Database;
+
+/// The library version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,222 @@
+//! Fixed-size records read in large chunks, forward or backward, over one
+//! or more byte ranges of a source (one open-ended range for an event log;
+//! the data extents of a sparse lastlog).
+
+use crate::entry::{flags, Entry, EntryType};
+use crate::error::{Error, Result};
+use crate::format::layout::{Kind, RecordLayout};
+use crate::reader::EntryStream;
+use crate::source::ByteSource;
+
+/// Bytes per read; rounded down to whole records.
+const CHUNK_BYTES: usize = 256 * 1024;
+
+pub struct RecordStream {
+    src: Box<dyn ByteSource>,
+    layout: &'static RecordLayout,
+    reverse: bool,
+    /// Byte ranges in reading order; `end == u64::MAX` reads to end of data.
+    ranges: Vec<(u64, u64)>,
+    range: usize,
+    buf: Vec<u8>,
+    /// File offset of `buf[0]`, and how many bytes of `buf` hold data.
+    buf_off: u64,
+    buf_len: usize,
+    /// Forward: start of the next record in `buf`. Backward: its end.
+    pos: usize,
+    /// Whether the current range has been read from; then `cursor` is the
+    /// next offset to read (forward) or the lowest offset read (backward).
+    started: bool,
+    cursor: u64,
+    /// Offset of a trailing partial record still to be reported.
+    partial: Option<u64>,
+    partial_reported: bool,
+    /// A record was skipped as invalid since the last one returned.
+    skipped: bool,
+}
+
+impl RecordStream {
+    pub fn new(
+        src: Box<dyn ByteSource>,
+        layout: &'static RecordLayout,
+        reverse: bool,
+    ) -> Result<RecordStream> {
+        let size = layout.size;
+        let chunk = (CHUNK_BYTES / size).max(1) * size;
+        let mut stream = RecordStream {
+            src,
+            layout,
+            reverse,
+            ranges: Vec::new(),
+            range: 0,
+            buf: vec![0; chunk],
+            buf_off: 0,
+            buf_len: 0,
+            pos: 0,
+            started: false,
+            cursor: 0,
+            partial: None,
+            partial_reported: false,
+            skipped: false,
+        };
+        stream.rewind()?;
+        Ok(stream)
+    }
+
+    fn io_err(&self, e: std::io::Error) -> Error {
+        Error::io("read", &e)
+    }
+
+    /// Compute the ranges to read, from the source's current size.
+    fn plan(&mut self) -> Result<()> {
+        let rec = self.layout.size as u64;
+        let size = self.src.size().map_err(|e| self.io_err(e))?;
+        let whole = size / rec * rec;
+        // Forward reading finds the partial tail when it gets there.
+        self.partial = (self.reverse && whole != size).then_some(whole);
+        self.ranges = match (self.layout.kind, self.reverse) {
+            (Kind::Events, false) => vec![(0, u64::MAX)],
+            (Kind::Events, true) => vec![(0, whole)],
+            (Kind::LastLog, _) => {
+                let extents = self.src.data_extents(0).map_err(|e| self.io_err(e))?;
+                let mut ranges: Vec<(u64, u64)> = Vec::new();
+                for (s, e) in extents {
+                    let (s, e) = (
+                        s / rec * rec,
+                        e.div_ceil(rec).saturating_mul(rec).min(whole),
+                    );
+                    match ranges.last_mut() {
+                        Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                        _ if s < e => ranges.push((s, e)),
+                        _ => {}
+                    }
+                }
+                if self.reverse {
+                    ranges.reverse();
+                }
+                ranges
+            }
+        };
+        Ok(())
+    }
+
+    /// Fill the buffer with the next chunk in reading order. Returns false
+    /// when every range is done.
+    fn refill(&mut self) -> Result<bool> {
+        let rec = self.layout.size;
+        while let Some(&(start, end)) = self.ranges.get(self.range) {
+            let (at, len) = if !self.reverse {
+                let at = if self.started { self.cursor } else { start };
+                (at, end.saturating_sub(at).min(self.buf.len() as u64))
+            } else {
+                let top = if self.started { self.cursor } else { end };
+                let len = top.saturating_sub(start).min(self.buf.len() as u64);
+                (top - len, len)
+            };
+            let n = if len == 0 {
+                0
+            } else {
+                let buf = &mut self.buf[..len as usize];
+                self.src
+                    .read_full_at(buf, at)
+                    .map_err(|e| Error::io("read", &e))?
+            };
+            self.started = true;
+            self.buf_off = at;
+            // Only whole records are used; a file that shrank loses the rest.
+            self.buf_len = n / rec * rec;
+            if !self.reverse {
+                self.pos = 0;
+                self.cursor = at + self.buf_len as u64;
+                if self.buf_len > 0 {
+                    return Ok(true);
+                }
+                // Fewer bytes than one record: the end of this range.
+                if end == u64::MAX {
+                    self.partial = (n > 0).then_some(at);
+                }
+            } else {
+                self.pos = self.buf_len;
+                self.cursor = at;
+                if self.buf_len > 0 {
+                    return Ok(true);
+                }
+                if at > start && len > 0 {
+                    continue;
+                }
+            }
+            self.range += 1;
+            self.started = false;
+        }
+        Ok(false)
+    }
+
+    /// The next record in reading order as (offset, start index in buf).
+    fn next_record(&mut self) -> Result<Option<(u64, usize)>> {
+        let rec = self.layout.size;
+        loop {
+            if !self.reverse && self.pos + rec <= self.buf_len {
+                let i = self.pos;
+                self.pos += rec;
+                return Ok(Some((self.buf_off + i as u64, i)));
+            }
+            if self.reverse && self.pos >= rec {
+                self.pos -= rec;
+                return Ok(Some((self.buf_off + self.pos as u64, self.pos)));
+            }
+            if !self.refill()? {
+                return Ok(None);
+            }
+        }
+    }
+
+    fn emit_partial(&mut self, e: &mut Entry) -> bool {
+        match self.partial {
+            Some(off) if !self.partial_reported => {
+                self.partial_reported = true;
+                e.reset(self.layout.format, off);
+                e.entry_type = EntryType::Empty;
+                e.flags = flags::PARTIAL_RECORD;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+impl EntryStream for RecordStream {
+    fn next(&mut self, e: &mut Entry) -> Result<bool> {
+        // Newest first: the trailing partial record comes before the rest.
+        if self.reverse && self.layout.kind == Kind::Events && self.emit_partial(e) {
+            return Ok(true);
+        }
+        while let Some((off, i)) = self.next_record()? {
+            let rec = &self.buf[i..i + self.layout.size];
+            if self.layout.kind == Kind::LastLog && rec.iter().all(|&b| b == 0) {
+                continue;
+            }
+            if !self.layout.decode(rec, off, e) {
+                self.skipped = true;
+                continue;
+            }
+            if std::mem::take(&mut self.skipped) {
+                e.flags |= flags::RECOVERED;
+            }
+            return Ok(true);
+        }
+        Ok(!self.reverse && self.layout.kind == Kind::Events && self.emit_partial(e))
+    }
+
+    fn rewind(&mut self) -> Result<()> {
+        self.plan()?;
+        self.range = 0;
+        self.buf_off = 0;
+        self.buf_len = 0;
+        self.pos = 0;
+        self.started = false;
+        self.cursor = 0;
+        self.partial_reported = false;
+        self.skipped = false;
+        Ok(())
+    }
+}

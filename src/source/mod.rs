@@ -1,0 +1,44 @@
+//! Where bytes come from: files (chunked `pread`, sparse extents) and
+//! caller memory; and the host's default database paths.
+
+pub mod file;
+pub mod host;
+pub mod memory;
+
+use std::io;
+
+/// Random-access bytes. Implementations never map memory (a file
+/// truncated under a mapping raises SIGBUS) and take no locks.
+pub trait ByteSource: Send {
+    /// Read at `offset` into `buf`, returning how many bytes were read
+    /// (0 at end of data). Short reads only at the end.
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize>;
+
+    /// Current size in bytes (may change while reading).
+    fn size(&self) -> io::Result<u64>;
+
+    /// The data extents `(start, end)` of a sparse source, in order, from
+    /// `offset` on. Sources without holes return one extent.
+    fn data_extents(&self, offset: u64) -> io::Result<Vec<(u64, u64)>> {
+        let size = self.size()?;
+        Ok(if offset < size {
+            vec![(offset, size)]
+        } else {
+            Vec::new()
+        })
+    }
+
+    /// Fill `buf` from `offset` as far as the data goes.
+    fn read_full_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+        let mut done = 0;
+        while done < buf.len() {
+            match self.read_at(&mut buf[done..], offset + done as u64) {
+                Ok(0) => break,
+                Ok(n) => done += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(done)
+    }
+}
