@@ -36,7 +36,6 @@
 #define UT_TYPE_MASK_ALL ((1 << 13) - 1)
 
 /**
- * Entry flags (`ut_entry.flags`, bitwise or).
  * A string field holds bytes that are not valid UTF-8.
  */
 #define UT_ENTRY_NOT_UTF8 1
@@ -324,6 +323,21 @@ typedef struct ut_entry {
  * util-linux `utmpdump` text.
  */
 #define UT_FORMAT_UTMPDUMP_TEXT 14
+
+/**
+ * wtmpdb SQLite database (the wtmp successor).
+ */
+#define UT_FORMAT_WTMPDB 15
+
+/**
+ * lastlog2 SQLite database (the lastlog successor).
+ */
+#define UT_FORMAT_LASTLOG2 16
+
+/**
+ * systemd-logind session state (/run/systemd).
+ */
+#define UT_FORMAT_LOGIND 17
 
 /**
  * Who is logged in now (utmp).

@@ -64,6 +64,12 @@ pub const UT_FORMAT_LASTLOG_296_LE: ut_format = 12;
 pub const UT_FORMAT_LASTLOG_296_BE: ut_format = 13;
 /// util-linux `utmpdump` text.
 pub const UT_FORMAT_UTMPDUMP_TEXT: ut_format = 14;
+/// wtmpdb SQLite database (the wtmp successor).
+pub const UT_FORMAT_WTMPDB: ut_format = 15;
+/// lastlog2 SQLite database (the lastlog successor).
+pub const UT_FORMAT_LASTLOG2: ut_format = 16;
+/// systemd-logind session state (/run/systemd).
+pub const UT_FORMAT_LOGIND: ut_format = 17;
 
 /// A database of this host (`UT_DB_*`) for `ut_reader_open_db`.
 pub type ut_database = u32;
@@ -166,4 +172,55 @@ pub struct ut_entry {
     pub format: ut_format,
     /// Byte offset of the record in its file.
     pub offset: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::Format;
+
+    /// Every UT_FORMAT_* constant names the Format with that number.
+    #[test]
+    fn format_constants_match_the_rust_enum() {
+        let pairs = [
+            (UT_FORMAT_AUTO, Format::Auto),
+            (UT_FORMAT_LINUX_384_LE, Format::Glibc384Le),
+            (UT_FORMAT_LINUX_384_BE, Format::Glibc384Be),
+            (UT_FORMAT_LINUX_400_LE, Format::Glibc400Le),
+            (UT_FORMAT_LINUX_400_BE, Format::Glibc400Be),
+            (UT_FORMAT_LINUX_382_BE, Format::Glibc382Be),
+            (UT_FORMAT_LINUX_392_LE, Format::Glibc392Le),
+            (UT_FORMAT_LINUX_392_BE, Format::Glibc392Be),
+            (UT_FORMAT_UTMPS_400_LE, Format::Utmps400Le),
+            (UT_FORMAT_UTMPS_400_BE, Format::Utmps400Be),
+            (UT_FORMAT_LASTLOG_292_LE, Format::Lastlog292Le),
+            (UT_FORMAT_LASTLOG_292_BE, Format::Lastlog292Be),
+            (UT_FORMAT_LASTLOG_296_LE, Format::Lastlog296Le),
+            (UT_FORMAT_LASTLOG_296_BE, Format::Lastlog296Be),
+            (UT_FORMAT_UTMPDUMP_TEXT, Format::UtmpdumpText),
+            (UT_FORMAT_WTMPDB, Format::Wtmpdb),
+            (UT_FORMAT_LASTLOG2, Format::Lastlog2),
+            (UT_FORMAT_LOGIND, Format::Logind),
+        ];
+        for (c, f) in pairs {
+            assert_eq!(c, f as u32, "{}", f.name());
+            assert_eq!(Format::from_u32(c), Some(f));
+        }
+        assert_eq!(
+            Format::all().count() + 1,
+            pairs.len(),
+            "a format without a UT_FORMAT_ constant"
+        );
+    }
+
+    #[test]
+    fn type_constants_match_the_rust_enum() {
+        use crate::entry::EntryType;
+        for t in EntryType::ALL {
+            assert_eq!(EntryType::from_i32(t as i32), Some(t));
+        }
+        assert_eq!(UT_TYPE_USER_PROCESS, EntryType::UserProcess as i32);
+        assert_eq!(UT_TYPE_LAST_LOGIN, EntryType::LastLogin as i32);
+        assert_eq!(UT_TYPE_MASK_ALL, (1u32 << EntryType::ALL.len()) - 1);
+    }
 }

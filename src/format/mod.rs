@@ -36,6 +36,12 @@ pub enum Format {
     Lastlog296Be = 13,
     /// util-linux `utmpdump` text.
     UtmpdumpText = 14,
+    /// wtmpdb SQLite database (the wtmp successor).
+    Wtmpdb = 15,
+    /// lastlog2 SQLite database (the lastlog successor).
+    Lastlog2 = 16,
+    /// systemd-logind state under /run/systemd.
+    Logind = 17,
 }
 
 /// One row per format, in ABI order, with its name (NUL-terminated for
@@ -56,6 +62,9 @@ const NAMES: &[(Format, &str)] = &[
     (Format::Lastlog296Le, "linux-lastlog-296-le\0"),
     (Format::Lastlog296Be, "linux-lastlog-296-be\0"),
     (Format::UtmpdumpText, "utmpdump-text\0"),
+    (Format::Wtmpdb, "wtmpdb\0"),
+    (Format::Lastlog2, "lastlog2\0"),
+    (Format::Logind, "logind\0"),
 ];
 
 impl Format {

@@ -116,6 +116,21 @@ impl Reader {
         })
     }
 
+    /// A reader over any entry stream (databases, logind, several files).
+    pub fn from_stream(
+        stream: Box<dyn EntryStream>,
+        format: Format,
+        origin: String,
+        type_mask: u32,
+    ) -> Reader {
+        Reader {
+            stream,
+            format,
+            type_mask,
+            origin,
+        }
+    }
+
     /// The format being read (detected or forced).
     pub fn format(&self) -> Format {
         self.format
