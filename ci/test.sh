@@ -24,6 +24,14 @@ VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-ki
 LIBS_PRIVATE=$(cat $B/native-static-libs 2>/dev/null)
 C_TESTS=$(ls c-tests/*.c 2>/dev/null | sort)
 
+# The shared corpus sits beside the clone (../shared); from a worktree
+# nested one level deeper it is ../../shared.  C tests read $UTX_CORPUS.
+if [ -z "${UTX_CORPUS:-}" ]; then
+    for d in ../shared/corpus ../../shared/corpus; do
+        if [ -d "$d" ]; then export UTX_CORPUS=$d; break; fi
+    done
+fi
+
 failed=()
 
 # run_step NAME FUNCTION: run FUNCTION with output to the step's log.
