@@ -147,7 +147,7 @@ fn file_growing_while_read_is_read_to_its_last_whole_record() {
     let mut n = 0;
     let mut appended = false;
     let mut saw_partial = false;
-    while let Some(e) = r.next() {
+    for e in r.by_ref() {
         let e = e.unwrap();
         if e.flags & flags::PARTIAL_RECORD != 0 {
             saw_partial = true;
@@ -181,7 +181,7 @@ fn file_truncated_while_read_ends_cleanly() {
         )
         .unwrap();
         let mut n = 0;
-        while let Some(e) = r.next() {
+        for e in r.by_ref() {
             let e = e.unwrap();
             n += 1;
             if n == 5 {
