@@ -222,18 +222,23 @@ static int64_t div_floor(int64_t a, int64_t b)
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-/* Days since 1970-01-01 to a civil date (H. Hinnant's algorithm). */
+/* Seconds since 1970-01-01 to a civil date (H. Hinnant's days_from_civil
+ * inverse), for the whole int64 range. */
 void utx_civil_utc(int64_t sec, struct utx_civil *c)
 {
-    int64_t days = div_floor(sec, 86400);
-    int64_t rem = sec - days * 86400; /* 0..86399 */
-    int64_t z = days + 719468;
-    int64_t era = div_floor(z, 146097);
-    int64_t doe = z - era * 146097;                                   /* 0..146096 */
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* 0..399 */
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);            /* 0..365 */
-    int64_t mp = (5 * doy + 2) / 153;                                 /* 0..11 */
+    int64_t days = sec / 86400, rem = sec % 86400; /* no overflow at INT64_MIN */
+    int64_t z, era, doe, yoe, doy, mp;
 
+    if (rem < 0) {
+        rem += 86400;
+        days--;
+    }
+    z = days + 719468;
+    era = div_floor(z, 146097);
+    doe = z - era * 146097;                                   /* 0..146096 */
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* 0..399 */
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);            /* 0..365 */
+    mp = (5 * doy + 2) / 153;                                 /* 0..11 */
     c->day = (int)(doy - (153 * mp + 2) / 5 + 1);
     c->month = (int)(mp < 10 ? mp + 3 : mp - 9);
     c->year = yoe + era * 400 + (c->month <= 2);

@@ -254,10 +254,8 @@ static const char *who_time_format(int *width)
 /* One USER_PROCESS line as coreutils who prints it by default:
  * "%-8s %-12s %-*s %-8s" (user, line, time, "(host)"), trailing blanks
  * removed.  Strings are printed raw, like who. */
-static void who_line(FILE *out, const ut_entry *e)
+static void who_line(FILE *out, const ut_entry *e, const char *fmt, int width)
 {
-    int width;
-    const char *fmt = who_time_format(&width);
     int64_t sec = utx_peer_sec(e);
     char when[64];
     struct tm tm;
@@ -289,7 +287,8 @@ static int cmd_who(int argc, char **argv)
     const ut_entry *e;
     ut_reader *r = NULL;
     ut_status st;
-    int i, rc;
+    int i, rc, width;
+    const char *fmt = who_time_format(&width);
 
     for (i = 1; i < argc; i++) {
         int k = utx_parse_format_opt(argc, argv, &i, &in);
@@ -314,7 +313,7 @@ static int cmd_who(int argc, char **argv)
     ut_reader_set_types(r, UT_TYPE_BIT(UT_TYPE_USER_PROCESS));
     while ((st = utx_next(r, utx_input_label(&in), &e)) == UT_OK)
         if (e->entry_type == UT_TYPE_USER_PROCESS && e->user[0] != '\0')
-            who_line(stdout, e);
+            who_line(stdout, e, fmt, width);
     ut_reader_close(r);
     return st == UT_END ? UTX_EXIT_OK : UTX_EXIT_FAIL;
 }
