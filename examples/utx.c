@@ -16,7 +16,9 @@
 
 #include <inttypes.h>
 #include <locale.h>
+#include <errno.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,9 +279,18 @@ static void who_line(FILE *out, const ut_entry *e, const char *fmt, int width)
     free(buf);
 }
 
+/* Without a FILE, who skips sessions whose process is gone (gnulib
+ * read_utmp's READ_UTMP_CHECK_PIDS): a crashed login leaves its entry. */
+static int who_process_gone(const ut_entry *e)
+{
+    return e->pid > 0 && e->pid <= INT32_MAX && kill((pid_t)e->pid, 0) < 0 &&
+           errno == ESRCH;
+}
+
 static const char WHO_USAGE[] =
     "usage: utx who [--format NAME] [FILE]\n"
-    "  Users logged in (USER_PROCESS entries), like coreutils who.\n";
+    "  Users logged in (USER_PROCESS entries), like coreutils who.  Without\n"
+    "  FILE, this host's utmp, leaving out sessions whose process is gone.\n";
 
 static int cmd_who(int argc, char **argv)
 {
@@ -311,9 +322,13 @@ static int cmd_who(int argc, char **argv)
     if (rc != UTX_EXIT_OK)
         return rc;
     ut_reader_set_types(r, UT_TYPE_BIT(UT_TYPE_USER_PROCESS));
-    while ((st = utx_next(r, utx_input_label(&in), &e)) == UT_OK)
-        if (e->entry_type == UT_TYPE_USER_PROCESS && e->user[0] != '\0')
-            who_line(stdout, e, fmt, width);
+    while ((st = utx_next(r, utx_input_label(&in), &e)) == UT_OK) {
+        if (e->entry_type != UT_TYPE_USER_PROCESS || e->user[0] == '\0')
+            continue;
+        if (in.path == NULL && who_process_gone(e))
+            continue;
+        who_line(stdout, e, fmt, width);
+    }
     ut_reader_close(r);
     return st == UT_END ? UTX_EXIT_OK : UTX_EXIT_FAIL;
 }

@@ -292,6 +292,50 @@ if [ "$RC" = 0 ] && [ "$(grep -c '"format":"linux-400-be"' "$TMP/ff.out")" = 6 ]
 else
     fail "--format forces a format" "exit $RC: $(head -n 2 "$TMP/ff.out" "$TMP/ff.err")"
 fi
+# This host's utmp, without FILE: in a private mount namespace a tmpfs on
+# /run holds a glibc-written utmp whose first two USER_PROCESS entries get
+# the pid of a live process; `who` (no FILE) drops the dead ones, and so
+# must `utx who`.
+host_db_check() {
+    local src=$1 live=$2
+    mount -t tmpfs none /run || return 1
+    cp "$src" /run/utmp
+    local n=0 i=0 type
+    while read -r type _; do
+        if [ "$type" = "[7]" ] && [ $n -lt 2 ]; then
+            printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((live & 255)) \
+                $((live >> 8 & 255)) $((live >> 16 & 255)) $((live >> 24 & 255)))" |
+                dd of=/run/utmp bs=1 seek=$((i * 384 + 4)) conv=notrunc status=none
+            n=$((n + 1))
+        fi
+        i=$((i + 1))
+    done < <(utmpdump /run/utmp 2>/dev/null)
+    who >"$TMP/hw.exp" 2>&1
+    "$UTX" who >"$TMP/hw.out" 2>&1 || return 1
+    utmpdump /run/utmp >"$TMP/hd.exp" 2>/dev/null
+    "$UTX" dump >"$TMP/hd.out" 2>/dev/null || return 1
+}
+if [ -s "$GEN/utmp-table.utmp" ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null &&
+    unshare -m --propagation private true 2>/dev/null; then
+    sleep 60 &
+    live=$!
+    export -f host_db_check
+    export UTX TMP
+    if unshare -m --propagation private bash -c "host_db_check '$GEN/utmp-table.utmp' $live"; then
+        if [ "$(wc -l <"$TMP/hw.exp")" = 2 ]; then
+            same "who without FILE (this host's utmp, dead pids left out)" "$TMP/hw.exp" "$TMP/hw.out" "who" "utx who"
+        else
+            fail "who without FILE (this host's utmp, dead pids left out)" "the patched utmp should give 2 live entries:" "$(cat "$TMP/hw.exp")"
+        fi
+        same "dump without FILE (this host's utmp)" "$TMP/hd.exp" "$TMP/hd.out" "utmpdump /run/utmp" "utx dump"
+    else
+        fail "who/dump without FILE (this host's utmp)" "$(cat "$TMP/hw.out" 2>/dev/null)"
+    fi
+    kill "$live" 2>/dev/null
+    wait "$live" 2>/dev/null
+else
+    skip "who without FILE" "needs root, unshare and gen/utmp-table.utmp"
+fi
 if [ -e /var/run/utmp ] || [ -e /run/utmp ]; then
     run_to "$TMP/db" "$UTX" who
     if [ "$RC" = 0 ]; then pass "who without FILE reads this host's utmp"; else
