@@ -158,6 +158,19 @@ else
                 "utmpdump wtmp-$x.LE" "utx dump wtmp-$x.BE"
         fi
     done
+    # utmpdump's own text (current and old ctime style): utx reads it and
+    # prints what utmpdump prints for the binary it was made from.
+    for t in a b ipv6 a-old b-old ipv6-old; do
+        d=$CORPUS/util-linux/ts/utmp
+        run_to "$TMP/le" utmpdump "$d/wtmp-${t%-old}.LE"
+        run_to "$TMP/tx" "$UTX" dump "$d/txt-$t"
+        if [ "$RC" != 0 ]; then
+            fail "dump txt-$t == utmpdump wtmp-${t%-old}.LE" "utx exited $RC: $(head -n 2 "$TMP/tx.err")"
+        else
+            same "dump txt-$t == utmpdump wtmp-${t%-old}.LE" "$TMP/le.out" "$TMP/tx.out" \
+                "utmpdump wtmp-${t%-old}.LE" "utx dump txt-$t"
+        fi
+    done
     # 400-byte records: the values plaso's and utmp-rs's tests assert.
     fields "plaso/utmp_aarch64 record 1" "$CORPUS/plaso/utmp_aarch64" 400 \
         '"format":"linux-400-le"' '"pid":18' '"line":"tty2"' '"type_num":8' \
