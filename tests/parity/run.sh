@@ -305,6 +305,10 @@ if [ "$RC" = 0 ] && [ "$(grep -c '"format":"linux-400-be"' "$TMP/ff.out")" = 6 ]
 else
     fail "--format forces a format" "exit $RC: $(head -n 2 "$TMP/ff.out" "$TMP/ff.err")"
 fi
+"$UTX" dump "$ROOT/samples/wtmp" 2>/dev/null | tac >"$TMP/fwd"
+"$UTX" dump --reverse "$ROOT/samples/wtmp" >"$TMP/rev" 2>/dev/null
+same "dump --reverse: newest first" "$TMP/fwd" "$TMP/rev" "utx dump | tac" "utx dump --reverse"
+
 # This host's utmp, without FILE: in a private mount namespace a tmpfs on
 # /run holds a glibc-written utmp whose first two USER_PROCESS entries get
 # the pid of a live process; `who` (no FILE) drops the dead ones, and so
