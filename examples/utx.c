@@ -200,7 +200,11 @@ static int for_each_entry(const struct utx_input *in,
 static const char DUMP_USAGE[] =
     "usage: utx dump [--json] [--format NAME] [--reverse] [--db DB | FILE]\n"
     "  Print every entry like util-linux utmpdump (or as JSON lines).\n"
-    "  Without FILE: this host's DB (utmp, wtmp, btmp, lastlog; default utmp).\n";
+    "  Without FILE: this host's DB (utmp, wtmp, btmp, lastlog; default utmp).\n"
+    "  --json: one object per entry with every field; a string that is not\n"
+    "  UTF-8 has each bad byte as \\u00XX and its exact bytes in NAME_hex.\n"
+    "  Text times are read as this host's utmpdump reads them (32-bit\n"
+    "  tv_sec signed); --json gives the library's value.\n";
 
 static int cmd_dump(int argc, char **argv)
 {
