@@ -402,4 +402,17 @@ else
     skip "dump --json check" "no python3 or no gen/nonutf8.wtmp"
 fi
 
+# 6. Other parity suites in this folder (e.g. last.sh for `utx last`):
+# each runs with the same binary; its exit status is one check here.
+for suite in "$HERE"/*.sh; do
+    case $(basename "$suite") in run.sh | lib.sh) continue ;; esac
+    section "$(basename "$suite")"
+    bash "$suite" "$UTX" 2>&1 | sed 's/^/  /'
+    if [ "${PIPESTATUS[0]}" = 0 ]; then
+        pass "suite $(basename "$suite")"
+    else
+        fail "suite $(basename "$suite")" "see its output above"
+    fi
+done
+
 summary
