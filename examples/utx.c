@@ -3,7 +3,7 @@
  *
  *   utx dump [--json] [--format NAME] [--db DB] [--reverse] [FILE]
  *   utx who [--format NAME] [FILE]
- *   utx lastlog [--format NAME] [-f FILE]
+ *   utx lastlog [--format NAME] [-f FILE] [-u LOGIN|UID]
  *   utx last ... / utx lastb ...          (utx-last.c)
  *   utx help | --help | --version
  *
@@ -359,16 +359,21 @@ static const char *lastlog_name(const ut_entry *e, char *buf, size_t n)
     return buf;
 }
 
-static void lastlog_line(FILE *out, const ut_entry *e, int *header_done)
+static void lastlog_header(FILE *out, int *header_done)
 {
-    char name[32], when[80];
-    struct tm tm;
-
     if (!*header_done) {
         fprintf(out, "Username         Port     From%*sLatest\n",
                 LASTLOG_FROM_WIDTH - 3, " ");
         *header_done = 1;
     }
+}
+
+static void lastlog_line(FILE *out, const ut_entry *e, int *header_done)
+{
+    char name[32], when[80];
+    struct tm tm;
+
+    lastlog_header(out, header_done);
     if (!utx_localtime(utx_peer_sec(e), &tm) ||
         strftime(when, sizeof(when), "%a %b %e %H:%M:%S %z %Y", &tm) == 0)
         snprintf(when, sizeof(when), "(unknown)");
@@ -376,17 +381,53 @@ static void lastlog_line(FILE *out, const ut_entry *e, int *header_done)
             e->line, LASTLOG_FROM_WIDTH, e->host, when);
 }
 
+/* -u LOGIN: one user, by name or uid (shadow's ranges are not supported). */
+struct lastlog_user {
+    char name[64];
+    int64_t uid;
+};
+
+static int lastlog_resolve(const char *login, struct lastlog_user *u)
+{
+    struct passwd *pw = getpwnam(login);
+    char *end;
+    long long n;
+
+    if (pw != NULL) {
+        snprintf(u->name, sizeof(u->name), "%s", pw->pw_name);
+        u->uid = (int64_t)pw->pw_uid;
+        return 0;
+    }
+    n = strtoll(login, &end, 10);
+    if (*login == '\0' || *end != '\0' || n < 0) {
+        utx_err("lastlog: unknown user '%s'", login);
+        return -1;
+    }
+    u->uid = n;
+    pw = getpwuid((uid_t)n);
+    snprintf(u->name, sizeof(u->name), "%s", pw ? pw->pw_name : login);
+    return 0;
+}
+
+static int lastlog_matches(const ut_entry *e, const struct lastlog_user *u)
+{
+    return e->user[0] != '\0' ? strcmp(e->user, u->name) == 0 : e->uid == u->uid;
+}
+
 static const char LASTLOG_USAGE[] =
-    "usage: utx lastlog [--format NAME] [-f FILE]\n"
-    "  The last login of every user that has one, like shadow lastlog.\n";
+    "usage: utx lastlog [--format NAME] [-f FILE] [-u LOGIN|UID]\n"
+    "  The last login of every user that has one, like shadow lastlog.\n"
+    "  Without FILE: this host's lastlog.\n";
 
 static int cmd_lastlog(int argc, char **argv)
 {
     struct utx_input in = {NULL, UT_DB_LASTLOG, UT_FORMAT_AUTO, 0};
+    struct lastlog_user user;
+    const char *login = NULL;
     const ut_entry *e;
     ut_reader *r = NULL;
     ut_status st;
-    int i, rc, header_done = 0;
+    int i, rc, header_done = 0, found = 0;
 
     for (i = 1; i < argc; i++) {
         int k = utx_parse_format_opt(argc, argv, &i, &in);
@@ -396,6 +437,8 @@ static int cmd_lastlog(int argc, char **argv)
             continue;
         if (strcmp(argv[i], "-f") == 0 && i + 1 < argc && in.path == NULL) {
             in.path = argv[++i];
+        } else if (strcmp(argv[i], "-u") == 0 && i + 1 < argc && login == NULL) {
+            login = argv[++i];
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             fputs(LASTLOG_USAGE, stdout);
             return UTX_EXIT_OK;
@@ -405,15 +448,29 @@ static int cmd_lastlog(int argc, char **argv)
             return UTX_EXIT_USAGE;
         }
     }
+    if (login != NULL && lastlog_resolve(login, &user) != 0)
+        return UTX_EXIT_FAIL;
     rc = utx_open(&in, &r);
     if (rc != UTX_EXIT_OK)
         return rc;
     ut_reader_set_types(r, UT_TYPE_BIT(UT_TYPE_LAST_LOGIN));
-    while ((st = utx_next(r, utx_input_label(&in), &e)) == UT_OK)
-        if (e->entry_type == UT_TYPE_LAST_LOGIN && utx_peer_sec(e) != 0)
-            lastlog_line(stdout, e, &header_done);
+    while ((st = utx_next(r, utx_input_label(&in), &e)) == UT_OK) {
+        if (e->entry_type != UT_TYPE_LAST_LOGIN || utx_peer_sec(e) == 0)
+            continue;
+        if (login != NULL && !lastlog_matches(e, &user))
+            continue;
+        lastlog_line(stdout, e, &header_done);
+        found = 1;
+    }
     ut_reader_close(r);
-    return st == UT_END ? UTX_EXIT_OK : UTX_EXIT_FAIL;
+    if (st != UT_END)
+        return UTX_EXIT_FAIL;
+    if (login != NULL && !found) { /* as shadow prints a user without one */
+        lastlog_header(stdout, &header_done);
+        printf("%-16s %-8.8s %-*s**Never logged in**\n", user.name, "",
+               LASTLOG_FROM_WIDTH, "");
+    }
+    return UTX_EXIT_OK;
 }
 
 /* ------------------------------------------------------------------ */

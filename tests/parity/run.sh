@@ -275,6 +275,12 @@ else
         grep -v 'Never logged in' "$TMP/sh.out" | sort >"$TMP/sh.cmp"
         "$UTX" lastlog -f "$f" 2>"$TMP/ul.err" | grep -v '^[0-9][0-9]* ' | sort >"$TMP/ul.cmp"
         same "lastlog -f $name == lastlog -R" "$TMP/sh.cmp" "$TMP/ul.cmp" "shadow lastlog" "utx lastlog"
+        # One user, by name and by uid, with and without a login.
+        for u in root 0 daemon 1; do
+            lastlog -R "$root" -u "$u" >"$TMP/shu.out" 2>&1
+            "$UTX" lastlog -f "$f" -u "$u" >"$TMP/ulu.out" 2>&1
+            same "lastlog -f $name -u $u" "$TMP/shu.out" "$TMP/ulu.out" "shadow lastlog -u $u" "utx lastlog -u $u"
+        done
     done
 fi
 
