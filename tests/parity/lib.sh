@@ -60,9 +60,11 @@ run_to() {
 # dump_parity NAME DIR FILE [stdout]: `utx dump FILE` must print exactly what
 # `utmpdump FILE` prints, run in DIR so the "Utmp dump of FILE" header on
 # stderr names the same path; with "stdout" only stdout is compared.
+DUMPED=() # every file given to dump_parity, for the JSON check
 dump_parity() {
     local name=$1 dir=$2 file=$3 mode=${4:-both}
     local e=$TMP/exp u=$TMP/utx
+    DUMPED+=("$dir/$file")
     (cd "$dir" && run_to "$e" utmpdump "$file")
     (cd "$dir" && run_to "$u" "$UTX" dump "$file" && echo "$RC" >"$u.rc")
     local rc

@@ -373,8 +373,18 @@ else
     fi
 fi
 
-# JSON: every line parses, and non-UTF-8 bytes survive (when a JSON parser
-# is available).
+# JSON: field by field against utmpdump on every file byte-compared above.
+if command -v python3 >/dev/null; then
+    if python3 "$HERE/json_vs_utmpdump.py" "$UTX" "${DUMPED[@]}" >"$TMP/jv.log" 2>&1; then
+        pass "dump --json agrees with utmpdump field by field ($(tail -n 1 "$TMP/jv.log"))"
+    else
+        fail "dump --json agrees with utmpdump field by field" "$(tail -n 6 "$TMP/jv.log")"
+    fi
+else
+    skip "dump --json vs utmpdump" "no python3"
+fi
+
+# JSON: non-UTF-8 bytes survive exactly (compared with the raw records).
 if [ -s "$GEN/nonutf8.wtmp" ] && command -v python3 >/dev/null; then
     "$UTX" dump --json "$GEN/nonutf8.wtmp" >"$TMP/j.out" 2>"$TMP/j.err"
     if python3 - "$TMP/j.out" "$GEN/nonutf8.wtmp" >"$TMP/j.log" 2>&1 <<'PY'
