@@ -169,14 +169,6 @@ ut_status utx_next(ut_reader *r, const char *label, const ut_entry **e)
 /* ------------------------------------------------------------------ */
 /* formats                                                             */
 
-ut_format utx_reader_format(const ut_reader *r)
-{
-    ut_format f = UT_FORMAT_AUTO;
-    if (ut_reader_format(r, &f) != UT_OK)
-        return UT_FORMAT_AUTO;
-    return f;
-}
-
 const char *utx_format_name(ut_format f)
 {
     const char *name = ut_format_name(f);

@@ -63,9 +63,6 @@ ut_status utx_next(ut_reader *r, const char *label, const ut_entry **e);
 /* ------------------------------------------------------------------ */
 /* formats                                                             */
 
-/* The format the reader is reading (UT_FORMAT_AUTO if unknown). */
-ut_format utx_reader_format(const ut_reader *r);
-
 /* Name of a format, "unknown" for numbers the library does not know. */
 const char *utx_format_name(ut_format f);
 
