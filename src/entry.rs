@@ -4,7 +4,7 @@
 //! them, so the C layer can hand out pointers without copying.
 
 use std::fmt::Write as _;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::Ipv6Addr;
 
 use crate::format::Format;
 
@@ -135,9 +135,11 @@ impl Field {
         &self.0
     }
 
+    #[inline(always)]
     pub fn clear(&mut self) {
-        self.0.clear();
-        self.0.push(0);
+        // The buffer always holds at least the NUL.
+        self.0.truncate(1);
+        self.0[0] = 0;
     }
 
     /// Replace the contents with `bytes`, cut at the first NUL.
@@ -146,6 +148,47 @@ impl Field {
         self.0.clear();
         self.0.extend_from_slice(&bytes[..n]);
         self.0.push(0);
+    }
+
+    /// `set` for a fixed-width field, a word at a time (the per-record hot
+    /// path): copies up to the first NUL and returns the length and whether
+    /// those bytes are all ASCII.
+    #[inline(always)]
+    fn set_scan(&mut self, raw: &[u8]) -> (usize, bool) {
+        let v = &mut self.0;
+        v.clear();
+        let mut seen = 0u64;
+        let mut i = 0;
+        while i < raw.len() {
+            // Past the end of the field the word reads as NUL bytes.
+            let w = load_word(raw, i);
+            let zero = zero_bytes(w);
+            if zero != 0 {
+                // Keep the bytes before the NUL; the rest of the word is
+                // then zero, so its first byte after them is the NUL.
+                let k = (zero.trailing_zeros() / 8) as usize;
+                let kept = w & ((1u64 << (8 * k)) - 1);
+                seen |= kept;
+                v.extend_from_slice(&kept.to_le_bytes());
+                v.truncate(i + k + 1);
+                return (i + k, seen & HIGH_BITS == 0);
+            }
+            seen |= w;
+            v.extend_from_slice(&w.to_le_bytes());
+            i += 8;
+        }
+        v.push(0);
+        (i, seen & HIGH_BITS == 0)
+    }
+
+    /// Replace the contents with text known to hold no NUL, given as a
+    /// zero-filled buffer and the text's length (one fixed-size copy).
+    #[inline(always)]
+    fn set_padded<const N: usize>(&mut self, buf: &[u8; N], len: usize) {
+        debug_assert!(len < N && buf[len..].iter().all(|&b| b == 0));
+        self.0.clear();
+        self.0.extend_from_slice(buf);
+        self.0.truncate(len + 1);
     }
 
     pub fn to_string_lossy(&self) -> String {
@@ -157,9 +200,81 @@ impl Field {
     }
 }
 
-/// Index of the first NUL, or the length.
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each zero byte of `w` (read little-endian); bits above
+/// the first zero byte may be wrong, so only its lowest set bit is exact.
+#[inline(always)]
+fn zero_bytes(w: u64) -> u64 {
+    w.wrapping_sub(LOW_BITS) & !w & HIGH_BITS
+}
+
+/// The 8 bytes of `raw` at `i` as a little-endian word, zero-filled past
+/// the end of `raw`.
+#[inline(always)]
+fn load_word(raw: &[u8], i: usize) -> u64 {
+    let rest = &raw[i..];
+    if let Some(w) = rest.first_chunk::<8>() {
+        return u64::from_le_bytes(*w);
+    }
+    let mut w = [0u8; 8];
+    if let Some(h) = rest.first_chunk::<4>() {
+        // The common short tail: a 4-byte ut_id.
+        w[..4].copy_from_slice(h);
+        for (d, &b) in w[4..].iter_mut().zip(&rest[4..]) {
+            *d = b;
+        }
+    } else {
+        for (d, &b) in w.iter_mut().zip(rest) {
+            *d = b;
+        }
+    }
+    u64::from_le_bytes(w)
+}
+
+/// Index of the first NUL, or the length; a word at a time.
 pub(crate) fn memchr0(bytes: &[u8]) -> usize {
-    bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len())
+    let mut words = bytes.chunks_exact(8);
+    let mut i = 0;
+    for c in &mut words {
+        let zero = zero_bytes(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        if zero != 0 {
+            return i + (zero.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i + words
+        .remainder()
+        .iter()
+        .position(|&b| b == 0)
+        .unwrap_or(words.remainder().len())
+}
+
+/// Dotted-quad text of an IPv4 address into `out`; returns its length.
+/// (`Ipv4Addr`'s `Display` goes through the formatting machinery, which
+/// is most of a record's decoding time.)
+fn format_ipv4(octets: [u8; 4], out: &mut [u8; 16]) -> usize {
+    let mut n = 0;
+    for (i, o) in octets.into_iter().enumerate() {
+        // `n` stays below 16 (at most 15 characters); the mask lets the
+        // compiler drop the bounds checks.
+        if i > 0 {
+            out[n & 15] = b'.';
+            n += 1;
+        }
+        if o >= 100 {
+            out[n & 15] = b'0' + o / 100;
+            n += 1;
+        }
+        if o >= 10 {
+            out[n & 15] = b'0' + o / 10 % 10;
+            n += 1;
+        }
+        out[n & 15] = b'0' + o % 10;
+        n += 1;
+    }
+    n
 }
 
 /// One normalized login-accounting record.
@@ -224,6 +339,7 @@ const LATEST_PLAUSIBLE: i64 = 4_102_444_800;
 
 impl Entry {
     /// Reset every field to its "unknown" value, keeping the buffers.
+    #[inline(always)]
     pub fn reset(&mut self, format: Format, offset: u64) {
         self.entry_type = EntryType::Empty;
         self.raw_type = -1;
@@ -253,16 +369,17 @@ impl Entry {
 
     /// Set a string field from a fixed-width on-disk field, noting full
     /// width and non-UTF-8 bytes in the flags.
+    #[inline(always)]
     pub fn set_fixed(&mut self, which: StrField, raw: &[u8]) {
-        let n = memchr0(raw);
+        let field = self.field_mut(which);
+        let (n, ascii) = field.set_scan(raw);
+        let not_utf8 = !ascii && std::str::from_utf8(field.as_bytes()).is_err();
         if n == raw.len() && n > 0 {
             self.flags |= flags::FULL_WIDTH;
         }
-        let bytes = &raw[..n];
-        if !bytes.is_ascii() && std::str::from_utf8(bytes).is_err() {
+        if not_utf8 {
             self.flags |= flags::NOT_UTF8;
         }
-        self.field_mut(which).set(bytes);
     }
 
     pub fn field_mut(&mut self, which: StrField) -> &mut Field {
@@ -278,11 +395,12 @@ impl Entry {
     /// Set the address from 16 raw bytes the way util-linux decides:
     /// IPv4 when words 1–3 are zero, none when all are zero.
     pub fn set_addr_v6_bytes(&mut self, raw: &[u8; 16]) {
-        if raw.iter().all(|&b| b == 0) {
+        let words = u128::from_le_bytes(*raw);
+        if words == 0 {
             self.addr_family = AddrFamily::None;
             self.addr = [0; 16];
             self.addr_text.clear();
-        } else if raw[4..].iter().all(|&b| b == 0) {
+        } else if words >> 32 == 0 {
             self.set_ipv4([raw[0], raw[1], raw[2], raw[3]]);
         } else {
             self.addr_family = AddrFamily::Ipv6;
@@ -297,12 +415,13 @@ impl Entry {
         self.addr_family = AddrFamily::Ipv4;
         self.addr = [0; 16];
         self.addr[..4].copy_from_slice(&octets);
-        let mut s = String::with_capacity(16);
-        let _ = write!(s, "{}", Ipv4Addr::from(octets));
-        self.addr_text.set(s.as_bytes());
+        let mut text = [0u8; 16];
+        let n = format_ipv4(octets, &mut text);
+        self.addr_text.set_padded(&text, n);
     }
 
     /// Set the time and flag it when implausible.
+    #[inline(always)]
     pub fn set_time(&mut self, sec: i64, usec: i64) {
         self.sec = sec;
         self.usec = usec.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
