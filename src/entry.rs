@@ -114,40 +114,66 @@ pub mod flags {
     pub const RECOVERED: u32 = 1 << 4;
 }
 
-/// A string field: raw bytes with a NUL kept after them.
-#[derive(Clone, Debug)]
-pub struct Field(Vec<u8>);
+/// A string field: raw bytes with a NUL kept after them. The buffer is
+/// reused from record to record and may be longer than the text: the text
+/// is `buf[..len]` and `buf[len]` is its NUL.
+#[derive(Clone)]
+pub struct Field {
+    buf: Vec<u8>,
+    len: usize,
+}
 
 impl Default for Field {
     fn default() -> Self {
-        Field(vec![0])
+        Field {
+            buf: vec![0],
+            len: 0,
+        }
+    }
+}
+
+impl std::fmt::Debug for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Field")
+            .field(&self.as_bytes_with_nul())
+            .finish()
     }
 }
 
 impl Field {
     /// The bytes, without the terminating NUL.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0[..self.0.len() - 1]
+        &self.buf[..self.len]
     }
 
     /// The bytes, followed by a NUL.
     pub fn as_bytes_with_nul(&self) -> &[u8] {
-        &self.0
+        &self.buf[..=self.len]
     }
 
     #[inline(always)]
     pub fn clear(&mut self) {
         // The buffer always holds at least the NUL.
-        self.0.truncate(1);
-        self.0[0] = 0;
+        self.len = 0;
+        self.buf[0] = 0;
+    }
+
+    /// A buffer of at least `n` bytes (grows once, then is reused).
+    #[inline(always)]
+    fn room(&mut self, n: usize) -> &mut [u8] {
+        if self.buf.len() < n {
+            self.buf.resize(n, 0);
+        }
+        &mut self.buf[..n]
     }
 
     /// Replace the contents with `bytes`, cut at the first NUL.
     pub fn set(&mut self, bytes: &[u8]) {
         let n = memchr0(bytes);
-        self.0.clear();
-        self.0.extend_from_slice(&bytes[..n]);
-        self.0.push(0);
+        let buf = self.room(n + 1);
+        buf[..n].copy_from_slice(&bytes[..n]);
+        buf[n] = 0;
+        self.len = n;
     }
 
     /// `set` for a fixed-width field, a word at a time (the per-record hot
@@ -155,40 +181,44 @@ impl Field {
     /// those bytes are all ASCII.
     #[inline(always)]
     fn set_scan(&mut self, raw: &[u8]) -> (usize, bool) {
-        let v = &mut self.0;
-        v.clear();
+        // Whole words are stored, so up to 7 bytes past the NUL.
+        let buf = self.room(raw.len() + 8);
         let mut seen = 0u64;
         let mut i = 0;
-        while i < raw.len() {
-            // Past the end of the field the word reads as NUL bytes.
-            let w = load_word(raw, i);
-            let zero = zero_bytes(w);
-            if zero != 0 {
-                // Keep the bytes before the NUL; the rest of the word is
-                // then zero, so its first byte after them is the NUL.
-                let k = (zero.trailing_zeros() / 8) as usize;
-                let kept = w & ((1u64 << (8 * k)) - 1);
-                seen |= kept;
-                v.extend_from_slice(&kept.to_le_bytes());
-                v.truncate(i + k + 1);
-                return (i + k, seen & HIGH_BITS == 0);
+        let mut words = raw.chunks_exact(8);
+        let mut tail = 0;
+        for c in &mut words {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            if zero_bytes(w) != 0 {
+                tail = w;
+                break;
             }
             seen |= w;
-            v.extend_from_slice(&w.to_le_bytes());
+            buf[i..i + 8].copy_from_slice(&w.to_le_bytes());
             i += 8;
         }
-        v.push(0);
-        (i, seen & HIGH_BITS == 0)
+        if i == raw.len() - raw.len() % 8 {
+            // No NUL in the whole words: the rest, read as NUL-padded.
+            tail = tail_word(words.remainder());
+        }
+        // The word holding the NUL (there is one: past the end is NUL).
+        // Keep the bytes before it; the rest of the word is then zero, so
+        // the first byte after them is the NUL.
+        let k = (zero_bytes(tail).trailing_zeros() / 8) as usize;
+        let kept = tail & ((1u64 << (8 * k)) - 1);
+        seen |= kept;
+        buf[i..i + 8].copy_from_slice(&kept.to_le_bytes());
+        self.len = i + k;
+        (i + k, seen & HIGH_BITS == 0)
     }
 
     /// Replace the contents with text known to hold no NUL, given as a
     /// zero-filled buffer and the text's length (one fixed-size copy).
     #[inline(always)]
-    fn set_padded<const N: usize>(&mut self, buf: &[u8; N], len: usize) {
-        debug_assert!(len < N && buf[len..].iter().all(|&b| b == 0));
-        self.0.clear();
-        self.0.extend_from_slice(buf);
-        self.0.truncate(len + 1);
+    fn set_padded<const N: usize>(&mut self, text: &[u8; N], len: usize) {
+        debug_assert!(len < N && text[len..].iter().all(|&b| b == 0));
+        self.room(N).copy_from_slice(text);
+        self.len = len;
     }
 
     pub fn to_string_lossy(&self) -> String {
@@ -196,7 +226,7 @@ impl Field {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.len() == 1
+        self.len == 0
     }
 }
 
@@ -210,27 +240,18 @@ fn zero_bytes(w: u64) -> u64 {
     w.wrapping_sub(LOW_BITS) & !w & HIGH_BITS
 }
 
-/// The 8 bytes of `raw` at `i` as a little-endian word, zero-filled past
-/// the end of `raw`.
+/// Up to 7 bytes as a little-endian word, zero-filled (in registers: a
+/// 4-byte `ut_id` is one load).
 #[inline(always)]
-fn load_word(raw: &[u8], i: usize) -> u64 {
-    let rest = &raw[i..];
-    if let Some(w) = rest.first_chunk::<8>() {
-        return u64::from_le_bytes(*w);
+fn tail_word(rest: &[u8]) -> u64 {
+    let (mut w, done) = match rest.first_chunk::<4>() {
+        Some(h) => (u32::from_le_bytes(*h) as u64, 4),
+        None => (0, 0),
+    };
+    for (j, &b) in rest.iter().enumerate().skip(done).take(7) {
+        w |= (b as u64) << (8 * j);
     }
-    let mut w = [0u8; 8];
-    if let Some(h) = rest.first_chunk::<4>() {
-        // The common short tail: a 4-byte ut_id.
-        w[..4].copy_from_slice(h);
-        for (d, &b) in w[4..].iter_mut().zip(&rest[4..]) {
-            *d = b;
-        }
-    } else {
-        for (d, &b) in w.iter_mut().zip(rest) {
-            *d = b;
-        }
-    }
-    u64::from_le_bytes(w)
+    w
 }
 
 /// Index of the first NUL, or the length; a word at a time.
@@ -251,28 +272,39 @@ pub(crate) fn memchr0(bytes: &[u8]) -> usize {
         .unwrap_or(words.remainder().len())
 }
 
-/// Dotted-quad text of an IPv4 address into `out`; returns its length.
-/// (`Ipv4Addr`'s `Display` goes through the formatting machinery, which
-/// is most of a record's decoding time.)
+/// Decimal text of every byte value, NUL-padded to 3 bytes, and its length.
+static DECIMAL: [([u8; 3], u8); 256] = {
+    let mut t = [([0u8; 3], 0u8); 256];
+    let mut i = 0;
+    while i < 256 {
+        let v = i as u8;
+        t[i] = if v >= 100 {
+            ([b'0' + v / 100, b'0' + v / 10 % 10, b'0' + v % 10], 3)
+        } else if v >= 10 {
+            ([b'0' + v / 10, b'0' + v % 10, 0], 2)
+        } else {
+            ([b'0' + v, 0, 0], 1)
+        };
+        i += 1;
+    }
+    t
+};
+
+/// Dotted-quad text of an IPv4 address into the zero-filled `out`;
+/// returns its length. (`Ipv4Addr`'s `Display` goes through the
+/// formatting machinery, which took most of a record's decoding time.)
 fn format_ipv4(octets: [u8; 4], out: &mut [u8; 16]) -> usize {
     let mut n = 0;
     for (i, o) in octets.into_iter().enumerate() {
-        // `n` stays below 16 (at most 15 characters); the mask lets the
-        // compiler drop the bounds checks.
-        if i > 0 {
-            out[n & 15] = b'.';
-            n += 1;
-        }
-        if o >= 100 {
-            out[n & 15] = b'0' + o / 100;
-            n += 1;
-        }
-        if o >= 10 {
-            out[n & 15] = b'0' + o / 10 % 10;
-            n += 1;
-        }
-        out[n & 15] = b'0' + o % 10;
-        n += 1;
+        let (digits, len) = DECIMAL[o as usize];
+        // At most "255." three times then "255": `n` stays below 13, so
+        // each 4-byte window fits. The window's unused bytes are NUL and
+        // are overwritten by the next octet, or end the text.
+        let dot = if i < 3 { b'.' } else { 0 };
+        let mut cell = [digits[0], digits[1], digits[2], 0];
+        cell[len as usize] = dot;
+        out[n..n + 4].copy_from_slice(&cell);
+        n += len as usize + (i < 3) as usize;
     }
     n
 }
