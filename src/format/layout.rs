@@ -138,6 +138,20 @@ impl RecordLayout {
     /// Decode one record (exactly `self.size` bytes) into `e`. Returns
     /// false when the record is not valid for this layout (unknown type).
     pub fn decode(&self, rec: &[u8], offset: u64, e: &mut Entry) -> bool {
+        // The hosts' own layouts get a copy of the decoder compiled for
+        // their constant offsets and types (the hot path when reading
+        // big local files); every other layout uses the generic one.
+        if std::ptr::eq(self, &linux::GLIBC_384_LE) {
+            linux::GLIBC_384_LE.decode_inline(rec, offset, e)
+        } else if std::ptr::eq(self, &linux::GLIBC_400_LE) {
+            linux::GLIBC_400_LE.decode_inline(rec, offset, e)
+        } else {
+            self.decode_inline(rec, offset, e)
+        }
+    }
+
+    #[inline(always)]
+    fn decode_inline(&self, rec: &[u8], offset: u64, e: &mut Entry) -> bool {
         debug_assert_eq!(rec.len(), self.size);
         e.reset(self.format, offset);
         // Unrolled: this runs once per record of every file read.
