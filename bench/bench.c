@@ -60,7 +60,10 @@ static void print_peak(void)
     }
     if (getrusage(RUSAGE_SELF, &ru) != 0)
         die("getrusage", strerror(errno));
-    printf("maxrss_kib=%ld\nhwm_kib=%ld\n", ru.ru_maxrss, hwm);
+    printf("maxrss_kib=%ld\nhwm_kib=%ld\nuser_s=%.6f\nsys_s=%.6f\n",
+           ru.ru_maxrss, hwm,
+           (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6);
 }
 
 static ut_reader *open_or_die(const char *path, ut_open_flags flags)

@@ -151,6 +151,13 @@ impl Field {
         &self.buf[..=self.len]
     }
 
+    /// Where `as_bytes_with_nul` starts (for the C view, without the
+    /// slicing).
+    #[inline(always)]
+    pub fn as_ptr(&self) -> *const u8 {
+        self.buf.as_ptr()
+    }
+
     #[inline(always)]
     pub fn clear(&mut self) {
         // The buffer always holds at least the NUL.
@@ -426,6 +433,7 @@ impl Entry {
 
     /// Set the address from 16 raw bytes the way util-linux decides:
     /// IPv4 when words 1–3 are zero, none when all are zero.
+    #[inline(always)]
     pub fn set_addr_v6_bytes(&mut self, raw: &[u8; 16]) {
         let words = u128::from_le_bytes(*raw);
         if words == 0 {
@@ -443,6 +451,7 @@ impl Entry {
         }
     }
 
+    #[inline(always)]
     pub fn set_ipv4(&mut self, octets: [u8; 4]) {
         self.addr_family = AddrFamily::Ipv4;
         self.addr = [0; 16];
