@@ -380,8 +380,6 @@ impl Entry {
     /// Reset every field to its "unknown" value, keeping the buffers.
     #[inline(always)]
     pub fn reset(&mut self, format: Format, offset: u64) {
-        self.entry_type = EntryType::Empty;
-        self.raw_type = -1;
         for f in [
             &mut self.user,
             &mut self.line,
@@ -392,6 +390,14 @@ impl Entry {
         ] {
             f.clear();
         }
+        self.reset_scalars(format, offset);
+    }
+
+    /// `reset` without the strings, for a decoder that sets them all.
+    #[inline(always)]
+    pub(crate) fn reset_scalars(&mut self, format: Format, offset: u64) {
+        self.entry_type = EntryType::Empty;
+        self.raw_type = -1;
         self.pid = -1;
         self.session = -1;
         self.uid = -1;
@@ -421,6 +427,7 @@ impl Entry {
         }
     }
 
+    #[inline(always)]
     pub fn field_mut(&mut self, which: StrField) -> &mut Field {
         match which {
             StrField::User => &mut self.user,

@@ -137,6 +137,7 @@ impl RecordLayout {
 
     /// Decode one record (exactly `self.size` bytes) into `e`. Returns
     /// false when the record is not valid for this layout (unknown type).
+    #[inline(always)]
     pub fn decode(&self, rec: &[u8], offset: u64, e: &mut Entry) -> bool {
         // The hosts' own layouts get a copy of the decoder compiled for
         // their constant offsets and types (the hot path when reading
@@ -153,20 +154,14 @@ impl RecordLayout {
     #[inline(always)]
     fn decode_inline(&self, rec: &[u8], offset: u64, e: &mut Entry) -> bool {
         debug_assert_eq!(rec.len(), self.size);
-        e.reset(self.format, offset);
+        e.reset_scalars(self.format, offset);
+        e.service.clear();
+        e.addr_text.clear();
         // Unrolled: this runs once per record of every file read.
-        if let Some((off, len)) = self.user {
-            e.set_fixed(StrField::User, &rec[off..off + len]);
-        }
-        if let Some((off, len)) = self.line {
-            e.set_fixed(StrField::Line, &rec[off..off + len]);
-        }
-        if let Some((off, len)) = self.id {
-            e.set_fixed(StrField::Id, &rec[off..off + len]);
-        }
-        if let Some((off, len)) = self.host {
-            e.set_fixed(StrField::Host, &rec[off..off + len]);
-        }
+        set_string(e, StrField::User, rec, self.user);
+        set_string(e, StrField::Line, rec, self.line);
+        set_string(e, StrField::Id, rec, self.id);
+        set_string(e, StrField::Host, rec, self.host);
         let raw = self.int(rec, self.raw_type);
         e.raw_type = raw.map_or(-1, |r| r as i32);
         let Some(t) = (self.classify)(raw.unwrap_or(-1), e) else {
@@ -229,6 +224,15 @@ impl RecordLayout {
             score += 20;
         }
         score
+    }
+}
+
+/// Set a string field from its place in the record, or clear it.
+#[inline(always)]
+fn set_string(e: &mut Entry, which: StrField, rec: &[u8], at: Option<(usize, usize)>) {
+    match at {
+        Some((off, len)) => e.set_fixed(which, &rec[off..off + len]),
+        None => e.field_mut(which).clear(),
     }
 }
 
