@@ -1,11 +1,14 @@
-//! Detect a file's format from its content: text first, then a score over
-//! sampled records for every fixed-size layout. Size alone decides nothing.
+//! Detect a file's format from its content (FORMATS.md §13): text and
+//! database magic first, then signature records, then FreeBSD utx.log
+//! framing, then a score over sampled records for every fixed-size layout
+//! in both byte orders. Size alone decides nothing; all-zero records
+//! count for no layout.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::layout::{self, Kind, RecordLayout};
-use crate::format::{utmpdump_text, Format};
+use crate::format::layout::{self, Int, Kind, RecordLayout};
+use crate::format::{lastlogx, macos, netbsd, utmpdump_text, utx_log, Format};
 use crate::source::ByteSource;
 
 /// Records sampled from each end of the file.
@@ -45,20 +48,47 @@ pub fn detect(src: &dyn ByteSource) -> Result<Format> {
     if utmpdump_text::looks_like(&head) {
         return Ok(Format::UtmpdumpText);
     }
+    if lastlogx::looks_like(&head) {
+        return Ok(Format::NetbsdLastlogx);
+    }
+    let candidates = match signature(&head)? {
+        Some(c) => c,
+        None if utx_log::looks_like(&head, head.len() as u64 == size) => {
+            return Ok(Format::FreebsdUtxLog);
+        }
+        None => &[],
+    };
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     let mut best: Option<(Candidate, Format)> = None;
+    let mut any_data = false;
     for layout in layout::ALL {
+        if !candidates.is_empty() && !candidates.contains(&layout.format) {
+            continue;
+        }
         let cand = match layout.kind {
             Kind::Events => score_events(src, layout, size, now),
             Kind::LastLog => score_lastlog(src, layout, size, now),
         }
         .map_err(|e| Error::io("read", &e))?;
-        if let Some(c) = cand {
+        any_data |= cand.sampled > 0;
+        if let Some(c) = cand.accepted() {
             if best.as_ref().is_none_or(|(b, _)| c.better_than(b)) {
                 best = Some((c, layout.format));
             }
+        }
+    }
+    if best.is_none() && !any_data {
+        // Only zero bytes where records were sampled: a file of EMPTY
+        // slots, read in this host's layout when the size allows.
+        let native = native_format();
+        let rec = native.layout().map_or(0, |l| l.size as u64);
+        if rec > 0 && size % rec == 0 && candidates.is_empty() {
+            return Ok(native);
+        }
+        if let Some(first) = candidates.first() {
+            return Ok(*first);
         }
     }
     best.map(|(_, f)| f).ok_or_else(|| {
@@ -67,6 +97,59 @@ pub fn detect(src: &dyn ByteSource) -> Result<Format> {
             "not a recognised format (no known record layout fits the content)",
         )
     })
+}
+
+/// Signature records (FORMATS.md §13.2) narrow the candidates to one
+/// family: macOS `utmpx-1.00` with type 10 at 296, NetBSD `utmpx-2.00`
+/// with type 10 at 326. A NetBSD version-1 signature is refused: that
+/// layout is not confirmed.
+fn signature(head: &[u8]) -> Result<Option<&'static [Format]>> {
+    let type_is_10 = |at: usize| {
+        head.len() >= at + 2 && (head[at..at + 2] == [10, 0] || head[at..at + 2] == [0, 10])
+    };
+    let le = |at: usize| head.get(at) == Some(&10);
+    if head.starts_with(macos::SIGNATURE) && type_is_10(296) {
+        return Ok(Some(if le(296) {
+            &[Format::MacosUtmpx628Le]
+        } else {
+            &[Format::MacosUtmpx628Be]
+        }));
+    }
+    if head.starts_with(netbsd::SIGNATURE_PREFIX) && type_is_10(326) {
+        return match head.get(6) {
+            Some(b'2') if le(326) => Ok(Some(&[Format::NetbsdUtmpx520Le, Format::NetbsdUtmpx516Le])),
+            Some(b'2') => Ok(Some(&[Format::NetbsdUtmpx520Be])),
+            _ => Err(Error::new(
+                ErrorKind::Unsupported,
+                "NetBSD utmpx version 1 (before NetBSD 5): its record layout is not confirmed, so it is not read",
+            )),
+        };
+    }
+    Ok(None)
+}
+
+/// Counts of sampled records for one layout.
+#[derive(Debug, Clone, Copy)]
+struct Tally {
+    good: u64,
+    sampled: u64,
+    total: u64,
+    whole: bool,
+}
+
+impl Tally {
+    /// A layout is a candidate when at least a quarter of the sampled
+    /// records (and at least one) fit it.
+    fn accepted(&self) -> Option<Candidate> {
+        if self.good == 0 || self.good * 4 < self.sampled {
+            return None;
+        }
+        Some(Candidate {
+            good_permille: (self.good * 1000 / self.sampled) as u32,
+            whole: self.whole,
+            mean: (self.total / self.sampled) as u32,
+        })
+    }
 }
 
 /// How well a layout fits a file.
@@ -87,13 +170,18 @@ impl Candidate {
 }
 
 /// Score with the time judged against today, not just the 2100 bound
-/// the entry flag uses, so byte-swapped times lose.
+/// the entry flag uses, so byte-swapped times lose. A layout without a
+/// type field has only its time to go by: an implausible one disqualifies.
 fn record_score(layout: &RecordLayout, rec: &[u8], now: i64) -> u32 {
     let base = layout.score(rec);
     if base == 0 {
         return 0;
     }
-    let (sec, _) = layout.time(rec);
+    let (sec, usec) = layout.time(rec);
+    let plausible = sec > 0 && sec <= now + 366 * 86400 && (0..1_000_000).contains(&usec);
+    if layout.raw_type == Int::Absent && !plausible {
+        return 0;
+    }
     if sec > now + 366 * 86400 {
         base.saturating_sub(20)
     } else {
@@ -106,12 +194,9 @@ fn score_events(
     layout: &RecordLayout,
     size: u64,
     now: i64,
-) -> std::io::Result<Option<Candidate>> {
+) -> std::io::Result<Tally> {
     let rec = layout.size as u64;
     let count = size / rec;
-    if count == 0 {
-        return Ok(None);
-    }
     // The first records and the last ones.
     let mut indexes: Vec<u64> = (0..count.min(SAMPLE_RECORDS)).collect();
     let tail_from = count
@@ -124,6 +209,9 @@ fn score_events(
         if src.read_full_at(&mut buf, i * rec)? < layout.size {
             break;
         }
+        if buf.iter().all(|&b| b == 0) {
+            continue;
+        }
         let s = record_score(layout, &buf, now);
         sampled += 1;
         total += s as u64;
@@ -131,7 +219,12 @@ fn score_events(
             good += 1;
         }
     }
-    Ok(accept(good, sampled, total, size % rec == 0))
+    Ok(Tally {
+        good,
+        sampled,
+        total,
+        whole: size % rec == 0,
+    })
 }
 
 fn score_lastlog(
@@ -139,7 +232,7 @@ fn score_lastlog(
     layout: &RecordLayout,
     size: u64,
     now: i64,
-) -> std::io::Result<Option<Candidate>> {
+) -> std::io::Result<Tally> {
     let rec = layout.size as u64;
     let mut buf = vec![0u8; layout.size];
     let (mut good, mut total, mut sampled) = (0u64, 0u64, 0u64);
@@ -170,18 +263,10 @@ fn score_lastlog(
             }
         }
     }
-    Ok(accept(good, sampled, total, size % rec == 0))
-}
-
-/// A layout is a candidate when at least a quarter of the sampled records
-/// (and at least one) fit it.
-fn accept(good: u64, sampled: u64, total: u64, whole: bool) -> Option<Candidate> {
-    if good == 0 || good * 4 < sampled {
-        return None;
-    }
-    Some(Candidate {
-        good_permille: (good * 1000 / sampled) as u32,
-        whole,
-        mean: (total / sampled) as u32,
+    Ok(Tally {
+        good,
+        sampled,
+        total,
+        whole: size % rec == 0,
     })
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::entry::{Entry, EntryType};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::{detect, utmpdump_text, Format};
+use crate::format::{detect, lastlogx, utmpdump_text, utx_log, Format};
 use crate::source::file::FileSource;
 use crate::source::host::Database;
 use crate::source::memory::MemorySource;
@@ -102,6 +102,11 @@ impl Reader {
             Box::new(records::RecordStream::new(src, layout, opts.reverse)?)
         } else if format == Format::UtmpdumpText {
             Box::new(utmpdump_text::TextStream::new(src, opts.reverse)?)
+        } else if format == Format::FreebsdUtxLog {
+            Box::new(utx_log::UtxLogStream::new(src, opts.reverse)?)
+        } else if format == Format::NetbsdLastlogx {
+            let e = lastlogx::unsupported();
+            return Err(Error::new(e.kind, format!("{origin}: {}", e.message)));
         } else {
             return Err(Error::new(
                 ErrorKind::Unsupported,

@@ -51,5 +51,65 @@ const HOST_PATHS: &[(Database, &[&str])] = &[
     (Database::Lastlog, &["/var/log/lastlog"]),
 ];
 
-#[cfg(not(target_os = "linux"))]
+/// FreeBSD ≥ 9 (utxdb.h); the FreeBSD ≤ 8 files as a fallback. There is
+/// no btmp.
+#[cfg(target_os = "freebsd")]
+const HOST_PATHS: &[(Database, &[&str])] = &[
+    (Database::Utmp, &["/var/run/utx.active", "/var/run/utmp"]),
+    (Database::Wtmp, &["/var/log/utx.log", "/var/log/wtmp"]),
+    (
+        Database::Lastlog,
+        &["/var/log/utx.lastlogin", "/var/log/lastlog"],
+    ),
+];
+
+/// NetBSD: the x files first; lastlogx is a Berkeley DB, so the flat
+/// lastlog comes first.
+#[cfg(target_os = "netbsd")]
+const HOST_PATHS: &[(Database, &[&str])] = &[
+    (Database::Utmp, &["/var/run/utmpx", "/var/run/utmp"]),
+    (Database::Wtmp, &["/var/log/wtmpx", "/var/log/wtmp"]),
+    (
+        Database::Lastlog,
+        &["/var/log/lastlog", "/var/log/lastlogx"],
+    ),
+];
+
+#[cfg(target_os = "openbsd")]
+const HOST_PATHS: &[(Database, &[&str])] = &[
+    (Database::Utmp, &["/var/run/utmp"]),
+    (Database::Wtmp, &["/var/log/wtmp"]),
+    (Database::Lastlog, &["/var/log/lastlog"]),
+];
+
+/// macOS ≥ 10.5: only utmpx is a flat file; history lives in ASL.
+#[cfg(target_os = "macos")]
+const HOST_PATHS: &[(Database, &[&str])] = &[(Database::Utmp, &["/var/run/utmpx"])];
+
+/// Solaris and illumos; the lastlog path is conventional.
+#[cfg(any(target_os = "solaris", target_os = "illumos"))]
+const HOST_PATHS: &[(Database, &[&str])] = &[
+    (Database::Utmp, &["/var/adm/utmpx", "/var/adm/utmp"]),
+    (Database::Wtmp, &["/var/adm/wtmpx", "/var/adm/wtmp"]),
+    (Database::Lastlog, &["/var/adm/lastlog"]),
+];
+
+/// AIX: failed logins go to /etc/security/failedlogin (same struct).
+#[cfg(target_os = "aix")]
+const HOST_PATHS: &[(Database, &[&str])] = &[
+    (Database::Utmp, &["/etc/utmp"]),
+    (Database::Wtmp, &["/var/adm/wtmp"]),
+    (Database::Btmp, &["/etc/security/failedlogin"]),
+];
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd",
+    target_os = "macos",
+    target_os = "solaris",
+    target_os = "illumos",
+    target_os = "aix"
+)))]
 const HOST_PATHS: &[(Database, &[&str])] = &[];
