@@ -73,6 +73,9 @@ pub fn detect(src: &dyn ByteSource) -> Result<Format> {
         }
         .map_err(|e| Error::io("read", &e))?;
         any_data |= cand.sampled > 0;
+        if std::env::var_os("UTX_DEBUG_DETECT").is_some() {
+            eprintln!("{:?} {:?}", layout.format, cand);
+        }
         if let Some(c) = cand.accepted() {
             if best.as_ref().is_none_or(|(b, _)| c.better_than(b)) {
                 best = Some((c, layout.format));
@@ -133,6 +136,7 @@ fn signature(head: &[u8]) -> Result<Option<&'static [Format]>> {
 struct Tally {
     good: u64,
     sampled: u64,
+    /// Sum of the good records' scores.
     total: u64,
     whole: bool,
 }
@@ -147,7 +151,7 @@ impl Tally {
         Some(Candidate {
             good_permille: (self.good * 1000 / self.sampled) as u32,
             whole: self.whole,
-            mean: (self.total / self.sampled) as u32,
+            mean: (self.total / self.good) as u32,
         })
     }
 }
@@ -159,7 +163,7 @@ struct Candidate {
     good_permille: u32,
     /// The size is a whole number of records.
     whole: bool,
-    /// Mean score of the sampled records.
+    /// Mean score of the records that fit.
     mean: u32,
 }
 
@@ -182,11 +186,17 @@ fn record_score(layout: &RecordLayout, rec: &[u8], now: i64) -> u32 {
     if layout.raw_type == Int::Absent && !plausible {
         return 0;
     }
-    if sec > now + 366 * 86400 {
+    let mut score = if sec > now + 366 * 86400 {
         base.saturating_sub(20)
     } else {
         base
+    };
+    // A typed layout that calls a record with data in it EMPTY is likely
+    // reading another layout's strings where its type field should be.
+    if layout.raw_type != Int::Absent && layout.int(rec, layout.raw_type) == Some(0) {
+        score = score.saturating_sub(15);
     }
+    score
 }
 
 fn score_events(
@@ -214,9 +224,9 @@ fn score_events(
         }
         let s = record_score(layout, &buf, now);
         sampled += 1;
-        total += s as u64;
         if s >= GOOD_SCORE {
             good += 1;
+            total += s as u64;
         }
     }
     Ok(Tally {
@@ -254,9 +264,9 @@ fn score_lastlog(
                 record_score(layout, &buf, now)
             };
             sampled += 1;
-            total += s as u64;
             if s >= GOOD_SCORE {
                 good += 1;
+                total += s as u64;
             }
             if sampled as usize >= SAMPLE_SPARSE {
                 break 'extents;
