@@ -7,8 +7,12 @@ use std::path::PathBuf;
 use utx::{Entry, EntryType, Format, Options, Reader};
 
 /// The shared corpus, or `None` (after saying so) when it is absent.
+/// `UTX_CORPUS` overrides the path (for git worktrees elsewhere).
 pub fn corpus() -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"));
+    let p = std::env::var_os("UTX_CORPUS").map_or_else(
+        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")),
+        PathBuf::from,
+    );
     if p.is_dir() {
         Some(p)
     } else {
