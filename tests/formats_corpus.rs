@@ -148,7 +148,12 @@ fn freebsd_utx_lastlogin_and_active() {
     assert_eq!(v[1].entry_type, EntryType::UserProcess);
     assert_eq!(
         (s(&v[1].user), s(&v[1].line), s(&v[1].host), s(&v[1].id)),
-        ("root".into(), "pts/0".into(), "host.net".into(), "pts/0".into())
+        (
+            "root".into(),
+            "pts/0".into(),
+            "host.net".into(),
+            "pts/0".into()
+        )
     );
     assert_eq!(v[1].pid, 855);
     assert_eq!(v[2].entry_type, EntryType::DeadProcess);
@@ -175,11 +180,19 @@ fn netbsd_files_match_last() {
         (v[0].entry_type, s(&v[0].line).as_str()),
         (EntryType::BootTime, "system boot")
     );
-    assert_eq!((v[1].entry_type, v[1].raw_type), (EntryType::ShutdownTime, 11));
+    assert_eq!(
+        (v[1].entry_type, v[1].raw_type),
+        (EntryType::ShutdownTime, 11)
+    );
     let ours: Vec<_> = v
         .iter()
         .rev()
-        .filter(|e| matches!(e.entry_type, EntryType::UserProcess | EntryType::LoginProcess))
+        .filter(|e| {
+            matches!(
+                e.entry_type,
+                EntryType::UserProcess | EntryType::LoginProcess
+            )
+        })
         .map(|e| (cut8(s(&e.user)), s(&e.line), s(&e.host), est(e.sec)))
         .collect();
     assert_last_matches(
@@ -245,7 +258,9 @@ fn netbsd_lastlogx_is_recognised_and_refused_with_the_alternative() {
         utx::format::detect::detect(&src).unwrap(),
         Format::NetbsdLastlogx
     );
-    let err = Reader::open(&path, Options::default()).err().expect("refused");
+    let err = Reader::open(&path, Options::default())
+        .err()
+        .expect("refused");
     assert_eq!(err.kind, ErrorKind::Unsupported);
     assert!(err.message.contains("lastlog"), "{}", err.message);
 }

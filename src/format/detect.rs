@@ -15,6 +15,8 @@ use crate::source::ByteSource;
 const SAMPLE_RECORDS: u64 = 64;
 /// Non-zero records sampled from a sparse (lastlog-like) file.
 const SAMPLE_SPARSE: usize = 64;
+/// 1980-01-01: the earliest time a record without a type field may hold.
+const EARLIEST_TYPELESS: i64 = 315_532_800;
 /// A record scoring at least this fits its layout.
 const GOOD_SCORE: u32 = 80;
 
@@ -73,9 +75,6 @@ pub fn detect(src: &dyn ByteSource) -> Result<Format> {
         }
         .map_err(|e| Error::io("read", &e))?;
         any_data |= cand.sampled > 0;
-        if std::env::var_os("UTX_DEBUG_DETECT").is_some() {
-            eprintln!("{:?} {:?}", layout.format, cand);
-        }
         if let Some(c) = cand.accepted() {
             if best.as_ref().is_none_or(|(b, _)| c.better_than(b)) {
                 best = Some((c, layout.format));
@@ -138,6 +137,8 @@ struct Tally {
     sampled: u64,
     /// Sum of the good records' scores.
     total: u64,
+    /// Earliest and latest time of the good records.
+    span: (i64, i64),
     whole: bool,
 }
 
@@ -152,6 +153,7 @@ impl Tally {
             good_permille: (self.good * 1000 / self.sampled) as u32,
             whole: self.whole,
             mean: (self.total / self.good) as u32,
+            spread: self.span.1.saturating_sub(self.span.0),
         })
     }
 }
@@ -165,11 +167,15 @@ struct Candidate {
     whole: bool,
     /// Mean score of the records that fit.
     mean: u32,
+    /// Time between the earliest and latest good record: the right byte
+    /// order keeps a file's times close together.
+    spread: i64,
 }
 
 impl Candidate {
     fn better_than(&self, other: &Candidate) -> bool {
-        (self.good_permille, self.whole, self.mean) > (other.good_permille, other.whole, other.mean)
+        let key = |c: &Candidate| (c.good_permille, c.whole, c.mean, -c.spread);
+        key(self) > key(other)
     }
 }
 
@@ -182,7 +188,10 @@ fn record_score(layout: &RecordLayout, rec: &[u8], now: i64) -> u32 {
         return 0;
     }
     let (sec, usec) = layout.time(rec);
-    let plausible = sec > 0 && sec <= now + 366 * 86400 && (0..1_000_000).contains(&usec);
+    // Byte-swapped 32-bit times often land in the 1970s; no typeless
+    // format's writer predates 1980.
+    let plausible =
+        sec >= EARLIEST_TYPELESS && sec <= now + 366 * 86400 && (0..1_000_000).contains(&usec);
     if layout.raw_type == Int::Absent && !plausible {
         return 0;
     }
@@ -215,6 +224,7 @@ fn score_events(
     indexes.extend(tail_from..count);
     let mut buf = vec![0u8; layout.size];
     let (mut good, mut total, mut sampled) = (0u64, 0u64, 0u64);
+    let mut span = (i64::MAX, i64::MIN);
     for i in indexes {
         if src.read_full_at(&mut buf, i * rec)? < layout.size {
             break;
@@ -227,12 +237,15 @@ fn score_events(
         if s >= GOOD_SCORE {
             good += 1;
             total += s as u64;
+            let t = layout.time(&buf).0;
+            span = (span.0.min(t), span.1.max(t));
         }
     }
     Ok(Tally {
         good,
         sampled,
         total,
+        span,
         whole: size % rec == 0,
     })
 }
@@ -246,6 +259,7 @@ fn score_lastlog(
     let rec = layout.size as u64;
     let mut buf = vec![0u8; layout.size];
     let (mut good, mut total, mut sampled) = (0u64, 0u64, 0u64);
+    let mut span = (i64::MAX, i64::MIN);
     'extents: for (start, end) in src.data_extents(0)? {
         let mut i = start / rec;
         while i * rec < end && (i + 1) * rec <= size {
@@ -267,6 +281,7 @@ fn score_lastlog(
             if s >= GOOD_SCORE {
                 good += 1;
                 total += s as u64;
+                span = (span.0.min(sec), span.1.max(sec));
             }
             if sampled as usize >= SAMPLE_SPARSE {
                 break 'extents;
@@ -277,6 +292,7 @@ fn score_lastlog(
         good,
         sampled,
         total,
+        span,
         whole: size % rec == 0,
     })
 }

@@ -47,6 +47,9 @@ pub struct UtxLogStream {
     checkpoints: Vec<(u64, bool)>,
     segment: usize,
     frames: Vec<Frame>,
+    /// Reverse: whether the first record of the segment loaded last (the
+    /// next one in file order) followed skipped bytes.
+    carry: bool,
     partial: Option<u64>,
 }
 
@@ -65,6 +68,7 @@ impl UtxLogStream {
             checkpoints: Vec::new(),
             segment: 0,
             frames: Vec::new(),
+            carry: false,
             partial: None,
         };
         s.rewind()?;
@@ -178,6 +182,7 @@ impl UtxLogStream {
             self.checkpoints.push((end, false));
         }
         self.segment = self.checkpoints.len() - 1;
+        self.carry = false;
         Ok(())
     }
 
@@ -201,6 +206,15 @@ impl UtxLogStream {
             }
         }
         self.size = saved;
+        // Newest first, "recovered" belongs to the record read after the
+        // skipped bytes: the one before them in the file.
+        let mut next = self.carry;
+        for f in self.frames.iter_mut().rev() {
+            if let Frame::Rec { recovered, .. } = f {
+                (*recovered, next) = (next, *recovered);
+            }
+        }
+        self.carry = next;
         Ok(true)
     }
 }
@@ -261,34 +275,38 @@ impl EntryStream for UtxLogStream {
     }
 }
 
-/// Detection: true when `head` (the whole file, or its first bytes when
-/// `complete` is false) frames as utx.log records with plausible types and
-/// times, landing exactly on the end when complete.
+/// Detection: walk `head` (the whole file when `complete`, else its first
+/// bytes) as the reader would. It is utx.log when at least one record
+/// frames with a known type and a plausible time (2001..2096 in µs), the
+/// damage the reader tolerates (zero lengths, over-long or unknown-type
+/// records) is rarer than good records, and the walk ends at the end of
+/// the data (or in a record cut by it).
 pub fn looks_like(head: &[u8], complete: bool) -> bool {
-    let (mut pos, mut records) = (0usize, 0usize);
+    let (mut pos, mut good, mut bad) = (0usize, 0usize, 0usize);
     while pos + 2 <= head.len() {
         let len = u16::from_be_bytes([head[pos], head[pos + 1]]) as usize;
-        if len == 0 || len > FUTX_SIZE {
-            return false;
+        if len == 0 {
+            bad += 1;
+            pos += 1;
+            continue;
         }
         if pos + 2 + len > head.len() {
-            return !complete && records > 0;
+            // Cut by the end of the data (or of the sample).
+            break;
         }
-        let rec = &head[pos + 2..pos + 2 + len];
-        if rec[0] > 8 {
-            return false;
-        }
-        if len >= 9 {
-            let us = u64::from_be_bytes(rec[1..9].try_into().expect("8"));
-            // 2001..2096 in microseconds.
-            if !(1_000_000_000_000_000..4_000_000_000_000_000).contains(&us) {
-                return false;
-            }
-        } else if rec[0] != 0 {
-            return false;
-        }
-        records += 1;
+        let rec = &head[pos + 2..pos + 2 + len.min(FUTX_SIZE)];
         pos += 2 + len;
+        // Every record FreeBSD writes holds at least its type and time.
+        let time_ok = rec.len() >= 9 && {
+            let us = u64::from_be_bytes(rec[1..9].try_into().expect("8"));
+            (1_000_000_000_000_000..4_000_000_000_000_000).contains(&us)
+        };
+        if len > FUTX_SIZE || rec[0] > 8 || !time_ok {
+            bad += 1;
+        } else {
+            good += 1;
+        }
     }
-    records > 0 && (pos == head.len() || !complete)
+    let ended = !complete || head.len() - pos < 2 + FUTX_SIZE;
+    good > 0 && bad <= good && ended
 }

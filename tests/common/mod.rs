@@ -106,7 +106,14 @@ const MONTHS: [&str; 12] = [
 /// `Www Mmm d HH:MM` (tokens joined by single spaces).
 pub fn hm(t: i64) -> String {
     let (_, m, d, h, mi, _, wd) = civil(t);
-    format!("{} {} {} {:02}:{:02}", DAYS[wd as usize], MONTHS[m as usize - 1], d, h, mi)
+    format!(
+        "{} {} {} {:02}:{:02}",
+        DAYS[wd as usize],
+        MONTHS[m as usize - 1],
+        d,
+        h,
+        mi
+    )
 }
 
 /// `Www Mmm d YYYY HH:MM:SS` (NetBSD `last`).
