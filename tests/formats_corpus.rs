@@ -2,9 +2,9 @@
 //! corpus, checked against the text their own systems' tools printed
 //! (`last`, `lastlogin`) and the values MANIFEST.md quotes.
 
-mod common;
+mod formats_common;
 
-use common::*;
+use formats_common::*;
 use utx::entry::flags;
 use utx::{EntryType, ErrorKind, Format, Options, Reader};
 

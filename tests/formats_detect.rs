@@ -2,9 +2,9 @@
 //! come out as exactly the format named here (Linux files stay Linux), or
 //! be refused where the file is not a login record file at all.
 
-mod common;
+mod formats_common;
 
-use common::corpus;
+use formats_common::corpus;
 use utx::{Format, Options, Reader};
 
 /// (path under the corpus, expected format name or error kind).

@@ -5,9 +5,9 @@
 //! partial record. Then every generated file is auto-detected and must
 //! come out as exactly its own format.
 
-mod common;
+mod formats_common;
 
-use common::*;
+use formats_common::*;
 use utx::entry::flags;
 use utx::{EntryType, ErrorKind, Format};
 

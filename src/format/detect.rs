@@ -84,10 +84,17 @@ pub fn detect(src: &dyn ByteSource) -> Result<Format> {
     if best.is_none() && !any_data {
         // Only zero bytes where records were sampled: a file of EMPTY
         // slots, read in this host's layout when the size allows.
+        // Else the first Linux event layout the size fits.
         let native = native_format();
-        let rec = native.layout().map_or(0, |l| l.size as u64);
-        if rec > 0 && size % rec == 0 && candidates.is_empty() {
-            return Ok(native);
+        let linux = layout::ALL.iter().map(|l| l.format).filter(|f| {
+            f.family() == crate::format::Family::Linux
+                && f.layout().is_some_and(|l| l.kind == Kind::Events)
+        });
+        let fits = std::iter::once(native)
+            .chain(linux)
+            .find(|f| f.layout().is_some_and(|l| size % l.size as u64 == 0));
+        if let (Some(f), true) = (fits, candidates.is_empty()) {
+            return Ok(f);
         }
         if let Some(first) = candidates.first() {
             return Ok(*first);
@@ -151,6 +158,7 @@ impl Tally {
         }
         Some(Candidate {
             good_permille: (self.good * 1000 / self.sampled) as u32,
+            good: self.good,
             whole: self.whole,
             mean: (self.total / self.good) as u32,
             spread: self.span.1.saturating_sub(self.span.0),
@@ -163,6 +171,8 @@ impl Tally {
 struct Candidate {
     /// Share of sampled records that fit, in per mille.
     good_permille: u32,
+    /// How many sampled records fit (more evidence wins a tie).
+    good: u64,
     /// The size is a whole number of records.
     whole: bool,
     /// Mean score of the records that fit.
@@ -174,7 +184,7 @@ struct Candidate {
 
 impl Candidate {
     fn better_than(&self, other: &Candidate) -> bool {
-        let key = |c: &Candidate| (c.good_permille, c.whole, c.mean, -c.spread);
+        let key = |c: &Candidate| (c.good_permille, c.whole, c.good, c.mean, -c.spread);
         key(self) > key(other)
     }
 }
@@ -232,7 +242,12 @@ fn score_events(
         if buf.iter().all(|&b| b == 0) {
             continue;
         }
-        let s = record_score(layout, &buf, now);
+        let mut s = record_score(layout, &buf, now);
+        // Bytes that decode to an empty record are what a misaligned
+        // layout sees in a mostly-zero file: weak evidence at best.
+        if looks_empty(layout, &buf) {
+            s = s.min(GOOD_SCORE / 2);
+        }
         sampled += 1;
         if s >= GOOD_SCORE {
             good += 1;
@@ -248,6 +263,16 @@ fn score_events(
         span,
         whole: size % rec == 0,
     })
+}
+
+/// Decodes as an EMPTY record with no strings.
+fn looks_empty(layout: &RecordLayout, rec: &[u8]) -> bool {
+    let mut e = crate::entry::Entry::default();
+    layout.decode(rec, 0, &mut e)
+        && e.entry_type == crate::entry::EntryType::Empty
+        && e.user.is_empty()
+        && e.line.is_empty()
+        && e.host.is_empty()
 }
 
 fn score_lastlog(
