@@ -416,7 +416,7 @@ typedef uint32_t ut_family;
 #define UT_FORMAT_NETBSD_LASTLOG_32_BE 30
 
 /**
- * NetBSD lastlogx (Berkeley DB hash): recognised, not readable (UT_ERR_UNSUPPORTED).
+ * NetBSD lastlogx (Berkeley DB 1.85 hash keyed by uid), read in uid order.
  */
 #define UT_FORMAT_NETBSD_LASTLOGX 31
 

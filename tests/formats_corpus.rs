@@ -250,19 +250,32 @@ fn netbsd_files_match_last() {
 }
 
 #[test]
-fn netbsd_lastlogx_is_recognised_and_refused_with_the_alternative() {
+fn netbsd_lastlogx_berkeley_db_matches_lastlogin() {
     let Some(c) = corpus() else { return };
-    let path = c.join("s4/logs/NetBSD9.3/x86_64/lastlogx");
+    let dir = c.join("s4/logs/NetBSD9.3/x86_64");
+    let path = dir.join("lastlogx");
     let src = utx::source::file::FileSource::open(&path).unwrap();
     assert_eq!(
         utx::format::detect::detect(&src).unwrap(),
         Format::NetbsdLastlogx
     );
-    let err = Reader::open(&path, Options::default())
-        .err()
-        .expect("refused");
-    assert_eq!(err.kind, ErrorKind::Unsupported);
-    assert!(err.message.contains("lastlog"), "{}", err.message);
+    let (f, v) = read_file(&path);
+    assert_eq!(f, Format::NetbsdLastlogx);
+    assert_eq!(v.len(), 1);
+    let e = &v[0];
+    let t: Vec<String> = companion(&dir, "lastlogx.lastlogin.txt")
+        .split_whitespace()
+        .map(String::from)
+        .collect();
+    assert_eq!((t[0].as_str(), e.uid), ("root", 0));
+    assert_eq!(e.entry_type, EntryType::LastLogin);
+    assert_eq!((s(&e.line), s(&e.host)), (t[1].clone(), t[2].clone()));
+    assert_eq!(hms_y(e.sec + us_offset(e.sec, -5)), t[3..].join(" "));
+    // lastlogx keeps microseconds and the sockaddr the flat file lacks.
+    assert_eq!((e.sec, e.usec), (1_708_850_203, 796_645));
+    assert_eq!(s(&e.addr_text), "192.168.124.180");
+    // The record is the value at the end of bucket page 1 (page size 16 KiB).
+    assert_eq!(e.offset, 0x7e4c);
 }
 
 #[test]

@@ -96,7 +96,7 @@ pub const UT_FORMAT_NETBSD_UTMP_40_BE: ut_format = 28;
 pub const UT_FORMAT_NETBSD_LASTLOG_32_LE: ut_format = 29;
 /// NetBSD ≥ 5 lastlog, 32 bytes, big-endian.
 pub const UT_FORMAT_NETBSD_LASTLOG_32_BE: ut_format = 30;
-/// NetBSD lastlogx (Berkeley DB hash): recognised, not readable (UT_ERR_UNSUPPORTED).
+/// NetBSD lastlogx (Berkeley DB 1.85 hash keyed by uid), read in uid order.
 pub const UT_FORMAT_NETBSD_LASTLOGX: ut_format = 31;
 /// OpenBSD ≥ 5.5 utmp/wtmp, 304 bytes, little-endian.
 pub const UT_FORMAT_OPENBSD_UTMP_304_LE: ut_format = 32;

@@ -73,7 +73,8 @@ pub enum Format {
     /// NetBSD ≥ 5 lastlog: 32 bytes, i64 time.
     NetbsdLastlog32Le = 29,
     NetbsdLastlog32Be = 30,
-    /// NetBSD lastlogx: a Berkeley DB 1.85 hash keyed by uid.
+    /// NetBSD lastlogx: a Berkeley DB 1.85 hash keyed by uid (read in uid
+    /// order).
     NetbsdLastlogx = 31,
     /// OpenBSD ≥ 5.5 utmp/wtmp: 304 bytes, no type field.
     OpenbsdUtmp304Le = 32,

@@ -1,6 +1,6 @@
 //! NetBSD ≥ 5 (FORMATS.md §4): utmpx/wtmpx (520 bytes LP64, 516 i386,
 //! optional `utmpx-2.00` signature record), 40-byte utmp/wtmp and 32-byte
-//! lastlog. lastlogx is a Berkeley DB file: see `lastlogx`.
+//! lastlog. lastlogx is a Berkeley DB hash file: see `lastlogx`.
 
 use crate::entry::{Entry, EntryType};
 use crate::format::bsd::{self, lastlog, utmp};

@@ -107,8 +107,10 @@ impl Reader {
         } else if format == Format::FreebsdUtxLog {
             Box::new(utx_log::UtxLogStream::new(src, opts.reverse)?)
         } else if format == Format::NetbsdLastlogx {
-            let e = lastlogx::unsupported();
-            return Err(Error::new(e.kind, format!("{origin}: {}", e.message)));
+            Box::new(
+                lastlogx::LastlogxStream::new(src, opts.reverse)
+                    .map_err(|e| Error::new(e.kind, format!("{origin}: {}", e.message)))?,
+            )
         } else {
             return Err(Error::new(
                 ErrorKind::Unsupported,

@@ -63,8 +63,8 @@ const HOST_PATHS: &[(Database, &[&str])] = &[
     ),
 ];
 
-/// NetBSD: the x files first; lastlogx is a Berkeley DB, so the flat
-/// lastlog comes first.
+/// NetBSD: the x files first. For last logins the flat lastlog comes
+/// first (login writes both); lastlogx (a Berkeley DB) is the fallback.
 #[cfg(target_os = "netbsd")]
 const HOST_PATHS: &[(Database, &[&str])] = &[
     (Database::Utmp, &["/var/run/utmpx", "/var/run/utmp"]),
