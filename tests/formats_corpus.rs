@@ -6,7 +6,7 @@ mod formats_common;
 
 use formats_common::*;
 use utx::entry::flags;
-use utx::{EntryType, ErrorKind, Format, Options, Reader};
+use utx::{EntryType, Format, Options, Reader};
 
 /// One line of a `last` listing: user, line, host ("" when not shown) and
 /// the date tokens (`n_date` of them) joined by single spaces.

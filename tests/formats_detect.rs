@@ -51,7 +51,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("s4/logs/FreeBSD13.1/x86_64/utx.lastlogin", "freebsd-utx"),
     ("s4/logs/FreeBSD13.1/x86_64/utx.log", "freebsd-utx-log"),
     ("s4/logs/NetBSD9.3/x86_64/lastlog", "netbsd-lastlog-32-le"),
-    ("s4/logs/NetBSD9.3/x86_64/lastlogx", "ERR:Unsupported"),
+    ("s4/logs/NetBSD9.3/x86_64/lastlogx", "netbsd-lastlogx"),
     ("s4/logs/NetBSD9.3/x86_64/utmp", "netbsd-utmp-40-le"),
     ("s4/logs/NetBSD9.3/x86_64/utmpx", "netbsd-utmpx-520-le"),
     ("s4/logs/NetBSD9.3/x86_64/wtmp", "netbsd-utmp-40-le"),
