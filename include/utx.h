@@ -496,6 +496,12 @@ typedef uint32_t ut_family;
 #define UT_FORMAT_HPUX_UTMP_60_BE 46
 
 /**
+ * FreeBSD ≥ 9 utx.lastlogin: `futx` records read as last logins (never
+ * chosen by detection: the bytes are those of UT_FORMAT_FREEBSD_UTX).
+ */
+#define UT_FORMAT_FREEBSD_UTX_LASTLOGIN 47
+
+/**
  * Linux (glibc, utmps, utmpdump text, wtmpdb, lastlog2, logind): pair by line.
  */
 #define UT_FAMILY_LINUX 0

@@ -140,6 +140,28 @@ fn freebsd_utx_lastlogin_and_active() {
         assert_eq!(s(&e.host), t[2]);
         assert_eq!(hms_y(e.sec + us_offset(e.sec, -8)), t[3..].join(" "));
     }
+    // Forced (as Reader::open_db does for /var/log/utx.lastlogin), the
+    // same records are last logins; detection cannot tell the two apart.
+    let last: Vec<_> = Reader::open(
+        dir.join("utx.lastlogin"),
+        Options {
+            format: Format::FreebsdUtxLastlogin,
+            ..Options::default()
+        },
+    )
+    .unwrap()
+    .map(|e| e.unwrap())
+    .collect();
+    assert_eq!(last.len(), 3);
+    for (a, b) in last.iter().zip(&v) {
+        assert_eq!((a.entry_type, a.raw_type), (EntryType::LastLogin, 4));
+        assert_eq!((s(&a.user), a.sec, a.usec), (s(&b.user), b.sec, b.usec));
+        assert_eq!(a.format, Format::FreebsdUtxLastlogin);
+    }
+    assert_eq!(
+        utx::Database::format_of_path("/var/log/utx.lastlogin"),
+        Some(Format::FreebsdUtxLastlogin)
+    );
     let (f, v) = read_file(&dir.join("utx.active"));
     assert_eq!(f, Format::FreebsdUtx);
     assert_eq!(v.len(), 3);

@@ -128,6 +128,9 @@ pub const UT_FORMAT_SVR4_UTMP_36_BE: ut_format = 44;
 pub const UT_FORMAT_AIX_UTMP_648_BE: ut_format = 45;
 /// HP-UX 9–11i utmp/wtmp/btmp, 60 bytes, big-endian.
 pub const UT_FORMAT_HPUX_UTMP_60_BE: ut_format = 46;
+/// FreeBSD ≥ 9 utx.lastlogin: `futx` records read as last logins (never
+/// chosen by detection: the bytes are those of UT_FORMAT_FREEBSD_UTX).
+pub const UT_FORMAT_FREEBSD_UTX_LASTLOGIN: ut_format = 47;
 
 /// System family of a format (`ut_format_family`): decides how `last`
 /// pairs logins with logouts.
@@ -318,6 +321,7 @@ mod tests {
             (UT_FORMAT_SVR4_UTMP_36_BE, Format::Svr4Utmp36Be),
             (UT_FORMAT_AIX_UTMP_648_BE, Format::AixUtmp648Be),
             (UT_FORMAT_HPUX_UTMP_60_BE, Format::HpuxUtmp60Be),
+            (UT_FORMAT_FREEBSD_UTX_LASTLOGIN, Format::FreebsdUtxLastlogin),
         ];
         for (c, f) in pairs {
             assert_eq!(c, f as u32, "{}", f.name());

@@ -23,6 +23,14 @@ pub fn futx_type(raw: i64, _e: &Entry) -> Option<EntryType> {
     TYPES.get(usize::try_from(raw).ok()?).copied()
 }
 
+/// utx.lastlogin holds one USER_PROCESS record per user name.
+pub fn lastlogin_type(raw: i64, e: &Entry) -> Option<EntryType> {
+    match futx_type(raw, e)? {
+        EntryType::UserProcess => Some(EntryType::LastLogin),
+        t => Some(t),
+    }
+}
+
 /// Size of a whole `futx`.
 pub const FUTX_SIZE: usize = 197;
 
@@ -41,4 +49,10 @@ pub static FUTX_197: RecordLayout = RecordLayout {
         Kind::Events,
         futx_type as Classify,
     )
+};
+
+pub static FUTX_LASTLOGIN_197: RecordLayout = RecordLayout {
+    format: Format::FreebsdUtxLastlogin,
+    classify: lastlogin_type as Classify,
+    ..FUTX_197
 };

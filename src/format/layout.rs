@@ -113,6 +113,7 @@ pub static ALL: &[&RecordLayout] = &[
     &solaris::FUTMPX_372_BE,
     &solaris::IRIX_372_BE,
     &freebsd::FUTX_197,
+    &freebsd::FUTX_LASTLOGIN_197,
     &hpux::HPUX_60_BE,
     &solaris::FUTMP_36_LE,
     &solaris::FUTMP_36_BE,

@@ -102,6 +102,10 @@ pub enum Format {
     AixUtmp648Be = 45,
     /// HP-UX 9 to 11i utmp/wtmp/btmp: 60 bytes, big-endian.
     HpuxUtmp60Be = 46,
+    /// FreeBSD ≥ 9 utx.lastlogin: the `futx` layout, USER_PROCESS records
+    /// read as last logins. Same bytes as `FreebsdUtx`, so detection picks
+    /// that; `Reader::open_db` and `--format` choose this one.
+    FreebsdUtxLastlogin = 47,
 }
 
 /// The system family a format comes from; it decides how `last` pairs
@@ -188,13 +192,18 @@ const NAMES: &[(Format, &str)] = &[
     (Format::Svr4Utmp36Be, "svr4-utmp-36-be\0"),
     (Format::AixUtmp648Be, "aix-utmp-648-be\0"),
     (Format::HpuxUtmp60Be, "hpux-utmp-60-be\0"),
+    (Format::FreebsdUtxLastlogin, "freebsd-utx-lastlogin\0"),
 ];
 
 /// Family of each format that is not Linux.
 const FAMILIES: &[(Family, &[Format])] = &[
     (
         Family::FreeBsd,
-        &[Format::FreebsdUtx, Format::FreebsdUtxLog],
+        &[
+            Format::FreebsdUtx,
+            Format::FreebsdUtxLog,
+            Format::FreebsdUtxLastlogin,
+        ],
     ),
     (
         Family::NetBsd,

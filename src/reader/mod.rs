@@ -78,7 +78,13 @@ impl Reader {
         }
         let found = paths.iter().find(|p| Path::new(p).exists());
         match found {
-            Some(p) => Self::open(p, opts),
+            Some(p) => {
+                let mut opts = opts;
+                if opts.format == Format::Auto {
+                    opts.format = Database::format_of_path(p).unwrap_or(Format::Auto);
+                }
+                Self::open(p, opts)
+            }
             None => {
                 let mut err = Error::new(
                     ErrorKind::NotFound,
