@@ -1063,3 +1063,52 @@ fn lastlogx_damage_is_survived() {
         }
     }
 }
+
+/// Solaris `ut_syslen` (host length including the NUL) limits the host:
+/// bytes past it are not part of the name even without a NUL there.
+#[test]
+fn solaris_syslen_limits_the_host() {
+    for fmt in [Format::SolarisUtmpx372Le, Format::SolarisUtmpx372Be] {
+        let spec = specs().into_iter().find(|s| s.format == fmt).unwrap();
+        let r = Rec {
+            ty: Some(7),
+            user: b"carol".to_vec(),
+            line: b"pts/3".to_vec(),
+            host: b"gateway.example.com".to_vec(),
+            pid: 9,
+            sec: T0,
+            ..Rec::default()
+        };
+        let mut rec = write(&spec, &r);
+        // syslen 8: "gateway" and its NUL; the rest is stale bytes.
+        put_int(&mut rec, (112, 2), 8, spec.be);
+        let mut full = write(&spec, &r);
+        // A 257-byte host with no NUL and syslen 0: cut at the width.
+        put_str(&mut full, (114, 257), &[b'h'; 257]);
+        put_int(&mut full, (112, 2), 0, spec.be);
+        let bytes = [rec, full].concat();
+        let v = read_bytes(&bytes, fmt, false);
+        assert_eq!(s(&v[0].host), "gateway", "{}", fmt.name());
+        assert_eq!(s(&v[1].host).len(), 257);
+        assert_ne!(v[1].flags & flags::FULL_WIDTH, 0);
+        assert_eq!(detect_bytes(&bytes).unwrap(), fmt);
+    }
+}
+
+/// NetBSD utmpx version 1 (before NetBSD 5) has an unconfirmed layout:
+/// refused with a clear message rather than misread.
+#[test]
+fn netbsd_utmpx_version_1_is_refused() {
+    let spec = specs()
+        .into_iter()
+        .find(|s| s.format == Format::NetbsdUtmpx520Le)
+        .unwrap();
+    let v1 = Spec {
+        sig: Some((b"utmpx-1.00", 10)),
+        ..spec
+    };
+    let (bytes, _) = event_file(&v1, false, false);
+    let err = detect_bytes(&bytes).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Unsupported);
+    assert!(err.message.contains("version 1"), "{}", err.message);
+}
