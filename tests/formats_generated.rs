@@ -1112,3 +1112,65 @@ fn netbsd_utmpx_version_1_is_refused() {
     assert_eq!(err.kind, ErrorKind::Unsupported);
     assert!(err.message.contains("version 1"), "{}", err.message);
 }
+
+/// A utx.log spanning many read chunks (and reverse checkpoints), with
+/// damage scattered through it: forward and reverse agree record for
+/// record, and the damage is flagged on the right records.
+#[test]
+fn big_utx_log_forward_and_reverse_agree() {
+    let spec = futx_spec();
+    let mut bytes = Vec::new();
+    let mut want = Vec::new();
+    let mut damaged = false;
+    for i in 0..6000i64 {
+        if i % 997 == 13 {
+            bytes.push(0); // zero length: skip one byte
+            damaged = true;
+        }
+        if i % 1499 == 7 {
+            let mut bad = write(
+                &spec,
+                &Rec {
+                    ty: Some(4),
+                    sec: T0,
+                    ..Rec::default()
+                },
+            );
+            bad[0] = 200;
+            bytes.extend(utx_frame(&bad));
+            damaged = true;
+        }
+        let user = format!("u{i}");
+        let r = Rec {
+            ty: Some(if i % 2 == 0 { 4 } else { 7 }),
+            user: user.clone().into_bytes(),
+            line: b"pts/9".to_vec(),
+            id: (i as u64).to_be_bytes().to_vec(),
+            pid: i,
+            sec: T0 + i,
+            usec: i % 1_000_000,
+            ..Rec::default()
+        };
+        let off = bytes.len() as u64;
+        bytes.extend(utx_frame(&write(&spec, &r)));
+        want.push((off, T0 + i, std::mem::take(&mut damaged)));
+    }
+    assert!(bytes.len() > 4 * 64 * 1024);
+    let fwd = read_bytes(&bytes, Format::FreebsdUtxLog, false);
+    let got: Vec<_> = fwd
+        .iter()
+        .map(|e| (e.offset, e.sec, e.flags & flags::RECOVERED != 0))
+        .collect();
+    assert_eq!(got, want);
+    let rev = read_bytes(&bytes, Format::FreebsdUtxLog, true);
+    assert_eq!(rev.len(), want.len());
+    for (k, e) in rev.iter().enumerate() {
+        // Newest first: the flag sits on the record read right after the
+        // skipped bytes, i.e. the one before them in the file.
+        let i = want.len() - 1 - k;
+        let flagged = want.get(i + 1).is_some_and(|w| w.2);
+        assert_eq!((e.offset, e.sec), (want[i].0, want[i].1), "at {k}");
+        assert_eq!(e.flags & flags::RECOVERED != 0, flagged, "at {k}");
+    }
+    assert_eq!(detect_bytes(&bytes).unwrap(), Format::FreebsdUtxLog);
+}
