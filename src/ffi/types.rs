@@ -358,6 +358,30 @@ mod tests {
     }
 
     #[test]
+    fn ut_format_family_answers_and_validates() {
+        let mut fam: ut_family = 99;
+        // SAFETY: a valid out-pointer, then a NULL one the function checks.
+        unsafe {
+            assert_eq!(
+                crate::ffi::ut_format_family(UT_FORMAT_FREEBSD_UTX_LOG, &mut fam),
+                UT_OK
+            );
+            assert_eq!(fam, UT_FAMILY_FREEBSD);
+            assert_eq!(
+                crate::ffi::ut_format_family(UT_FORMAT_MACOS_UTMPX_628_LE, &mut fam),
+                UT_OK
+            );
+            assert_eq!(fam, UT_FAMILY_MACOS);
+            assert_eq!(crate::ffi::ut_format_family(9999, &mut fam), UT_ERR_INVALID);
+            assert_eq!(fam, UT_FAMILY_MACOS, "not written on failure");
+            assert_eq!(
+                crate::ffi::ut_format_family(UT_FORMAT_AUTO, std::ptr::null_mut()),
+                UT_ERR_NULL
+            );
+        }
+    }
+
+    #[test]
     fn type_constants_match_the_rust_enum() {
         use crate::entry::EntryType;
         for t in EntryType::ALL {
