@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::entry::{Entry, EntryType};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::{detect, utmpdump_text, Format};
+use crate::format::{detect, lastlogx, utmpdump_text, utx_log, Format};
 use crate::source::file::FileSource;
 use crate::source::host::Database;
 use crate::source::memory::MemorySource;
@@ -49,6 +49,8 @@ pub struct Reader {
     type_mask: u32,
     /// Where the entries come from, for messages (a path or "memory").
     origin: String,
+    /// The iterator returned an error; it returns nothing more.
+    failed: bool,
 }
 
 impl Reader {
@@ -76,7 +78,13 @@ impl Reader {
         }
         let found = paths.iter().find(|p| Path::new(p).exists());
         match found {
-            Some(p) => Self::open(p, opts),
+            Some(p) => {
+                let mut opts = opts;
+                if opts.format == Format::Auto {
+                    opts.format = Database::format_of_path(p).unwrap_or(Format::Auto);
+                }
+                Self::open(p, opts)
+            }
             None => {
                 let mut err = Error::new(
                     ErrorKind::NotFound,
@@ -92,9 +100,9 @@ impl Reader {
         }
     }
 
-    fn from_source(src: Box<dyn ByteSource>, origin: String, opts: Options) -> Result<Reader> {
+    fn from_source(mut src: Box<dyn ByteSource>, origin: String, opts: Options) -> Result<Reader> {
         let format = match opts.format {
-            Format::Auto => detect::detect(src.as_ref())
+            Format::Auto => detect::detect(&crate::source::prefetch::Prefetched::new(src.as_mut()))
                 .map_err(|e| Error::new(e.kind, format!("{origin}: {}", e.message)))?,
             f => f,
         };
@@ -102,6 +110,13 @@ impl Reader {
             Box::new(records::RecordStream::new(src, layout, opts.reverse)?)
         } else if format == Format::UtmpdumpText {
             Box::new(utmpdump_text::TextStream::new(src, opts.reverse)?)
+        } else if format == Format::FreebsdUtxLog {
+            Box::new(utx_log::UtxLogStream::new(src, opts.reverse)?)
+        } else if format == Format::NetbsdLastlogx {
+            Box::new(
+                lastlogx::LastlogxStream::new(src, opts.reverse)
+                    .map_err(|e| Error::new(e.kind, format!("{origin}: {}", e.message)))?,
+            )
         } else {
             return Err(Error::new(
                 ErrorKind::Unsupported,
@@ -113,6 +128,7 @@ impl Reader {
             format,
             type_mask: opts.type_mask,
             origin,
+            failed: false,
         })
     }
 
@@ -128,6 +144,7 @@ impl Reader {
             format,
             type_mask,
             origin,
+            failed: false,
         }
     }
 
@@ -156,19 +173,28 @@ impl Reader {
     }
 
     pub fn rewind(&mut self) -> Result<()> {
+        self.failed = false;
         self.stream.rewind()
     }
 }
 
+/// Owned entries, one allocation each; `next_into` reuses one entry. The
+/// iteration ends after the first error (which is returned).
 impl Iterator for Reader {
     type Item = Result<Entry>;
 
     fn next(&mut self) -> Option<Result<Entry>> {
+        if self.failed {
+            return None;
+        }
         let mut e = Entry::default();
         match self.next_into(&mut e) {
             Ok(true) => Some(Ok(e)),
             Ok(false) => None,
-            Err(err) => Some(Err(err)),
+            Err(err) => {
+                self.failed = true;
+                Some(Err(err))
+            }
         }
     }
 }
