@@ -155,6 +155,23 @@ step_c_valgrind() {
     c_tests valgrind
 }
 
+# Root reads any file, so bad_input skips its mode-000 check as root; run
+# it once more as nobody to cover that check too.
+step_c_nonroot() {
+    local tmp rc
+    if [ "$(id -u)" != 0 ]; then echo "not root: bad_input already ran its permission check"; return 0; fi
+    command -v setpriv >/dev/null || { echo "error: setpriv (util-linux) not installed"; return 1; }
+    [ -x $CT/bad_input-static ] || $CC $C_STRICT $CFLAGS_T -o $CT/bad_input-static c-tests/bad_input.c \
+        $B/libutx.a $LIBS_PRIVATE || return 1
+    tmp=$(mktemp -d /tmp/utx-nonroot.XXXXXX)
+    cp $CT/bad_input-static "$tmp/bad_input"
+    chmod 755 "$tmp" "$tmp/bad_input"
+    (cd "$tmp" && timeout -k 5 "$CTEST_TIMEOUT" setpriv --reuid=65534 --regid=65534 --clear-groups ./bad_input)
+    rc=$?
+    rm -rf "$tmp"
+    return $rc
+}
+
 # ---- install + pkg-config --------------------------------------------------
 
 step_install() {
@@ -212,7 +229,7 @@ step_parity() { bash tests/parity/run.sh $B/utx; }
 
 # ---- driver ----------------------------------------------------------------
 
-ALL_STEPS="cargo-test fmt clippy header symbols soname c-static c-dynamic c-asan c-valgrind install parity"
+ALL_STEPS="cargo-test fmt clippy header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot install parity"
 steps=${*:-$ALL_STEPS}
 for s in $steps; do
     case $s in
