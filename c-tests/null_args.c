@@ -311,6 +311,25 @@ static void test_names(void) {
     CHECK_STATUS(ut_format_from_name("\xff\xfe", &got), UT_ERR_INVALID);
     CHECK(got == SENTINEL_FORMAT, "a failed format_from_name wrote *format");
 
+    /* Format families: every named format has one; unknown formats and a
+     * NULL out-pointer are refused without writing. */
+    {
+        ut_family fam;
+        for (f = 0; f < 256; f++) {
+            if (ut_format_name(f) == NULL) continue;
+            fam = 0xA5A5A5A5u;
+            CHECK_STATUS(ut_format_family(f, &fam), UT_OK);
+            CHECK(fam <= UT_FAMILY_HPUX, "ut_format_family(%u) = %u, not a UT_FAMILY_*", (unsigned)f, (unsigned)fam);
+        }
+        fam = 0xA5A5A5A5u;
+        CHECK_STATUS(ut_format_family(UT_FORMAT_LINUX_384_LE, NULL), UT_ERR_NULL);
+        CHECK_STATUS(ut_format_family(100000u, &fam), UT_ERR_INVALID);
+        CHECK_STATUS(ut_format_family(0xFFFFFFFFu, &fam), UT_ERR_INVALID);
+        CHECK(fam == 0xA5A5A5A5u, "a failed ut_format_family wrote *family");
+        CHECK_STATUS(ut_format_family(UT_FORMAT_LINUX_384_LE, &fam), UT_OK);
+        CHECK(fam == UT_FAMILY_LINUX, "linux-384-le family %u", (unsigned)fam);
+    }
+
     /* Type names: every type below the mask's width, and nothing else. */
     CHECK(ntypes >= UT_TYPE_LAST_LOGIN + 1, "UT_TYPE_MASK_ALL covers only %d types", ntypes);
     for (i = 0; i < (size_t)ntypes; i++)
