@@ -25,7 +25,7 @@ pub mod source;
 
 pub use entry::{AddrFamily, Entry, EntryType};
 pub use error::{Error, ErrorKind, Result};
-pub use format::Format;
+pub use format::{Family, Format};
 pub use reader::{Options, Reader};
 pub use source::host::Database;
 

@@ -899,6 +899,19 @@ fn random_bytes_and_zeros() {
             .collect();
         let err = detect_bytes(&bytes).expect_err("random bytes must be refused");
         assert_eq!(err.kind, ErrorKind::NotRecognised, "{size}");
+        // Forced, the stream formats read garbage without panicking.
+        for f in [Format::FreebsdUtxLog, Format::NetbsdLastlogx] {
+            for reverse in [false, true] {
+                let opts = utx::Options {
+                    format: f,
+                    reverse,
+                    ..utx::Options::default()
+                };
+                if let Ok(r) = utx::Reader::from_bytes(&bytes, opts) {
+                    assert!(r.take(100_000).all(|e| e.is_ok()));
+                }
+            }
+        }
     }
     let native = utx::format::detect::native_format();
     let rec = native.layout().unwrap().size;
