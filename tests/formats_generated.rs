@@ -215,6 +215,23 @@ fn specs() -> Vec<Spec> {
             ..base(F::HpuxUtmp60Be, 60, true)
         },
     ];
+    // Cygwin (newlib sys/utmp.h): i686 and x86_64.
+    for (f, size, tw, (u, h, a)) in [
+        (F::CygwinUtmp308Le, 308, 4, (32, 48, 304)),
+        (F::CygwinUtmp320Le, 320, 8, (40, 56, 312)),
+    ] {
+        v.push(Spec {
+            ty: Some(((0, 2), [2, 7, 8, -1])),
+            pid: Some((4, 4)),
+            line: (8, 16),
+            id: Some((24, 2)),
+            time: TimeAt::Sec((u - tw, tw), None),
+            user: Some((u, 16)),
+            host: (h, 256),
+            addr: AddrAt::V4(a),
+            ..base(f, size, false)
+        });
+    }
     for (f, be) in [(F::Svr4Utmp36Le, false), (F::Svr4Utmp36Be, true)] {
         v.push(Spec {
             user: Some((0, 8)),

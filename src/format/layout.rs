@@ -1,7 +1,7 @@
 //! Fixed-size record layouts as data, and the one decoder that reads them.
 
 use crate::entry::{flags, Entry, EntryType, StrField};
-use crate::format::{aix, bsd, freebsd, hpux, linux, macos, netbsd, openbsd, solaris};
+use crate::format::{aix, bsd, cygwin, freebsd, hpux, linux, macos, netbsd, openbsd, solaris};
 use crate::format::{Family, Format};
 
 /// Byte order of a layout's integers.
@@ -112,6 +112,8 @@ pub static ALL: &[&RecordLayout] = &[
     &solaris::FUTMPX_372_LE,
     &solaris::FUTMPX_372_BE,
     &solaris::IRIX_372_BE,
+    &cygwin::UTMP_320_LE,
+    &cygwin::UTMP_308_LE,
     &freebsd::FUTX_197,
     &freebsd::FUTX_LASTLOGIN_197,
     &hpux::HPUX_60_BE,

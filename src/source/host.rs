@@ -117,8 +117,16 @@ const HOST_PATHS: &[(Database, &[&str])] = &[
     (Database::Btmp, &["/etc/security/failedlogin"]),
 ];
 
+/// Cygwin: `_PATH_UTMP`, `_PATH_WTMP`.
+#[cfg(target_os = "cygwin")]
+const HOST_PATHS: &[(Database, &[&str])] = &[
+    (Database::Utmp, &["/var/run/utmp"]),
+    (Database::Wtmp, &["/var/log/wtmp"]),
+];
+
 #[cfg(not(any(
     target_os = "linux",
+    target_os = "cygwin",
     target_os = "freebsd",
     target_os = "netbsd",
     target_os = "openbsd",
