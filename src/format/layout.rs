@@ -1,8 +1,8 @@
 //! Fixed-size record layouts as data, and the one decoder that reads them.
 
 use crate::entry::{flags, Entry, EntryType, StrField};
+use crate::format::Format;
 use crate::format::{aix, bsd, cygwin, freebsd, hpux, linux, macos, netbsd, openbsd, solaris};
-use crate::format::{Family, Format};
 
 /// Byte order of a layout's integers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,12 +187,6 @@ impl RecordLayout {
                 e.set_fixed(which, &rec[off..off + len]);
             }
         }
-        if let (Some((off, len)), Some(n)) = (self.host, self.int(rec, self.host_len)) {
-            // ut_syslen counts the NUL; a shorter host is cut there.
-            if n > 1 && (n as usize) <= len {
-                e.set_fixed(StrField::Host, &rec[off..off + n as usize - 1]);
-            }
-        }
         let raw = self.int(rec, self.raw_type);
         e.raw_type = raw.map_or(-1, |r| r as i32);
         let Some(t) = (self.classify)(raw.unwrap_or(-1), e) else {
@@ -222,6 +216,12 @@ impl RecordLayout {
                 _ => {}
             },
         }
+        if let (Some((off, len)), Some(n)) = (self.host, self.int(rec, self.host_len)) {
+            // Solaris ut_syslen counts the NUL; a shorter host is cut there.
+            if n > 1 && (n as usize) <= len {
+                e.set_fixed(StrField::Host, &rec[off..off + n as usize - 1]);
+            }
+        }
         if self.kind == Kind::LastLog {
             e.uid = (offset / self.size as u64) as i64;
         }
@@ -247,11 +247,7 @@ impl RecordLayout {
         {
             score += 15;
         }
-        // FreeBSD's fu_id is opaque and often random binary.
-        let id = (self.format.family() != Family::FreeBsd)
-            .then_some(self.id)
-            .flatten();
-        let strings_ok = [self.user, self.line, id, self.host]
+        let strings_ok = [self.user, self.line, self.id, self.host]
             .iter()
             .flatten()
             .all(|&(o, n)| plausible_string(&rec[o..o + n]));
