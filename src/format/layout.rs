@@ -59,6 +59,49 @@ pub enum Kind {
 /// strings to a normalized type; `None` marks a record that is not valid.
 pub type Classify = fn(raw: i64, entry: &Entry) -> Option<EntryType>;
 
+/// A layout with no fields yet, for rows that name only what they have
+/// (`RecordLayout { user: …, ..layout::blank(…) }`).
+pub const fn blank(
+    format: Format,
+    size: usize,
+    endian: Endian,
+    kind: Kind,
+    classify: Classify,
+) -> RecordLayout {
+    RecordLayout {
+        format,
+        size,
+        endian,
+        kind,
+        raw_type: Int::Absent,
+        classify,
+        pid: Int::Absent,
+        session: Int::Absent,
+        exit_termination: Int::Absent,
+        exit_status: Int::Absent,
+        time: Time::SecUsec(Int::Absent, Int::Absent),
+        user: None,
+        line: None,
+        id: None,
+        host: None,
+        host_len: Int::Absent,
+        addr: Addr::Absent,
+        padding: &[],
+    }
+}
+
+/// The SVR4 type numbering (Solaris, IRIX, AIX, HP-UX, NetBSD, macOS):
+/// Linux's, with OLD_TIME (3) and NEW_TIME (4) swapped. `extra` maps the
+/// family's numbers above 9.
+pub fn svr4_type(raw: i64, extra: &[(i64, EntryType)]) -> Option<EntryType> {
+    match raw {
+        3 => Some(EntryType::OldTime),
+        4 => Some(EntryType::NewTime),
+        0..=9 => EntryType::from_linux(raw),
+        _ => extra.iter().find(|(n, _)| *n == raw).map(|(_, t)| *t),
+    }
+}
+
 /// One fixed-size record format.
 #[derive(Debug)]
 pub struct RecordLayout {
@@ -270,47 +313,4 @@ pub fn plausible_string(field: &[u8]) -> bool {
         && field[..n]
             .iter()
             .all(|&b| b >= 0x20 && b != 0x7f || b == b'\t')
-}
-
-/// A layout with no fields yet, for rows that name only what they have
-/// (`RecordLayout { user: …, ..layout::blank(…) }`).
-pub const fn blank(
-    format: Format,
-    size: usize,
-    endian: Endian,
-    kind: Kind,
-    classify: Classify,
-) -> RecordLayout {
-    RecordLayout {
-        format,
-        size,
-        endian,
-        kind,
-        raw_type: Int::Absent,
-        classify,
-        pid: Int::Absent,
-        session: Int::Absent,
-        exit_termination: Int::Absent,
-        exit_status: Int::Absent,
-        time: Time::SecUsec(Int::Absent, Int::Absent),
-        user: None,
-        line: None,
-        id: None,
-        host: None,
-        host_len: Int::Absent,
-        addr: Addr::Absent,
-        padding: &[],
-    }
-}
-
-/// The SVR4 type numbering (Solaris, IRIX, AIX, HP-UX, NetBSD, macOS):
-/// Linux's, with OLD_TIME (3) and NEW_TIME (4) swapped. `extra` maps the
-/// family's numbers above 9.
-pub fn svr4_type(raw: i64, extra: &[(i64, EntryType)]) -> Option<EntryType> {
-    match raw {
-        3 => Some(EntryType::OldTime),
-        4 => Some(EntryType::NewTime),
-        0..=9 => EntryType::from_linux(raw),
-        _ => extra.iter().find(|(n, _)| *n == raw).map(|(_, t)| *t),
-    }
 }
