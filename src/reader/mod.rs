@@ -57,6 +57,14 @@ impl Reader {
     /// Open a file.
     pub fn open(path: impl AsRef<Path>, opts: Options) -> Result<Reader> {
         let path = path.as_ref();
+        let mut opts = opts;
+        if opts.format == Format::Auto {
+            // A system path whose bytes are another format's too (FreeBSD
+            // utx.lastlogin) says what it holds.
+            if let Some(f) = path.to_str().and_then(Database::format_of_path) {
+                opts.format = f;
+            }
+        }
         let src = FileSource::open(path)?;
         Self::from_source(Box::new(src), path.display().to_string(), opts)
     }
@@ -78,13 +86,7 @@ impl Reader {
         }
         let found = paths.iter().find(|p| Path::new(p).exists());
         match found {
-            Some(p) => {
-                let mut opts = opts;
-                if opts.format == Format::Auto {
-                    opts.format = Database::format_of_path(p).unwrap_or(Format::Auto);
-                }
-                Self::open(p, opts)
-            }
+            Some(p) => Self::open(p, opts),
             None => {
                 let mut err = Error::new(
                     ErrorKind::NotFound,

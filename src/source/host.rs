@@ -54,8 +54,8 @@ impl Database {
     }
 }
 
-/// Default paths whose format detection cannot tell (same bytes as
-/// another format).
+/// System paths whose format detection cannot tell (same bytes as
+/// another format); `Reader::open` uses it for `Format::Auto`.
 const HOST_FORMATS: &[(&str, Format)] = &[("/var/log/utx.lastlogin", Format::FreebsdUtxLastlogin)];
 
 #[cfg(target_os = "linux")]
