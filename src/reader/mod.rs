@@ -57,14 +57,6 @@ impl Reader {
     /// Open a file.
     pub fn open(path: impl AsRef<Path>, opts: Options) -> Result<Reader> {
         let path = path.as_ref();
-        let mut opts = opts;
-        if opts.format == Format::Auto {
-            // A system path whose bytes are another format's too (FreeBSD
-            // utx.lastlogin) says what it holds.
-            if let Some(f) = path.to_str().and_then(Database::format_of_path) {
-                opts.format = f;
-            }
-        }
         let src = FileSource::open(path)?;
         Self::from_source(Box::new(src), path.display().to_string(), opts)
     }
@@ -107,6 +99,12 @@ impl Reader {
             Format::Auto => detect::detect(src.as_ref())
                 .map_err(|e| Error::new(e.kind, format!("{origin}: {}", e.message)))?,
             f => f,
+        };
+        // A system path whose bytes are another format's too (FreeBSD
+        // utx.lastlogin) says what it holds.
+        let format = match Database::format_of_path(&origin) {
+            Some(f) if opts.format == Format::Auto => f,
+            _ => format,
         };
         let stream: Box<dyn EntryStream> = if let Some(layout) = format.layout() {
             Box::new(records::RecordStream::new(src, layout, opts.reverse)?)
