@@ -63,7 +63,6 @@ pub fn detect(src: &dyn ByteSource) -> Result<Format> {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
-    let sample = Sampler::new(src, size).map_err(|e| Error::io("read", &e))?;
     let mut best: Option<(Candidate, Format)> = None;
     let mut any_data = false;
     for layout in layout::ALL {
@@ -71,8 +70,8 @@ pub fn detect(src: &dyn ByteSource) -> Result<Format> {
             continue;
         }
         let cand = match layout.kind {
-            Kind::Events => score_events(&sample, layout, size, now),
-            Kind::LastLog => score_lastlog(&sample, layout, size, now),
+            Kind::Events => score_events(src, layout, size, now),
+            Kind::LastLog => score_lastlog(src, layout, size, now),
         }
         .map_err(|e| Error::io("read", &e))?;
         any_data |= cand.sampled > 0;
@@ -107,51 +106,6 @@ pub fn detect(src: &dyn ByteSource) -> Result<Format> {
             "not a recognised format (no known record layout fits the content)",
         )
     })
-}
-
-/// The first and last bytes of the file, read once: every layout samples
-/// its records from both ends, which then costs no further reads.
-struct Sampler<'a> {
-    src: &'a dyn ByteSource,
-    head: Vec<u8>,
-    tail_at: u64,
-    tail: Vec<u8>,
-}
-
-/// Bytes kept from each end: 64 records of the largest layout (648).
-const SAMPLE_BYTES: u64 = 64 * 1024;
-
-impl<'a> Sampler<'a> {
-    fn new(src: &'a dyn ByteSource, size: u64) -> std::io::Result<Sampler<'a>> {
-        let mut head = vec![0u8; size.min(SAMPLE_BYTES) as usize];
-        let n = src.read_full_at(&mut head, 0)?;
-        head.truncate(n);
-        let tail_at = size.saturating_sub(SAMPLE_BYTES).max(n as u64);
-        let mut tail = vec![0u8; (size - tail_at) as usize];
-        let n = src.read_full_at(&mut tail, tail_at)?;
-        tail.truncate(n);
-        Ok(Sampler {
-            src,
-            head,
-            tail_at,
-            tail,
-        })
-    }
-
-    /// Like `read_full_at`, from the kept bytes when they hold the range.
-    fn read(&self, buf: &mut [u8], at: u64) -> std::io::Result<usize> {
-        let end = at + buf.len() as u64;
-        if end <= self.head.len() as u64 {
-            buf.copy_from_slice(&self.head[at as usize..end as usize]);
-            return Ok(buf.len());
-        }
-        if at >= self.tail_at && end <= self.tail_at + self.tail.len() as u64 {
-            let i = (at - self.tail_at) as usize;
-            buf.copy_from_slice(&self.tail[i..i + buf.len()]);
-            return Ok(buf.len());
-        }
-        self.src.read_full_at(buf, at)
-    }
 }
 
 /// Signature records (FORMATS.md §13.2) narrow the candidates to one
@@ -276,7 +230,7 @@ fn record_score(layout: &RecordLayout, rec: &[u8], now: i64) -> u32 {
 }
 
 fn score_events(
-    src: &Sampler,
+    src: &dyn ByteSource,
     layout: &RecordLayout,
     size: u64,
     now: i64,
@@ -293,7 +247,7 @@ fn score_events(
     let (mut good, mut total, mut sampled) = (0u64, 0u64, 0u64);
     let mut span = (i64::MAX, i64::MIN);
     for i in indexes {
-        if src.read(&mut buf, i * rec)? < layout.size {
+        if src.read_full_at(&mut buf, i * rec)? < layout.size {
             break;
         }
         if buf.iter().all(|&b| b == 0) {
@@ -333,7 +287,7 @@ fn looks_empty(layout: &RecordLayout, rec: &[u8]) -> bool {
 }
 
 fn score_lastlog(
-    src: &Sampler,
+    src: &dyn ByteSource,
     layout: &RecordLayout,
     size: u64,
     now: i64,
@@ -342,10 +296,10 @@ fn score_lastlog(
     let mut buf = vec![0u8; layout.size];
     let (mut good, mut total, mut sampled) = (0u64, 0u64, 0u64);
     let mut span = (i64::MAX, i64::MIN);
-    'extents: for (start, end) in src.src.data_extents(0)? {
+    'extents: for (start, end) in src.data_extents(0)? {
         let mut i = start / rec;
         while i * rec < end && (i + 1) * rec <= size {
-            if src.read(&mut buf, i * rec)? < layout.size {
+            if src.read_full_at(&mut buf, i * rec)? < layout.size {
                 break 'extents;
             }
             i += 1;
