@@ -930,6 +930,21 @@ fn random_bytes_and_zeros() {
             }
         }
     }
+    // Forced formats over a long run of zeros (no newline anywhere: the
+    // text reader must skip over-long lines, not re-read them forever).
+    let zeros = vec![0u8; 200_000];
+    for f in Format::all() {
+        for reverse in [false, true] {
+            let opts = utx::Options {
+                format: f,
+                reverse,
+                ..utx::Options::default()
+            };
+            if let Ok(r) = utx::Reader::from_bytes(&zeros, opts) {
+                assert!(r.take(1_000_000).count() < 1_000_000, "{}", f.name());
+            }
+        }
+    }
     let native = utx::format::detect::native_format();
     let rec = native.layout().unwrap().size;
     for size in [9600usize, 11904] {
