@@ -5,9 +5,11 @@
 //! that are not fixed-size records have their own stream types.
 
 pub mod detect;
+pub mod lastlog2;
 pub mod layout;
 pub mod linux;
 pub mod utmpdump_text;
+pub mod wtmpdb;
 
 use layout::RecordLayout;
 
