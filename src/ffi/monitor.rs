@@ -228,19 +228,3 @@ pub unsafe extern "C" fn ut_monitor_close(monitor: *mut ut_monitor) {
         }
     })
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::source::monitor::category;
-
-    #[test]
-    fn category_constants_match() {
-        assert_eq!(UT_LOGIND_SEATS, category::SEATS);
-        assert_eq!(UT_LOGIND_SESSIONS, category::SESSIONS);
-        assert_eq!(UT_LOGIND_USERS, category::USERS);
-        assert_eq!(UT_LOGIND_MACHINES, category::MACHINES);
-        assert_eq!(UT_MONITOR_UTMP, category::UTMP);
-        assert_eq!(UT_MONITOR_ALL, category::ALL);
-    }
-}

@@ -37,11 +37,11 @@ pub const COLUMNS: &[&str] = &[
 ];
 
 /// wtmpdb's own type numbers (not utmp's).
-pub mod row_type {
-    pub const EMPTY: i64 = 0;
-    pub const BOOT_TIME: i64 = 1;
-    pub const RUNLEVEL: i64 = 2;
-    pub const USER_PROCESS: i64 = 3;
+pub(crate) mod row_type {
+    pub(crate) const EMPTY: i64 = 0;
+    pub(crate) const BOOT_TIME: i64 = 1;
+    pub(crate) const RUNLEVEL: i64 = 2;
+    pub(crate) const USER_PROCESS: i64 = 3;
 }
 
 /// Default database paths on Linux, newest layout last: Debian trixie and

@@ -17,15 +17,12 @@ use crate::source::host::Database;
 use crate::source::inotify::Inotify;
 use crate::source::logind::{Category, Logind};
 
-/// Category bits (the same numbers as the C `UT_LOGIND_*`/`UT_MONITOR_*`).
+/// Category bits: the C constants (`UT_LOGIND_*`, `UT_MONITOR_*`).
 pub mod category {
-    pub const SEATS: u32 = 1;
-    pub const SESSIONS: u32 = 2;
-    pub const USERS: u32 = 4;
-    pub const MACHINES: u32 = 8;
-    /// The utmp file (who is logged in, on systems that still write it).
-    pub const UTMP: u32 = 16;
-    pub const ALL: u32 = SEATS | SESSIONS | USERS | MACHINES | UTMP;
+    pub use crate::ffi::types::{
+        UT_LOGIND_MACHINES as MACHINES, UT_LOGIND_SEATS as SEATS, UT_LOGIND_SESSIONS as SESSIONS,
+        UT_LOGIND_USERS as USERS, UT_MONITOR_ALL as ALL, UT_MONITOR_UTMP as UTMP,
+    };
 }
 
 /// The category bit of a logind directory.
@@ -193,5 +190,26 @@ impl Monitor {
             s.push_str(&format!("; missing: {}", m.join(", ")));
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_is_every_category() {
+        let each = [
+            category::SEATS,
+            category::SESSIONS,
+            category::USERS,
+            category::MACHINES,
+            category::UTMP,
+        ];
+        assert_eq!(each.iter().fold(0, |m, b| m | b), category::ALL);
+        assert_eq!(each.iter().map(|b| b.count_ones()).sum::<u32>(), 5);
+        for c in Category::ALL {
+            assert_ne!(logind_bit(c) & category::ALL, 0);
+        }
     }
 }
