@@ -19,7 +19,8 @@ pub const COLUMNS: &[&str] = &["Name", "Time", "TTY", "RemoteHost", "Service"];
 pub const DEFAULT_PATH: &str = "/var/lib/lastlog/lastlog2.db";
 
 /// Rows fetched per query.
-pub(crate) const PAGE: usize = 512;
+#[cfg(feature = "sqlite")]
+const PAGE: usize = 512;
 
 #[cfg(feature = "sqlite")]
 pub use imp::Lastlog2Stream;

@@ -36,9 +36,8 @@ pub const COLUMNS: &[&str] = &[
     "Service",
 ];
 
-/// wtmpdb's own type numbers (not utmp's).
+/// wtmpdb's own type numbers (not utmp's); EMPTY is 0.
 pub(crate) mod row_type {
-    pub(crate) const EMPTY: i64 = 0;
     pub(crate) const BOOT_TIME: i64 = 1;
     pub(crate) const RUNLEVEL: i64 = 2;
     pub(crate) const USER_PROCESS: i64 = 3;
@@ -56,6 +55,7 @@ pub fn classify(row_type: i64, at_logout: bool) -> EntryType {
         (row_type::RUNLEVEL, false) => EntryType::RunLevel,
         (row_type::BOOT_TIME, true) => EntryType::ShutdownTime,
         (_, true) => EntryType::DeadProcess,
+        // row_type::EMPTY and types wtmpdb does not define.
         _ => EntryType::Empty,
     }
 }
