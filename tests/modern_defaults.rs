@@ -224,7 +224,9 @@ fn this_host_says_which_source_or_why_none() {
 fn without_sqlite_databases_are_unsupported() {
     let root = Scratch::new("def-nosql");
     let db = root.write("var/lib/wtmpdb/wtmp.db", b"SQLite format 3\0rest-of-header");
-    let err = open_db_in(root.path(), Database::Wtmp, Options::default()).err().unwrap();
+    let err = open_db_in(root.path(), Database::Wtmp, Options::default())
+        .err()
+        .unwrap();
     assert_eq!(err.kind, ErrorKind::Unsupported);
     assert!(err.message.contains("sqlite"), "{}", err.message);
     let err = Reader::open(&db, Options::default()).err().unwrap();
