@@ -308,3 +308,34 @@ fn written_by_the_sqlite3_tool() {
         ]
     );
 }
+
+/// wtmpdb and lastlog2 may run in WAL mode (`PRAGMA journal_mode`): a
+/// reader must still work, and while no writer has it open must leave no
+/// -wal/-shm files behind.
+#[test]
+fn wal_mode_database() {
+    let dir = Scratch::new("wtmpdb-wal");
+    let db = dir.join("wtmp.db");
+    sample(&db);
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        let mode: String = c.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+    }
+    let names = listing(dir.path());
+    assert_eq!(names, vec!["wtmp.db"], "writer left WAL files");
+    match Reader::open(&db, Options::default()) {
+        Ok(r) => assert_eq!(r.count(), 7),
+        Err(e) => panic!("WAL database unreadable: {}", e.message),
+    }
+    assert_eq!(listing(dir.path()), names, "reader left files behind");
+    // With a writer holding it open (the -wal and -shm files exist).
+    let w = rusqlite::Connection::open(&db).unwrap();
+    w.execute("INSERT INTO wtmp (Type, User, Login, TTY) VALUES (3, 'walter', 1700000900000000, 'pts/8')", [])
+        .unwrap();
+    let users: Vec<_> = Reader::open(&db, Options::default())
+        .unwrap()
+        .map(|e| e.unwrap().user.to_string_lossy())
+        .collect();
+    assert!(users.contains(&"walter".to_string()), "{users:?}");
+}

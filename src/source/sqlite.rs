@@ -7,7 +7,9 @@
 //! writer's lock (wtmpdb#12). So the database is opened through a
 //! `file:…?mode=ro` URI with `SQLITE_OPEN_READ_ONLY` (no `CREATE`), and a
 //! busy writer is retried for a bounded time (`busy_timeout`) before the
-//! read fails with a clear "database is locked" error.
+//! read fails with a clear "database is locked" error. The one exception
+//! to `immutable=0` is a WAL database no writer has open (see
+//! [`wal_without_writer`]).
 
 use std::path::Path;
 use std::time::Duration;
@@ -51,7 +53,12 @@ pub fn open_read_only(path: &Path, what: &str) -> Result<Connection> {
             format!("{shown}: not a regular file"),
         ));
     }
-    let uri = format!("file:{}?mode=ro", uri_path(path));
+    let immutable = wal_without_writer(path);
+    let uri = format!(
+        "file:{}?mode=ro{}",
+        uri_path(path),
+        if immutable { "&immutable=1" } else { "" }
+    );
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_URI
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -59,6 +66,34 @@ pub fn open_read_only(path: &Path, what: &str) -> Result<Connection> {
     conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(|e| sql_error(&shown, what, e))?;
     Ok(conn)
+}
+
+/// Whether `path` is a WAL-mode database that no connection has open
+/// (no `-wal` and `-shm` files beside it).
+///
+/// Why it matters: to read a WAL database SQLite needs those two files and
+/// creates them when it may (leaving them behind after a read-only
+/// connection), or fails when it may not (an unprivileged reader of
+/// /var/lib/wtmpdb). Without a `-wal` file every committed row is in the
+/// main file, so it is opened with `immutable=1`, which creates nothing.
+/// In every other case (rollback journal, or a writer holding the WAL
+/// open) the database is opened normally, with locking (`immutable=0`).
+fn wal_without_writer(path: &Path) -> bool {
+    use std::io::Read;
+    let mut header = [0u8; 20];
+    let is_wal = std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut header))
+        .map(|()| header.starts_with(MAGIC) && header[18] == 2 && header[19] == 2)
+        .unwrap_or(false);
+    if !is_wal {
+        return false;
+    }
+    let sibling = |suffix: &str| {
+        let mut p = path.as_os_str().to_os_string();
+        p.push(suffix);
+        std::path::PathBuf::from(p).exists()
+    };
+    !(sibling("-wal") && sibling("-shm"))
 }
 
 /// Names of the tables in the database (also proves it is SQLite at all).
