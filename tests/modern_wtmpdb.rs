@@ -319,7 +319,9 @@ fn wal_mode_database() {
     sample(&db);
     {
         let c = rusqlite::Connection::open(&db).unwrap();
-        let mode: String = c.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).unwrap();
+        let mode: String = c
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(mode, "wal");
     }
     let names = listing(dir.path());
@@ -331,11 +333,49 @@ fn wal_mode_database() {
     assert_eq!(listing(dir.path()), names, "reader left files behind");
     // With a writer holding it open (the -wal and -shm files exist).
     let w = rusqlite::Connection::open(&db).unwrap();
-    w.execute("INSERT INTO wtmp (Type, User, Login, TTY) VALUES (3, 'walter', 1700000900000000, 'pts/8')", [])
-        .unwrap();
+    w.execute(
+        "INSERT INTO wtmp (Type, User, Login, TTY) VALUES (3, 'walter', 1700000900000000, 'pts/8')",
+        [],
+    )
+    .unwrap();
     let users: Vec<_> = Reader::open(&db, Options::default())
         .unwrap()
         .map(|e| e.unwrap().user.to_string_lossy())
         .collect();
     assert!(users.contains(&"walter".to_string()), "{users:?}");
+}
+
+#[test]
+fn rotated_history_is_read_oldest_file_first() {
+    let dir = Scratch::new("wtmpdb-hist");
+    let db = dir.join("wtmp.db");
+    let row = |user, t: i64| (3, user, t * S, Some((t + 1) * S), "pts/0", None, None);
+    write_wtmpdb(&dir.join("wtmp_20240101.db"), &[row("old1", T0 - 2000)]);
+    write_wtmpdb(&dir.join("wtmp_20240601.db"), &[row("old2", T0 - 1000)]);
+    write_wtmpdb(&db, &[row("new", T0)]);
+    dir.write("wtmp_backup.db", b"not a rotated file");
+    let rotated = utx::format::wtmpdb::rotated_files(&db);
+    assert_eq!(
+        rotated,
+        vec![dir.join("wtmp_20240101.db"), dir.join("wtmp_20240601.db")]
+    );
+    let read = |reverse| {
+        let opts = Options {
+            reverse,
+            ..Options::default()
+        };
+        let r = utx::reader::database::open_wtmpdb_history(&db, &opts).unwrap();
+        assert_eq!(r.source(), format!("wtmpdb:{} (+2 rotated)", db.display()));
+        r.map(|e| {
+            let e = e.unwrap();
+            (e.entry_type, e.user.to_string_lossy())
+        })
+        .collect::<Vec<_>>()
+    };
+    let fwd = read(false);
+    let users: Vec<_> = fwd.iter().map(|(_, u)| u.as_str()).collect();
+    assert_eq!(users, vec!["old1", "old1", "old2", "old2", "new", "new"]);
+    let mut rev = read(true);
+    rev.reverse();
+    assert_eq!(rev, fwd);
 }

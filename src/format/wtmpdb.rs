@@ -47,6 +47,34 @@ pub(crate) mod row_type {
 /// openSUSE use /var/lib/wtmpdb; Debian forky moved it to /var/log.
 pub const DEFAULT_PATHS: &[&str] = &["/var/lib/wtmpdb/wtmp.db", "/var/log/wtmp.db"];
 
+/// The rotated databases `wtmpdb rotate` wrote beside `db`
+/// (`<dir>/<stem>_YYYYMMDD.db`), oldest first.
+pub fn rotated_files(db: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let (Some(dir), Some(stem)) = (db.parent(), db.file_stem().and_then(|s| s.to_str())) else {
+        return Vec::new();
+    };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let prefix = format!("{stem}_");
+    let mut out: Vec<_> = rd
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let name = e.file_name();
+            let Some(name) = name.to_str() else {
+                return false;
+            };
+            let date = name
+                .strip_prefix(&prefix)
+                .and_then(|rest| rest.strip_suffix(".db"));
+            date.is_some_and(|d| d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    out
+}
+
 /// What entry a row gives at its login time and at its logout time.
 pub fn classify(row_type: i64, at_logout: bool) -> EntryType {
     match (row_type, at_logout) {

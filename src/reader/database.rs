@@ -74,6 +74,69 @@ pub fn open_sqlite(path: &Path, _opts: &Options) -> Result<Reader> {
     ))
 }
 
+/// The whole wtmpdb history: the rotated `<stem>_YYYYMMDD.db` files
+/// beside `path` (oldest first), then `path` itself; a reverse reader
+/// starts with the newest entry of `path`. Source:
+/// "wtmpdb:PATH (+N rotated)".
+#[cfg(feature = "sqlite")]
+pub fn open_wtmpdb_history(path: &Path, opts: &Options) -> Result<Reader> {
+    use crate::format::wtmpdb::{rotated_files, WtmpdbStream};
+    use crate::reader::EntryStream;
+    let mut files = rotated_files(path);
+    let rotated = files.len();
+    files.push(path.to_path_buf());
+    if opts.reverse {
+        files.reverse();
+    }
+    let streams = files
+        .iter()
+        .map(|f| WtmpdbStream::open(f, opts.reverse).map(|s| Box::new(s) as Box<dyn EntryStream>))
+        .collect::<Result<Vec<_>>>()?;
+    let mut source = source_name(Format::Wtmpdb, path);
+    if rotated > 0 {
+        source.push_str(&format!(" (+{rotated} rotated)"));
+    }
+    Ok(Reader::from_stream_opts(
+        Box::new(Chain { streams, at: 0 }),
+        Format::Wtmpdb,
+        source,
+        opts,
+    ))
+}
+
+#[cfg(not(feature = "sqlite"))]
+pub fn open_wtmpdb_history(path: &Path, opts: &Options) -> Result<Reader> {
+    open_sqlite(path, opts)
+}
+
+/// Several streams, one after the other.
+#[cfg(feature = "sqlite")]
+struct Chain {
+    streams: Vec<Box<dyn crate::reader::EntryStream>>,
+    at: usize,
+}
+
+#[cfg(feature = "sqlite")]
+impl crate::reader::EntryStream for Chain {
+    fn next(&mut self, e: &mut crate::entry::Entry) -> Result<bool> {
+        while let Some(s) = self.streams.get_mut(self.at) {
+            if s.next(e)? {
+                return Ok(true);
+            }
+            self.at += 1;
+        }
+        Ok(false)
+    }
+
+    fn rewind(&mut self) -> Result<()> {
+        for s in &mut self.streams {
+            s.rewind()?;
+        }
+        self.at = 0;
+        Ok(())
+    }
+}
+
 /// Current logind sessions (see [`crate::source::logind`]).
 pub fn open_logind(logind: Logind, opts: &Options) -> Result<Reader> {
     logind.require_running()?;
