@@ -161,3 +161,15 @@ fn garbage_session_files_do_not_break_the_reader() {
     assert!(all.iter().all(|e| e.entry_type == EntryType::UserProcess));
     assert_eq!(all.iter().find(|e| e.session == 1).unwrap().uid, -1);
 }
+
+#[test]
+fn a_state_directory_is_detected() {
+    let root = Scratch::new("logind-detect");
+    logind_tree(&root, &standard_sessions(now_us()));
+    let r = Reader::open(root.join("run/systemd"), Options::default()).unwrap();
+    assert_eq!(r.format(), Format::Logind);
+    assert_eq!(r.count(), 2);
+    // Any other directory is still refused.
+    let err = Reader::open(root.join("run/systemd/seats"), Options::default()).err().unwrap();
+    assert_eq!(err.kind, ErrorKind::InvalidArgument, "{}", err.message);
+}

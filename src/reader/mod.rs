@@ -65,11 +65,15 @@ pub struct Reader {
 
 impl Reader {
     /// Open a file. A SQLite file is read as wtmpdb or lastlog2 (by its
-    /// tables); with `Format::Logind`, `path` is a logind state directory
-    /// (a `/run/systemd` or a copy of it).
+    /// tables); a logind state directory (a `/run/systemd` or a copy of it,
+    /// detected by its `sessions` directory, or forced with
+    /// `Format::Logind`) as the current sessions.
     pub fn open(path: impl AsRef<Path>, opts: Options) -> Result<Reader> {
         let path = path.as_ref();
-        if opts.format == Format::Logind {
+        // A logind state directory (`/run/systemd` or a copy) is detected
+        // by its sessions directory.
+        let logind_dir = opts.format == Format::Auto && path.join("sessions").is_dir();
+        if opts.format == Format::Logind || logind_dir {
             let logind = crate::source::logind::Logind::at_dir(path);
             return database::open_logind(logind, &opts);
         }

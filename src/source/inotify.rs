@@ -15,6 +15,11 @@ use std::path::Path;
 pub const DIR_EVENTS: u32 =
     libc::IN_MOVED_TO | libc::IN_MOVED_FROM | libc::IN_DELETE | libc::IN_CLOSE_WRITE;
 
+#[cfg(not(target_os = "linux"))]
+pub const DIR_EVENTS: u32 = 0;
+#[cfg(not(target_os = "linux"))]
+pub const FILE_EVENTS: u32 = 0;
+
 /// Events that mean "this file changed": utmp is rewritten in place by
 /// pwrite (IN_MODIFY), or replaced/removed (the watch then ends).
 #[cfg(target_os = "linux")]
