@@ -170,6 +170,8 @@ fn a_state_directory_is_detected() {
     assert_eq!(r.format(), Format::Logind);
     assert_eq!(r.count(), 2);
     // Any other directory is still refused.
-    let err = Reader::open(root.join("run/systemd/seats"), Options::default()).err().unwrap();
+    let err = Reader::open(root.join("run/systemd/seats"), Options::default())
+        .err()
+        .unwrap();
     assert_eq!(err.kind, ErrorKind::InvalidArgument, "{}", err.message);
 }

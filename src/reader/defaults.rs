@@ -90,11 +90,13 @@ pub fn open_db_in(root: &Path, db: Database, opts: Options) -> Result<Reader> {
                 Some(f) if non_empty(&f) && written_since_boot(root, &f) => Reader::open(&f, opts),
                 _ if logind.is_running() => database::open_logind(logind, &opts),
                 Some(f) => Reader::open(&f, opts),
-                None => Err(not_found(format!(
-                    "who is logged in is unavailable here: no utmp file ({}) and logind is not running (no {})",
-                    shown(root, files),
-                    logind.category_dir(crate::source::logind::Category::Seats).display()
-                ))),
+                None => {
+                    let why = logind.require_running().err().map(|e| e.message).unwrap_or_default();
+                    Err(not_found(format!(
+                        "who is logged in is unavailable here: no utmp file ({}) and {why}",
+                        shown(root, files)
+                    )))
+                }
             }
         }
         Database::Wtmp => {

@@ -58,24 +58,38 @@ impl Category {
     }
 }
 
+/// Process names of logind (`comm`, at most 15 bytes): systemd's and
+/// elogind's.
+pub const DAEMON_NAMES: &[&str] = &["systemd-logind", "elogind", "elogind-daemon"];
+
+/// Where the live system keeps logind's state.
+const LIVE_DIR: &str = "/run/systemd";
+
 /// One logind state tree.
 #[derive(Clone, Debug)]
 pub struct Logind {
     dir: PathBuf,
+    /// This system's own state: logind must also be running, since a
+    /// /run that is not a tmpfs (containers, chroots) can keep a stale
+    /// tree from an image. A copied tree is taken as it is.
+    live: bool,
 }
 
 impl Logind {
     /// The state of the system whose root directory is `root` (`/` for
     /// this one).
     pub fn at_root(root: &Path) -> Logind {
+        let dir = root.join(STATE_DIR);
         Logind {
-            dir: root.join(STATE_DIR),
+            live: dir == Path::new(LIVE_DIR),
+            dir,
         }
     }
 
     /// The state in `dir` itself (a copy of `/run/systemd`).
     pub fn at_dir(dir: &Path) -> Logind {
         Logind {
+            live: dir == Path::new(LIVE_DIR),
             dir: dir.to_path_buf(),
         }
     }
@@ -95,22 +109,34 @@ impl Logind {
     }
 
     /// Whether logind runs (or ran, for a copied tree): its seats
-    /// directory exists.
+    /// directory exists, and on the live system a logind process runs.
     pub fn is_running(&self) -> bool {
-        self.category_dir(Category::Seats).is_dir()
+        self.not_running_reason().is_none()
+    }
+
+    fn not_running_reason(&self) -> Option<String> {
+        let seats = self.category_dir(Category::Seats);
+        if !seats.is_dir() {
+            return Some(format!("no {}", seats.display()));
+        }
+        if self.live && crate::source::proc::process_running(DAEMON_NAMES) == Some(false) {
+            return Some(format!(
+                "{} exists but no {} process runs",
+                seats.display(),
+                DAEMON_NAMES.join(" or ")
+            ));
+        }
+        None
     }
 
     /// `Ok` when logind is running, else the "not running" error.
     pub fn require_running(&self) -> Result<()> {
-        if self.is_running() {
+        let Some(reason) = self.not_running_reason() else {
             return Ok(());
-        }
+        };
         let mut e = Error::new(
             ErrorKind::NotFound,
-            format!(
-                "logind is not running here (no {})",
-                self.category_dir(Category::Seats).display()
-            ),
+            format!("logind is not running here ({reason})"),
         );
         e.os_errno = libc::ENOENT;
         Err(e)

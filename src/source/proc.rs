@@ -40,6 +40,28 @@ pub fn pid_alive(pid: i64) -> bool {
     !Path::new("/proc/self").exists() || Path::new(&format!("/proc/{p}")).exists()
 }
 
+/// Whether a process whose name (`/proc/<pid>/comm`) is one of `names`
+/// runs; `None` where there is no /proc to tell.
+pub fn process_running(names: &[&str]) -> Option<bool> {
+    let rd = std::fs::read_dir("/proc").ok()?;
+    if !Path::new("/proc/self/comm").exists() {
+        return None;
+    }
+    for ent in rd.flatten() {
+        let name = ent.file_name();
+        let Some(pid) = name.to_str() else { continue };
+        if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        if let Ok(comm) = std::fs::read_to_string(ent.path().join("comm")) {
+            if names.contains(&comm.trim_end()) {
+                return Some(true);
+            }
+        }
+    }
+    Some(false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,6 +73,13 @@ mod tests {
             Some(1_700_000_000)
         );
         assert_eq!(parse_btime("cpu 1\n"), None);
+    }
+
+    #[test]
+    fn finds_itself_by_name() {
+        let me = std::fs::read_to_string("/proc/self/comm").unwrap();
+        assert_eq!(process_running(&[me.trim_end()]), Some(true));
+        assert_eq!(process_running(&["no-such-process-name"]), Some(false));
     }
 
     #[test]
