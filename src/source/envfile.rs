@@ -224,4 +224,30 @@ mod tests {
         let f = parse(b"A=1\nA=2\r\n");
         assert_eq!(f.get("A"), Some(&b"2"[..]));
     }
+
+    /// Random bytes drawn from the characters that steer the parser never
+    /// panic, and every key comes out trimmed and non-empty.
+    #[test]
+    fn random_input_never_panics() {
+        let alphabet = b"AB=#;'\"\\ \t\r\n\x00\xffx";
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..2000 {
+            let mut buf = Vec::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 64) as usize;
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                buf.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let f = parse(&buf);
+            for (k, _) in &f.pairs {
+                assert!(!k.is_empty());
+                assert_eq!(k.trim(), k.as_str());
+            }
+        }
+    }
 }
