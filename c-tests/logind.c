@@ -193,11 +193,11 @@ static void test_monitor(void)
     ut_category watched = 0;
     char from[512], to[512];
 
-    CHECK(ut_monitor_open_root(root, 0, &m, err, sizeof err) == UT_ERR_INVALID);
-    CHECK(ut_monitor_open_root(root, UT_MONITOR_ALL, NULL, err, sizeof err) == UT_ERR_NULL);
+    CHECK(ut_monitor_open_at(root, 0, &m, err, sizeof err) == UT_ERR_INVALID);
+    CHECK(ut_monitor_open_at(root, UT_MONITOR_ALL, NULL, err, sizeof err) == UT_ERR_NULL);
 
     write_rel("run/utmp", "");
-    CHECK(ut_monitor_open_root(root, UT_MONITOR_ALL, &m, err, sizeof err) == UT_OK);
+    CHECK(ut_monitor_open_at(root, UT_MONITOR_ALL, &m, err, sizeof err) == UT_OK);
     if (m == NULL) {
         fprintf(stderr, "monitor: %s\n", err);
         return;

@@ -100,7 +100,7 @@ int utx_watch(const char *root, int (*render)(void *ctx), void *ctx,
     ut_status st;
     ut_category cats = UT_LOGIND_SESSIONS | UT_LOGIND_USERS | UT_LOGIND_SEATS | UT_MONITOR_UTMP;
 
-    st = ut_monitor_open_root(root, cats, &m, err, sizeof err);
+    st = ut_monitor_open_at(root, cats, &m, err, sizeof err);
     if (st != UT_OK) {
         fprintf(stderr, "utx: --watch: %s\n", err[0] ? err : ut_status_str(st));
         return (st == UT_ERR_NOT_FOUND || st == UT_ERR_UNSUPPORTED) ? MODERN_EXIT_NO_DB

@@ -71,6 +71,10 @@
 
 
 
+#define DIR_EVENTS 0
+
+#define FILE_EVENTS 0
+
 
 
 /**
@@ -549,9 +553,10 @@ const char *ut_version(void);
  * List one `category` (exactly one of `UT_LOGIND_SEATS`,
  * `UT_LOGIND_SESSIONS`, `UT_LOGIND_USERS` (uids as decimal text, ascending)
  * or `UT_LOGIND_MACHINES`) of the system at `root` (NULL for "/"), sorted.
- * `UT_ERR_NOT_FOUND` with "logind is not running here" when
- * `<root>/run/systemd/seats` does not exist: an empty list means logind
- * runs and there is nothing of that kind.
+ * `UT_ERR_NOT_FOUND` with "logind is not running here (…)" when
+ * `<root>/run/systemd/seats` does not exist (or, for this system, no
+ * systemd-logind/elogind process runs): an empty list means logind runs
+ * and there is nothing of that kind.
  */
 ut_status ut_logind_list(const char *root, ut_category category, struct ut_strlist **out, char *errbuf, size_t errlen);
 
@@ -585,7 +590,7 @@ ut_status ut_monitor_open(ut_category categories, struct ut_monitor **out, char 
  * As `ut_monitor_open`, for the system whose root directory is `root`
  * (NULL for "/").
  */
-ut_status ut_monitor_open_root(const char *root, ut_category categories, struct ut_monitor **out, char *errbuf, size_t errlen);
+ut_status ut_monitor_open_at(const char *root, ut_category categories, struct ut_monitor **out, char *errbuf, size_t errlen);
 
 /**
  * The descriptor to poll; it becomes readable on a change. Owned by the

@@ -31,9 +31,10 @@ fn category_of(bits: ut_category) -> Option<Category> {
 /// List one `category` (exactly one of `UT_LOGIND_SEATS`,
 /// `UT_LOGIND_SESSIONS`, `UT_LOGIND_USERS` (uids as decimal text, ascending)
 /// or `UT_LOGIND_MACHINES`) of the system at `root` (NULL for "/"), sorted.
-/// `UT_ERR_NOT_FOUND` with "logind is not running here" when
-/// `<root>/run/systemd/seats` does not exist: an empty list means logind
-/// runs and there is nothing of that kind.
+/// `UT_ERR_NOT_FOUND` with "logind is not running here (…)" when
+/// `<root>/run/systemd/seats` does not exist (or, for this system, no
+/// systemd-logind/elogind process runs): an empty list means logind runs
+/// and there is nothing of that kind.
 #[no_mangle]
 pub unsafe extern "C" fn ut_logind_list(
     root: *const c_char,

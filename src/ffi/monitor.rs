@@ -84,7 +84,7 @@ pub unsafe extern "C" fn ut_monitor_open(
 /// As `ut_monitor_open`, for the system whose root directory is `root`
 /// (NULL for "/").
 #[no_mangle]
-pub unsafe extern "C" fn ut_monitor_open_root(
+pub unsafe extern "C" fn ut_monitor_open_at(
     root: *const c_char,
     categories: ut_category,
     out: *mut *mut ut_monitor,
