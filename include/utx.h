@@ -69,14 +69,6 @@
 
 #define UT_ADDR_IPV6 2
 
-
-
-#define DIR_EVENTS 0
-
-#define FILE_EVENTS 0
-
-
-
 /**
  * A change monitor. Opaque; created by `ut_monitor_open*`, freed by
  * `ut_monitor_close` (which closes its fd).

@@ -12,18 +12,18 @@ use std::path::Path;
 /// sd_login_monitor watches; IN_CLOSE_WRITE also catches a file written in
 /// place, IN_MOVED_FROM one renamed away.
 #[cfg(target_os = "linux")]
-pub const DIR_EVENTS: u32 =
+pub(crate) const DIR_EVENTS: u32 =
     libc::IN_MOVED_TO | libc::IN_MOVED_FROM | libc::IN_DELETE | libc::IN_CLOSE_WRITE;
 
 #[cfg(not(target_os = "linux"))]
-pub const DIR_EVENTS: u32 = 0;
+pub(crate) const DIR_EVENTS: u32 = 0;
 #[cfg(not(target_os = "linux"))]
-pub const FILE_EVENTS: u32 = 0;
+pub(crate) const FILE_EVENTS: u32 = 0;
 
 /// Events that mean "this file changed": utmp is rewritten in place by
 /// pwrite (IN_MODIFY), or replaced/removed (the watch then ends).
 #[cfg(target_os = "linux")]
-pub const FILE_EVENTS: u32 = libc::IN_MODIFY
+pub(crate) const FILE_EVENTS: u32 = libc::IN_MODIFY
     | libc::IN_CLOSE_WRITE
     | libc::IN_ATTRIB
     | libc::IN_DELETE_SELF
