@@ -8,6 +8,8 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod boundary;
+pub mod sessions;
+pub mod time;
 pub mod types;
 
 use std::ffi::{CString, OsStr};

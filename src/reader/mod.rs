@@ -49,6 +49,11 @@ pub struct Reader {
     type_mask: u32,
     /// Where the entries come from, for messages (a path or "memory").
     origin: String,
+    /// Newest first? `None` for streams that did not say.
+    reverse: Option<bool>,
+    /// Only entries with `since <= sec <= until` (util-linux `last -s/-t`).
+    since: Option<i64>,
+    until: Option<i64>,
 }
 
 impl Reader {
@@ -113,6 +118,9 @@ impl Reader {
             format,
             type_mask: opts.type_mask,
             origin,
+            reverse: Some(opts.reverse),
+            since: None,
+            until: None,
         })
     }
 
@@ -128,7 +136,31 @@ impl Reader {
             format,
             type_mask,
             origin,
+            reverse: None,
+            since: None,
+            until: None,
         }
+    }
+
+    /// Say which direction a stream given to `from_stream` reads.
+    pub fn with_reverse(mut self, reverse: bool) -> Reader {
+        self.reverse = Some(reverse);
+        self
+    }
+
+    /// Whether entries come newest first (`None`: the stream did not say).
+    pub fn is_reverse(&self) -> Option<bool> {
+        self.reverse
+    }
+
+    /// Only return entries at or after `since` (seconds); `None` for all.
+    pub fn set_since(&mut self, since: Option<i64>) {
+        self.since = since;
+    }
+
+    /// Only return entries at or before `until` (seconds); `None` for all.
+    pub fn set_until(&mut self, until: Option<i64>) {
+        self.until = until;
     }
 
     /// The format being read (detected or forced).
@@ -148,9 +180,13 @@ impl Reader {
     /// Decode the next entry into `e`, reusing its buffers. False at the end.
     pub fn next_into(&mut self, e: &mut Entry) -> Result<bool> {
         while self.stream.next(e)? {
-            if self.type_mask & e.entry_type.mask_bit() != 0 {
-                return Ok(true);
+            if self.type_mask & e.entry_type.mask_bit() == 0
+                || self.since.is_some_and(|s| e.sec < s)
+                || self.until.is_some_and(|u| e.sec > u)
+            {
+                continue;
             }
+            return Ok(true);
         }
         Ok(false)
     }
