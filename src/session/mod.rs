@@ -247,7 +247,9 @@ impl Pairing {
             }
             Event::OldTime | Event::NewTime => {
                 out.start(SessionKind::ClockChange, e);
-                out.ended(SessionEnd::Instant, None);
+                // No duration; util-linux still weighs it against the
+                // next shutdown for `last -p`, so that is kept as its end.
+                out.ended(SessionEnd::Instant, self.last_down);
                 out.time_change = if ev == Event::OldTime {
                     TimeChange::Old
                 } else {
