@@ -723,6 +723,12 @@ static int process_file(struct last_ctl *ctl, const char *path)
     if (!quit && (ctl->since || ctl->until))
         ut_reader_set_time_range(r, ctl->since ? ctl->since : INT64_MIN,
                                  ctl->until ? ctl->until : INT64_MAX);
+    /* -t: everything newer than `until` is skipped anyway, so start at the
+     * newest entry at or before it instead of reading the tail. */
+    if (!quit && ctl->until && (st = ut_reader_seek_time(r, ctl->until)) != UT_OK) {
+        rc = reader_failed(ctl, r, st, path);
+        quit = 1;
+    }
 
     if (!quit && ctl->lastb) {
         const ut_entry *e;
@@ -768,6 +774,11 @@ static int process_file(struct last_ctl *ctl, const char *path)
         if (st < 0)
             rc = reader_failed(ctl, r, st, path);
         ut_sessions_close(ss);
+    }
+    if (r && getenv("UTX_LAST_CHUNKS")) {
+        uint64_t chunks = 0;
+        ut_reader_chunks_read(r, &chunks);
+        fprintf(stderr, "%s: %s: %llu chunks read\n", ctl->prog, path, (unsigned long long)chunks);
     }
     ut_reader_close(r);
 

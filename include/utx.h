@@ -688,6 +688,23 @@ void ut_sessions_close(struct ut_sessions *sessions);
  */
 ut_status ut_reader_set_time_range(struct ut_reader *reader, int64_t since, int64_t until);
 
+/**
+ * Position the reader at the first entry at or after `sec` (a forward
+ * reader), or at the newest entry at or before `sec` (a reverse reader),
+ * as a scan from the start would find it; reading continues from there
+ * in the reader's direction. Event files of fixed-size records bisect,
+ * checking the time order where they look and scanning when it does not
+ * hold; other sources scan. `UT_END` is never returned: past the end,
+ * the next `ut_reader_next` gives `UT_END`.
+ */
+ut_status ut_reader_seek_time(struct ut_reader *reader, int64_t sec);
+
+/**
+ * How many chunks (reads of at most 256 KiB) the reader has made so far;
+ * for tests and benchmarks. 0 for sources that do not count.
+ */
+ut_status ut_reader_chunks_read(const struct ut_reader *reader, uint64_t *count);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -2,6 +2,7 @@
 //! type filter, handing out one normalized entry at a time.
 
 pub mod records;
+pub mod seek;
 
 use std::path::Path;
 
@@ -19,6 +20,16 @@ pub trait EntryStream: Send {
     fn next(&mut self, e: &mut Entry) -> Result<bool>;
     /// Start again from the first entry (in the stream's direction).
     fn rewind(&mut self) -> Result<()>;
+    /// Position at the first entry at or after `sec` (forward), or at the
+    /// newest entry at or before `sec` (reverse), when the stream can do
+    /// it faster than a scan. False: not supported, the reader scans.
+    fn seek_time(&mut self, _sec: i64) -> Result<bool> {
+        Ok(false)
+    }
+    /// Chunks (or rows) read from the source so far, for tests and benches.
+    fn chunks_read(&self) -> u64 {
+        0
+    }
 }
 
 /// How to open a reader.
@@ -54,6 +65,8 @@ pub struct Reader {
     /// Only entries with `since <= sec <= until` (util-linux `last -s/-t`).
     since: Option<i64>,
     until: Option<i64>,
+    /// An entry found by a scanning `seek_time`, returned next.
+    peeked: Option<Entry>,
 }
 
 impl Reader {
@@ -121,6 +134,7 @@ impl Reader {
             reverse: Some(opts.reverse),
             since: None,
             until: None,
+            peeked: None,
         })
     }
 
@@ -139,6 +153,7 @@ impl Reader {
             reverse: None,
             since: None,
             until: None,
+            peeked: None,
         }
     }
 
@@ -179,7 +194,12 @@ impl Reader {
 
     /// Decode the next entry into `e`, reusing its buffers. False at the end.
     pub fn next_into(&mut self, e: &mut Entry) -> Result<bool> {
-        while self.stream.next(e)? {
+        loop {
+            if let Some(p) = self.peeked.take() {
+                *e = p;
+            } else if !self.stream.next(e)? {
+                break;
+            }
             if self.type_mask & e.entry_type.mask_bit() == 0
                 || self.since.is_some_and(|s| e.sec < s)
                 || self.until.is_some_and(|u| e.sec > u)
@@ -192,7 +212,35 @@ impl Reader {
     }
 
     pub fn rewind(&mut self) -> Result<()> {
+        self.peeked = None;
         self.stream.rewind()
+    }
+
+    /// Position at the first entry at or after `sec` (a forward reader),
+    /// or at the newest entry at or before `sec` (a reverse reader), as a
+    /// scan from the start would find it. Fixed-size record files bisect
+    /// (see `seek`); other sources scan. Filters still apply afterwards.
+    pub fn seek_time(&mut self, sec: i64) -> Result<()> {
+        self.peeked = None;
+        if self.stream.seek_time(sec)? {
+            return Ok(());
+        }
+        let reverse = self.reverse == Some(true);
+        self.stream.rewind()?;
+        let mut e = Entry::default();
+        while self.stream.next(&mut e)? {
+            let hit = if reverse { e.sec <= sec } else { e.sec >= sec };
+            if hit && e.flags & crate::entry::flags::PARTIAL_RECORD == 0 {
+                self.peeked = Some(e);
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Chunks read from the source so far (0 for sources that do not count).
+    pub fn chunks_read(&self) -> u64 {
+        self.stream.chunks_read()
     }
 }
 
