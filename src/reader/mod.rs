@@ -67,6 +67,8 @@ pub struct Reader {
     until: Option<i64>,
     /// An entry found by a scanning `seek_time`, returned next.
     peeked: Option<Entry>,
+    /// The iterator returned an error; it returns nothing more.
+    failed: bool,
 }
 
 impl Reader {
@@ -135,6 +137,7 @@ impl Reader {
             since: None,
             until: None,
             peeked: None,
+            failed: false,
         })
     }
 
@@ -154,6 +157,7 @@ impl Reader {
             since: None,
             until: None,
             peeked: None,
+            failed: false,
         }
     }
 
@@ -213,6 +217,7 @@ impl Reader {
 
     pub fn rewind(&mut self) -> Result<()> {
         self.peeked = None;
+        self.failed = false;
         self.stream.rewind()
     }
 
@@ -222,6 +227,7 @@ impl Reader {
     /// (see `seek`); other sources scan. Filters still apply afterwards.
     pub fn seek_time(&mut self, sec: i64) -> Result<()> {
         self.peeked = None;
+        self.failed = false;
         if self.stream.seek_time(sec)? {
             return Ok(());
         }
@@ -244,15 +250,23 @@ impl Reader {
     }
 }
 
+/// Owned entries, one allocation each; `next_into` reuses one entry. The
+/// iteration ends after the first error (which is returned).
 impl Iterator for Reader {
     type Item = Result<Entry>;
 
     fn next(&mut self) -> Option<Result<Entry>> {
+        if self.failed {
+            return None;
+        }
         let mut e = Entry::default();
         match self.next_into(&mut e) {
             Ok(true) => Some(Ok(e)),
             Ok(false) => None,
-            Err(err) => Some(Err(err)),
+            Err(err) => {
+                self.failed = true;
+                Some(Err(err))
+            }
         }
     }
 }
