@@ -660,6 +660,17 @@ const char *ut_type_name(ut_type entry_type);
 const char *ut_version(void);
 
 /**
+ * Open `count` files as one history, given oldest first (for example
+ * "wtmp.2.gz", "wtmp.1", "wtmp"); reading follows `flags` (with
+ * `UT_OPEN_REVERSE`, the newest entry of the last file comes first).
+ * Each file is detected on its own when `format` is `UT_FORMAT_AUTO`, and
+ * gzip files (magic bytes 1f 8b) are decompressed transparently, as by
+ * `ut_reader_open`. Entry offsets are positions in the concatenation of
+ * the (decompressed) files. Errors as for `ut_reader_open`.
+ */
+ut_status ut_reader_open_files(const char *const *paths, size_t count, ut_format format, ut_open_flags flags, struct ut_reader **out, char *errbuf, size_t errlen);
+
+/**
  * Start pairing the entries of `reader`, which must read newest first
  * (opened with `UT_OPEN_REVERSE`), from where it stands. `flags` is a
  * combination of `UT_SESSIONS_*`. The rules follow the reader's format

@@ -1,6 +1,7 @@
 //! The reader: a source of bytes (or rows), a format, a direction and a
 //! type filter, handing out one normalized entry at a time.
 
+pub mod multi;
 pub mod records;
 pub mod seek;
 
@@ -10,6 +11,7 @@ use crate::entry::{Entry, EntryType};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::{detect, utmpdump_text, Format};
 use crate::source::file::FileSource;
+use crate::source::gzip;
 use crate::source::host::Database;
 use crate::source::memory::MemorySource;
 use crate::source::ByteSource;
@@ -28,6 +30,11 @@ pub trait EntryStream: Send {
     }
     /// Chunks (or rows) read from the source so far, for tests and benches.
     fn chunks_read(&self) -> u64 {
+        0
+    }
+    /// Size in bytes of what the stream reads (offsets of the next file of
+    /// a multi-file reader start after it); 0 when unknown.
+    fn size(&self) -> u64 {
         0
     }
 }
@@ -75,8 +82,41 @@ impl Reader {
     /// Open a file.
     pub fn open(path: impl AsRef<Path>, opts: Options) -> Result<Reader> {
         let path = path.as_ref();
+        let shown = path.display().to_string();
         let src = FileSource::open(path)?;
-        Self::from_source(Box::new(src), path.display().to_string(), opts)
+        // Rotated logs are often gzipped: read them transparently.
+        if gzip::is_gzip(&src) {
+            let plain = gzip::decompress(&src, &shown)?;
+            return Self::from_source(Box::new(plain), shown, opts);
+        }
+        Self::from_source(Box::new(src), shown, opts)
+    }
+
+    /// One history over several files given oldest first (rotated logs:
+    /// `wtmp.2.gz`, `wtmp.1`, `wtmp`); each is detected (and gunzipped) on
+    /// its own. Offsets are positions in the files' concatenation.
+    pub fn open_files<P: AsRef<Path>>(paths: &[P], opts: Options) -> Result<Reader> {
+        if paths.is_empty() {
+            return Err(Error::new(ErrorKind::InvalidArgument, "no files given"));
+        }
+        let mut readers = Vec::with_capacity(paths.len());
+        let mut sizes = Vec::with_capacity(paths.len());
+        for p in paths {
+            let r = Self::open(p, opts)?;
+            sizes.push(r.stream.size());
+            readers.push(r);
+        }
+        let format = readers[0].format();
+        let origin = paths
+            .iter()
+            .map(|p| p.as_ref().display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let stream = multi::MultiStream::new(readers, &sizes, opts.reverse);
+        Ok(
+            Self::from_stream(Box::new(stream), format, origin, opts.type_mask)
+                .with_reverse(opts.reverse),
+        )
     }
 
     /// Parse a copy of `bytes`.

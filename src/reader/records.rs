@@ -236,6 +236,10 @@ impl EntryStream for RecordStream {
         self.chunks_read
     }
 
+    fn size(&self) -> u64 {
+        self.src.size().unwrap_or(0)
+    }
+
     fn rewind(&mut self) -> Result<()> {
         self.plan()?;
         self.range = 0;

@@ -2,6 +2,7 @@
 //! caller memory; and the host's default database paths.
 
 pub mod file;
+pub mod gzip;
 pub mod host;
 pub mod memory;
 
