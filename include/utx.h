@@ -78,6 +78,16 @@
 #define UT_SESSIONS_NO_LIVENESS 1
 
 /**
+ * `ut_count_users` flag: count each user name once.
+ */
+#define UT_COUNT_DISTINCT 1
+
+/**
+ * `ut_count_users` flag: do not check that the login process is alive.
+ */
+#define UT_COUNT_INCLUDE_DEAD 2
+
+/**
  * A user's login.
  */
 #define UT_KIND_USER 0
@@ -658,6 +668,21 @@ const char *ut_type_name(ut_type entry_type);
  * The library version, `"MAJOR.MINOR.PATCH"`.
  */
 const char *ut_version(void);
+
+/**
+ * How many users are logged in, the way `who -q`, `users` and `uptime`
+ * should count them: `USER_PROCESS` entries with a user name whose
+ * process is alive (checked through /proc where there is one).
+ *
+ * Counts the remaining entries of `reader` when it is not NULL (then
+ * `database` must be 0); otherwise opens this host's `database`
+ * (`UT_DB_UTMP` for "now"), counts, and closes it. `flags`:
+ * `UT_COUNT_DISTINCT` counts each user name once; `UT_COUNT_INCLUDE_DEAD`
+ * skips the process check (for files from another machine). Stores the
+ * count in `*count`. Errors of opening go to `errbuf`; read errors on a
+ * caller's reader are also recorded on it (`ut_reader_error`).
+ */
+ut_status ut_count_users(struct ut_reader *reader, ut_database database, uint32_t flags, uint64_t *count, char *errbuf, size_t errlen);
 
 /**
  * Open `count` files as one history, given oldest first (for example

@@ -8,6 +8,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod boundary;
+pub mod count;
 pub mod files;
 pub mod sessions;
 pub mod time;

@@ -180,6 +180,11 @@ pub struct ut_entry {
 /// for files from other machines.
 pub const UT_SESSIONS_NO_LIVENESS: u32 = 1;
 
+/// `ut_count_users` flag: count each user name once.
+pub const UT_COUNT_DISTINCT: u32 = 1;
+/// `ut_count_users` flag: do not check that the login process is alive.
+pub const UT_COUNT_INCLUDE_DEAD: u32 = 2;
+
 // Session kinds (`ut_session.kind`).
 
 /// A user's login.

@@ -26,10 +26,7 @@ impl Liveness {
         if self.boot_time.is_some_and(|b| e.sec < b) {
             return true;
         }
-        if self.have_proc && e.pid > 0 {
-            return !Path::new(&format!("/proc/{}", e.pid)).exists();
-        }
-        false
+        self.have_proc && pid_alive(e.pid) == Some(false)
     }
 }
 
@@ -39,4 +36,13 @@ fn boot_time() -> Option<i64> {
     stat.lines()
         .find_map(|l| l.strip_prefix("btime "))
         .and_then(|v| v.trim().parse().ok())
+}
+
+/// Whether process `pid` exists on this host: `None` when that cannot be
+/// told (no /proc, or no pid recorded).
+pub fn pid_alive(pid: i64) -> Option<bool> {
+    if pid <= 0 || !Path::new("/proc/self").exists() {
+        return None;
+    }
+    Some(Path::new(&format!("/proc/{pid}")).exists())
 }

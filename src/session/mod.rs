@@ -10,6 +10,7 @@
 //! The per-family rules (how a record is classified, what key pairs a
 //! login with its logout) live in [`rules`]; the engine here is shared.
 
+pub mod count;
 pub mod liveness;
 pub mod rules;
 
@@ -20,6 +21,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
 use crate::reader::Reader;
 
+pub use count::{count_users, CountOptions};
 pub use rules::{Event, Rules};
 
 /// What a session is. Numbers are part of the C ABI (`UT_SESSION_*`).
