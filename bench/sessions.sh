@@ -129,5 +129,6 @@ rc=$(get reverse_chunks "$tmp/seek")
 say "4. seek_time to the middle: forward $fc chunks ($(calc "$(get forward_seconds "$tmp/seek") * 1000") ms), reverse $rc chunks [< 64] $(verdict "$fc < 64 && $rc < 64")"
 
 # 5. peak memory of utx last over the whole file
-rss=$( { /usr/bin/time -f '%M' "$utx" last -f "$data" >/dev/null 2>/dev/null; } 2>&1 | tail -n1)
+/usr/bin/time -f '%M' -o "$tmp/rss" "$utx" last -f "$data" >/dev/null 2>&1 || true
+rss=$(tail -n1 "$tmp/rss")
 say "5. utx last -f peak RSS: $(calc "$rss / 1024") MiB [< 16 MiB] $(verdict "$rss < 16384")"
