@@ -160,6 +160,7 @@ static void format_time(int fmt, char *dst, size_t len, int64_t when)
         char sign = off < 0 ? '-' : '+';
         if (off < 0)
             off = -off;
+        off %= 100 * 3600; /* keeps the output bounded */
         snprintf(dst, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", 1900 + tm.tm_year,
                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, sign, off / 3600,
                  off % 3600 / 60);
@@ -191,7 +192,7 @@ static int parse_time(const char *s, int64_t *out)
     time_t now = time(NULL);
     struct tm tm;
     const char *p = s;
-    int y, mo, d, h = 0, mi = 0, sec = 0, have_date = 0;
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, have_date = 0;
     time_t t;
 
     if (s[0] == '@') {
@@ -331,7 +332,7 @@ struct line_in {
 /* Print one line unless filtered. Returns 1 when the -n limit is reached. */
 static int list(struct last_ctl *ctl, const struct line_in *in)
 {
-    char logintime[32], logouttime[32], length[32], final[FINAL_LEN + 2];
+    char logintime[96], logouttime[96], length[32], final[FINAL_LEN + 2];
     char utline[UT_LINE_FIELD + 1], domain[UT_HOST_FIELD];
     int64_t secs;
     int mins, hours, days, len, r;
@@ -783,7 +784,7 @@ static int process_file(struct last_ctl *ctl, const char *path)
     ut_reader_close(r);
 
     if (!ctl->json && ctl->time_fmt != TF_NONE) {
-        char timestr[32];
+        char timestr[96];
         format_time(timefmts[ctl->time_fmt].in_fmt, timestr, sizeof timestr, begintime);
         printf("\n%s begins %s\n", base_name(path), timestr);
     }

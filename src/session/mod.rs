@@ -319,7 +319,7 @@ impl Pairing {
         }
         if let Some(shutdown) = down {
             self.last_boot = Some(Mark::of(e));
-            self.last_boot_was_shutdown = shutdown;
+            self.last_boot_was_shutdown = shutdown || self.rules.boot_ends_as_down;
             self.pending.clear();
         }
         produced

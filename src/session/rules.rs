@@ -33,6 +33,9 @@ pub struct Rules {
     pub storable: fn(&Entry) -> bool,
     /// A change to run level 0 or 6 ends sessions as a shutdown does.
     pub runlevel_shutdown: bool,
+    /// How a boot ends the sessions still open before it: "crash" for
+    /// most systems, "down" for illumos/Solaris `last`.
+    pub boot_ends_as_down: bool,
 }
 
 /// util-linux `last`: the type is normalised from the user and line
@@ -98,6 +101,88 @@ pub static LINUX: Rules = Rules {
     key: key_line,
     storable: has_line,
     runlevel_shutdown: true,
+    boot_ends_as_down: false,
+};
+
+/// Other families: the format's decoder has already normalised the type
+/// (BSD `~`, `|`, `{` marker lines included), so classify by it.
+fn typed_classify(e: &Entry) -> Event {
+    match e.entry_type {
+        EntryType::ShutdownTime => Event::Shutdown,
+        EntryType::BootTime => Event::Boot,
+        EntryType::OldTime => Event::OldTime,
+        EntryType::NewTime => Event::NewTime,
+        EntryType::RunLevel => Event::RunLevel((e.pid & 0xff) as u8),
+        EntryType::UserProcess => Event::Login,
+        EntryType::DeadProcess => Event::Logout,
+        _ => Event::Ignore,
+    }
+}
+
+fn always(_: &Entry) -> bool {
+    true
+}
+
+/// FreeBSD `last`: logins and logouts pair by `ut_id`.
+fn key_id(e: &Entry, key: &mut Vec<u8>) {
+    key.clear();
+    key.extend_from_slice(e.id.as_bytes());
+}
+
+/// Apple `last`: by `ut_id` and `ut_pid` together.
+fn key_id_pid(e: &Entry, key: &mut Vec<u8>) {
+    key_id(e, key);
+    key.push(0);
+    key.extend_from_slice(&e.pid.to_le_bytes());
+}
+
+/// BSD `last`: by line, with `ftpNNN` and `uucpNNN` cut to `ftp`/`uucp`.
+fn key_bsd_line(e: &Entry, key: &mut Vec<u8>) {
+    let line = e.line.as_bytes();
+    let cut = [&b"ftp"[..], &b"uucp"[..]]
+        .into_iter()
+        .find(|p| line.starts_with(p) && line.get(p.len()).is_some_and(|c| c.is_ascii_digit()));
+    key.clear();
+    key.extend_from_slice(cut.unwrap_or(line));
+}
+
+pub static FREEBSD: Rules = Rules {
+    name: "freebsd",
+    classify: typed_classify,
+    key: key_id,
+    storable: always,
+    runlevel_shutdown: false,
+    boot_ends_as_down: false,
+};
+
+pub static MACOS: Rules = Rules {
+    name: "macos",
+    classify: typed_classify,
+    key: key_id_pid,
+    storable: always,
+    runlevel_shutdown: false,
+    boot_ends_as_down: false,
+};
+
+/// NetBSD, OpenBSD, classic 4.xBSD and FreeBSD ≤ 8.
+pub static BSD: Rules = Rules {
+    name: "bsd",
+    classify: typed_classify,
+    key: key_bsd_line,
+    storable: has_line,
+    runlevel_shutdown: false,
+    boot_ends_as_down: false,
+};
+
+/// illumos/Solaris (and SVR4-like AIX, HP-UX, IRIX): by line; a boot
+/// ends the sessions open before it as "down".
+pub static SVR4: Rules = Rules {
+    name: "svr4",
+    classify: typed_classify,
+    key: key_line,
+    storable: has_line,
+    runlevel_shutdown: false,
+    boot_ends_as_down: true,
 };
 
 /// The rules for records of `format`.

@@ -204,3 +204,82 @@ fn pending_table_is_bounded_by_distinct_lines() {
         assert!(p.pending_len() <= 7);
     }
 }
+
+fn pair_with(rules: &'static Rules, oldest_first: &[Entry]) -> Vec<Session> {
+    let mut p = Pairing::new(rules, false);
+    let mut out = Vec::new();
+    for e in oldest_first.iter().rev() {
+        let mut s = Session::default();
+        if p.feed(e, &mut s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+fn with_id(mut e: Entry, id: &str) -> Entry {
+    e.id.set(id.as_bytes());
+    e
+}
+
+#[test]
+fn freebsd_pairs_by_id_not_line() {
+    // FreeBSD's DEAD_PROCESS keeps only id and pid (no line).
+    let s = pair_with(
+        &rules::FREEBSD,
+        &[
+            with_id(rec(UserProcess, "alice", "pts/0", 10, 100), "a1"),
+            with_id(rec(UserProcess, "bob", "pts/0", 11, 110), "b2"),
+            with_id(rec(DeadProcess, "", "", 10, 200), "a1"),
+            rec(ShutdownTime, "", "", 0, 300),
+        ],
+    );
+    assert_eq!(s[0].kind, SessionKind::Shutdown);
+    assert_eq!(s[1].user.as_bytes(), b"bob");
+    assert_eq!(s[1].end, SessionEnd::Down);
+    assert_eq!(s[2].user.as_bytes(), b"alice");
+    assert_eq!(s[2].end, SessionEnd::LoggedOut);
+    assert_eq!(s[2].logout, Some((200, 0)));
+}
+
+#[test]
+fn macos_pairs_by_id_and_pid() {
+    let s = pair_with(
+        &rules::MACOS,
+        &[
+            with_id(rec(UserProcess, "alice", "ttys000", 10, 100), "s000"),
+            with_id(rec(DeadProcess, "", "ttys000", 99, 150), "s000"),
+            with_id(rec(DeadProcess, "", "ttys000", 10, 200), "s000"),
+        ],
+    );
+    assert_eq!(s[0].logout, Some((200, 0)));
+}
+
+#[test]
+fn bsd_pairs_ftp_lines_by_prefix_and_boot_is_a_crash() {
+    let s = pair_with(
+        &rules::BSD,
+        &[
+            rec(UserProcess, "alice", "ftp123", -1, 100),
+            rec(DeadProcess, "", "ftp456", -1, 200),
+            rec(UserProcess, "bob", "ttyp0", -1, 250),
+            rec(BootTime, "reboot", "~", -1, 300),
+        ],
+    );
+    assert_eq!(s[1].user.as_bytes(), b"bob");
+    assert_eq!(s[1].end, SessionEnd::Crash);
+    assert_eq!(s[2].end, SessionEnd::LoggedOut);
+    assert_eq!(s[2].logout, Some((200, 0)));
+}
+
+#[test]
+fn svr4_boot_ends_open_sessions_as_down() {
+    let s = pair_with(
+        &rules::SVR4,
+        &[
+            rec(UserProcess, "alice", "pts/1", 10, 100),
+            rec(BootTime, "", "system boot", 0, 300),
+        ],
+    );
+    assert_eq!(s[1].end, SessionEnd::Down);
+}
