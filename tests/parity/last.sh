@@ -142,5 +142,29 @@ else
     fi
 fi
 
+# -------------------------------------------------------------------
+# 3. --json: one valid JSON object per listed session, same sessions and
+#    order as the text listing (-R -w: one user field per line).
+if [ -n "${G:-}" ] && command -v python3 >/dev/null; then
+    for f in many-users reboots clock; do
+        LANG=C TZ=UTC "$UTX" last -x --json -f "$G/$f.wtmp" >"$WORK/json" 2>/dev/null
+        LANG=C TZ=UTC "$UTX" last -x -R -w -f "$G/$f.wtmp" 2>/dev/null | sed '/^$/,$d' >"$WORK/text"
+        if python3 - "$WORK/json" "$WORK/text" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+text = [l.split()[0] for l in open(sys.argv[2], encoding="latin-1") if l.strip()]
+users = [r["user"].split()[0] if r["user"].strip() else "" for r in rows]
+assert len(rows) == len(text), (len(rows), len(text))
+for r in rows:
+    assert r["kind"] in ("user", "reboot", "shutdown", "runlevel", "clock"), r
+    assert r["end"] in ("logged-out", "still-logged-in", "gone", "crash", "down", "still-running", "instant"), r
+    assert (r["logout"] is None) == (r["end"] in ("still-logged-in", "gone", "still-running") or (r["kind"] in ("clock", "shutdown") and r["logout"] is None)), r
+    if r["end"] == "logged-out" and r["kind"] == "user":
+        assert r["logout_offset"] is not None and r["logout"] >= 0, r
+PY
+        then ok "--json $f.wtmp"; else bad "--json $f.wtmp"; fi
+    done
+fi
+
 echo "last parity: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
