@@ -21,6 +21,8 @@
  *     -s, --since TIME     -t, --until TIME     -p, --present TIME
  *     --time-format notime|short|full|iso
  *     --json               JSON lines
+ *     --merge              the -f files as one history, oldest first
+ *                          (wtmp.2.gz wtmp.1 wtmp); .gz files are read as is
  *
  * Uses only utx.h and standard C / POSIX headers.
  */
@@ -76,7 +78,7 @@ enum what { R_CRASH = 1, R_DOWN, R_NORMAL, R_NOW, R_REBOOT, R_PHANTOM, R_TIMECHA
 
 struct last_ctl {
     const char *prog;
-    int lastb, extended, showhost, altlist, usedns, useip, json;
+    int lastb, extended, showhost, altlist, usedns, useip, json, merge;
     int name_len, domain_len;
     long maxrecs;
     char **show; /* user and tty arguments, NULL-terminated */
@@ -700,7 +702,17 @@ static int reader_failed(const struct last_ctl *ctl, struct ut_reader *r, int st
     return 1;
 }
 
-static int process_file(struct last_ctl *ctl, const char *path)
+/* Open `path`, or with --merge all `files` as one history. */
+static int open_input(const struct last_ctl *ctl, const char *path, char **files, size_t nfiles,
+                      struct ut_reader **r, char *err, size_t errlen)
+{
+    if (ctl->merge && nfiles > 1)
+        return ut_reader_open_files((const char *const *)files, nfiles, UT_FORMAT_AUTO,
+                                    UT_OPEN_REVERSE, r, err, errlen);
+    return ut_reader_open(path, UT_FORMAT_AUTO, UT_OPEN_REVERSE, r, err, errlen);
+}
+
+static int process_file(struct last_ctl *ctl, const char *path, char **files, size_t nfiles)
 {
     struct ut_reader *r = NULL;
     struct ut_sessions *ss = NULL;
@@ -712,7 +724,7 @@ static int process_file(struct last_ctl *ctl, const char *path)
     ctl->boot_time = boot_time_now();
 
     begintime = begin_time(path);
-    st = ut_reader_open(path, UT_FORMAT_AUTO, UT_OPEN_REVERSE, &r, err, sizeof err);
+    st = open_input(ctl, path, files, nfiles, &r, err, sizeof err);
     if (st != UT_OK) {
         /* util-linux lists an empty file as just "begins <ctime>". */
         if (!file_size_is_zero(path)) {
@@ -816,6 +828,8 @@ static void usage(const struct last_ctl *ctl, FILE *out)
             "     --time-format <format>  show timestamps in the specified <format>:\n"
             "                               notime|short|full|iso\n"
             "     --json           print sessions as JSON lines\n"
+            "     --merge          read all -f files as one history, oldest first\n"
+            "                      (rotated logs: -f wtmp.2.gz -f wtmp.1 -f wtmp)\n"
             " -h, --help           display this help\n",
             ctl->prog, ctl->lastb ? "/var/log/btmp" : "/var/log/wtmp");
 }
@@ -829,6 +843,7 @@ static const struct {
     {"hostlast", 0, 'a'},  {"since", 1, 's'},    {"until", 1, 't'},     {"present", 1, 'p'},
     {"system", 0, 'x'},    {"dns", 0, 'd'},      {"ip", 0, 'i'},        {"fulltimes", 0, 'F'},
     {"fullnames", 0, 'w'}, {"time-format", 1, 'T'}, {"json", 0, 'J'},
+    {"merge", 0, 'M'},
 };
 
 static int parse_long_number(const struct last_ctl *ctl, const char *s, long *out)
@@ -858,6 +873,7 @@ static int apply(struct last_ctl *ctl, int key, const char *arg, char ***files, 
     case 'a': ctl->altlist = 1; break;
     case 'F': ctl->time_fmt = TF_CTIME; break;
     case 'J': ctl->json = 1; break;
+    case 'M': ctl->merge = 1; break;
     case 'w':
         if (ctl->name_len < UT_USER_FIELD)
             ctl->name_len = UT_USER_FIELD;
@@ -1029,9 +1045,12 @@ int utx_last_main(int argc, char **argv)
     if (!nfiles)
         files[nfiles++] = ctl.lastb ? "/var/log/btmp" : "/var/log/wtmp";
 
-    for (i = 0; i < nfiles; i++)
-        if (process_file(&ctl, files[i]))
-            rc = 1;
+    if (ctl.merge)
+        rc = process_file(&ctl, files[0], files, nfiles);
+    else
+        for (i = 0; i < nfiles; i++)
+            if (process_file(&ctl, files[i], files, 1))
+                rc = 1;
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "%s: write error\n", ctl.prog);
         rc = 1;

@@ -129,6 +129,22 @@ else
     compare "last -n 5 over two files" last -n 5 -f "$G/reboots.wtmp" -f "$G/many-users.wtmp"
     compare "lastb -f btmp.wtmp -w -i" lastb -f "$G/btmp.wtmp" -w -i
     compare "last -f types.wtmp -x -F" last -x -F -f "$G/types.wtmp"
+    # Rotated and gzipped: the same listing as last on the whole file (the
+    # "begins" line names the file given, so it is left out).
+    if command -v gzip >/dev/null; then
+        f=$G/many-users.wtmp
+        head -c $((384 * 100)) "$f" >"$WORK/w.2"
+        tail -c +$((384 * 100 + 1)) "$f" | head -c $((384 * 60)) >"$WORK/w.1"
+        tail -c +$((384 * 160 + 1)) "$f" >"$WORK/w.0"
+        gzip -f "$WORK/w.2"
+        gzip -c "$G/reboots.wtmp" >"$WORK/reboots.gz"
+        LANG=C TZ=UTC "$LAST" -x -f "$f" 2>/dev/null | sed '/^$/,$d' >"$WORK/ref"
+        LANG=C TZ=UTC "$UTX" last -x --merge -f "$WORK/w.2.gz" -f "$WORK/w.1" -f "$WORK/w.0" 2>/dev/null | sed '/^$/,$d' >"$WORK/got"
+        if cmp -s "$WORK/ref" "$WORK/got"; then ok "last --merge wtmp.2.gz wtmp.1 wtmp = whole file"; else bad "last --merge"; diff "$WORK/ref" "$WORK/got" | head; fi
+        LANG=C TZ=UTC "$LAST" -x -f "$G/reboots.wtmp" 2>/dev/null | sed '/^$/,$d' >"$WORK/ref"
+        LANG=C TZ=UTC "$UTX" last -x -f "$WORK/reboots.gz" 2>/dev/null | sed '/^$/,$d' >"$WORK/got"
+        if cmp -s "$WORK/ref" "$WORK/got"; then ok "last -f reboots.gz = last -f reboots.wtmp"; else bad "last -f .gz"; fi
+    fi
     : >"$WORK/empty"
     compare "last -f empty file" last -f "$WORK/empty"
     # A login of this user by this shell, now: "still logged in" or "gone"
