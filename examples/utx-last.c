@@ -115,10 +115,54 @@ static const char *const wday_names[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri
 static const char *const mon_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
+/* localtime_r() with a one-slot cache per UTC quarter-hour: every UTC
+ * offset in use is a multiple of 15 minutes and zones change offset only
+ * at such instants, so within [q, q + 900) only the seconds move. wtmp
+ * times come in runs, and localtime_r() is most of the cost of a line. */
 static int local_tm(int64_t when, struct tm *tm)
 {
-    time_t t = (time_t)when;
-    return localtime_r(&t, tm) != NULL;
+    static int64_t cached_q;
+    static struct tm cached;
+    static int have;
+    int64_t q = when - ((when % 900) + 900) % 900;
+    int d = (int)(when - q);
+    if (!have || q != cached_q) {
+        time_t t = (time_t)q;
+        if (!localtime_r(&t, &cached)) {
+            have = 0;
+            t = (time_t)when;
+            return localtime_r(&t, tm) != NULL;
+        }
+        cached_q = q;
+        have = 1;
+    }
+    *tm = cached;
+    tm->tm_sec += d % 60;
+    tm->tm_min += d / 60;
+    if (tm->tm_sec > 59 || tm->tm_min > 59) { /* a zone not on the quarter-hour grid */
+        time_t t = (time_t)when;
+        return localtime_r(&t, tm) != NULL;
+    }
+    return 1;
+}
+
+/* Decimal digits of v, zero-padded to `width`; returns the end. */
+static char *put_num(char *p, long long v, int width)
+{
+    char tmp[24];
+    int n = 0;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *p++ = '-';
+    while (width-- > n)
+        *p++ = '0';
+    while (n)
+        *p++ = tmp[--n];
+    return p;
 }
 
 /* Seconds east of UTC at `when` (like tm_gmtoff, portably). */
@@ -137,12 +181,13 @@ static long utc_offset(int64_t when, const struct tm *local)
 }
 
 /* util-linux time_formatter(): "" (none), "HH:MM", ctime() without the
- * newline, or ISO 8601 with the UTC offset. */
+ * newline, or ISO 8601 with the UTC offset. `dst` holds at least 64. */
 static void format_time(int fmt, char *dst, size_t len, int64_t when)
 {
     struct tm tm;
+    char *p = dst;
     dst[0] = '\0';
-    if (fmt == TF_NONE)
+    if (fmt == TF_NONE || len < 64)
         return;
     if (!local_tm(when, &tm)) {
         snprintf(dst, len, "%lld", (long long)when);
@@ -150,12 +195,26 @@ static void format_time(int fmt, char *dst, size_t len, int64_t when)
     }
     switch (fmt) {
     case TF_HHMM:
-        snprintf(dst, len, "%02d:%02d", tm.tm_hour, tm.tm_min);
+        p = put_num(p, tm.tm_hour, 2);
+        *p++ = ':';
+        p = put_num(p, tm.tm_min, 2);
         break;
-    case TF_CTIME:
-        snprintf(dst, len, "%.3s %.3s%3d %.2d:%.2d:%.2d %d", wday_names[tm.tm_wday % 7],
-                 mon_names[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                 1900 + tm.tm_year);
+    case TF_CTIME: /* "%.3s %.3s%3d %.2d:%.2d:%.2d %d" */
+        memcpy(p, wday_names[tm.tm_wday % 7], 3);
+        p[3] = ' ';
+        memcpy(p + 4, mon_names[tm.tm_mon % 12], 3);
+        p += 7;
+        *p++ = tm.tm_mday < 100 ? ' ' : (char)('0' + tm.tm_mday / 100 % 10);
+        *p++ = tm.tm_mday < 10 ? ' ' : (char)('0' + tm.tm_mday / 10 % 10);
+        *p++ = (char)('0' + tm.tm_mday % 10);
+        *p++ = ' ';
+        p = put_num(p, tm.tm_hour, 2);
+        *p++ = ':';
+        p = put_num(p, tm.tm_min, 2);
+        *p++ = ':';
+        p = put_num(p, tm.tm_sec, 2);
+        *p++ = ' ';
+        p = put_num(p, 1900LL + tm.tm_year, 0);
         break;
     case TF_ISO: {
         long off = utc_offset(when, &tm);
@@ -163,12 +222,25 @@ static void format_time(int fmt, char *dst, size_t len, int64_t when)
         if (off < 0)
             off = -off;
         off %= 100 * 3600; /* keeps the output bounded */
-        snprintf(dst, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", 1900 + tm.tm_year,
-                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, sign, off / 3600,
-                 off % 3600 / 60);
+        p = put_num(p, 1900LL + tm.tm_year, 4);
+        *p++ = '-';
+        p = put_num(p, tm.tm_mon + 1, 2);
+        *p++ = '-';
+        p = put_num(p, tm.tm_mday, 2);
+        *p++ = 'T';
+        p = put_num(p, tm.tm_hour, 2);
+        *p++ = ':';
+        p = put_num(p, tm.tm_min, 2);
+        *p++ = ':';
+        p = put_num(p, tm.tm_sec, 2);
+        *p++ = sign;
+        p = put_num(p, off / 3600, 2);
+        *p++ = ':';
+        p = put_num(p, off % 3600 / 60, 2);
         break;
     }
     }
+    *p = '\0';
 }
 
 /* ------------------------------------------------------------------ */
@@ -263,18 +335,39 @@ static int parse_time(const char *s, int64_t *out)
 /* ------------------------------------------------------------------ */
 /* output of one line (util-linux list())                              */
 
-/* util-linux fputc_careful(c, stdout, '*'). */
-static void put_careful(int c)
+/* Print `s` as util-linux does, through fputc_careful(c, stdout, '*'):
+ * control characters as '*' and the character ^ 0x40, other non-ASCII
+ * bytes as a backslash and 3 octal digits. One fwrite per line. */
+static void put_careful(const char *s)
 {
-    unsigned char u = (unsigned char)c;
-    if (isprint(u) || c == '\a' || c == '\t' || c == '\r' || c == '\n')
-        putchar(c);
-    else if (u >= 0x80)
-        printf("\\%3o", u);
-    else {
-        putchar('*');
-        putchar(c ^ 0x40);
+    char out[4 * (FINAL_LEN + 2)], *p = out;
+    for (; *s; s++) {
+        unsigned char u = (unsigned char)*s;
+        if (isprint(u) || u == '\a' || u == '\t' || u == '\r' || u == '\n') {
+            *p++ = (char)u;
+        } else if (u >= 0x80) {
+            *p++ = '\\';
+            *p++ = (char)('0' + (u >> 6));
+            *p++ = (char)('0' + ((u >> 3) & 7));
+            *p++ = (char)('0' + (u & 7));
+        } else {
+            *p++ = '*';
+            *p++ = (char)(u ^ 0x40);
+        }
     }
+    fwrite(out, 1, (size_t)(p - out), stdout);
+}
+
+/* printf's "%-W.Ps": at most `prec` bytes of s, left-justified in `width`
+ * columns, without going past `end`. */
+static char *put_field(char *p, char *end, const char *s, int width, int prec)
+{
+    int n = 0;
+    while (n < prec && s[n] && p < end)
+        *p++ = s[n++];
+    while (n++ < width && p < end)
+        *p++ = ' ';
+    return p;
 }
 
 /* util-linux trim_trailing_spaces(): cut trailing blanks, end with "\n". */
@@ -338,7 +431,6 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
     char utline[UT_LINE_FIELD + 1], domain[UT_HOST_FIELD];
     int64_t secs;
     int mins, hours, days, len, r;
-    const char *s;
     int fmt = ctl->time_fmt;
 
     snprintf(utline, sizeof utline, "%s", in->line);
@@ -434,22 +526,41 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
         snprintf(domain, sizeof domain, "%s", in->host); /* at most 255 bytes */
 
     {
+        /* The snprintf of util-linux list(), field by field: "%-8.*s
+         * %-12.12s %-16.*s %-*.*s %-*.*s %s\n" (or the -a / -R shapes),
+         * cut at FINAL_LEN - 1 bytes like its snprintf into final[512]. */
         int il = timefmts[fmt].in_len, ol = timefmts[fmt].out_len;
-        if (ctl->showhost && !ctl->altlist)
-            len = snprintf(final, FINAL_LEN, "%-8.*s %-12.12s %-16.*s %-*.*s %-*.*s %s\n",
-                           ctl->name_len, in->user, utline, ctl->domain_len, domain, il, il,
-                           logintime, ol, ol, logouttime, length);
-        else if (ctl->showhost)
-            len = snprintf(final, FINAL_LEN, "%-8.*s %-12.12s %-*.*s %-*.*s %-12.12s %s\n",
-                           ctl->name_len, in->user, utline, il, il, logintime, ol, ol, logouttime,
-                           length, domain);
-        else
-            len = snprintf(final, FINAL_LEN, "%-8.*s %-12.12s %-*.*s %-*.*s %s\n", ctl->name_len,
-                           in->user, utline, il, il, logintime, ol, ol, logouttime, length);
+        char full[4096], *p = full, *end = full + sizeof full - 1;
+        p = put_field(p, end, in->user, 8, ctl->name_len);
+        *p++ = ' ';
+        p = put_field(p, end, utline, 12, 12);
+        *p++ = ' ';
+        if (ctl->showhost && !ctl->altlist) {
+            p = put_field(p, end, domain, 16, ctl->domain_len);
+            *p++ = ' ';
+        }
+        p = put_field(p, end, logintime, il, il);
+        *p++ = ' ';
+        p = put_field(p, end, logouttime, ol, ol);
+        *p++ = ' ';
+        if (ctl->showhost && ctl->altlist) {
+            p = put_field(p, end, length, 12, 12);
+            *p++ = ' ';
+            p = put_field(p, end, domain, 0, INT_MAX);
+        } else {
+            p = put_field(p, end, length, 0, INT_MAX);
+        }
+        *p++ = '\n';
+        len = (int)(p - full);
+        if (len > FINAL_LEN - 1)
+            len = FINAL_LEN - 1;
+        memcpy(final, full, (size_t)len);
+        final[len] = '\0';
+        if (p - full > FINAL_LEN - 1)
+            len = (int)(p - full);
     }
     trim_trailing_spaces(final);
-    for (s = final; *s; s++)
-        put_careful(*s);
+    put_careful(final);
     if (len < 0 || len >= FINAL_LEN)
         putchar('\n');
 
@@ -925,6 +1036,8 @@ int utx_last_main(int argc, char **argv)
     int a, rc = 0, only_args = 0, saw_F = 0, saw_tf = 0;
 
     memset(&ctl, 0, sizeof ctl);
+    if (!isatty(STDOUT_FILENO))
+        setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     ctl.prog = argc > 0 && strcmp(base_name(argv[0]), "lastb") == 0 ? "lastb" : "last";
     ctl.lastb = ctl.prog[4] == 'b';
     ctl.showhost = 1;

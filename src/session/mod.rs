@@ -15,6 +15,7 @@ pub mod liveness;
 pub mod rules;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::entry::{AddrFamily, Entry, Field};
 use crate::error::{Error, ErrorKind, Result};
@@ -191,12 +192,45 @@ impl Mark {
     }
 }
 
+/// A word-at-a-time multiplicative hash (FxHash's): keys are short tty
+/// names, and SipHash's DoS resistance buys nothing for a table bounded
+/// by the lines of one file.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        self.0 = h;
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type Pending = HashMap<Vec<u8>, Mark, BuildHasherDefault<Fnv>>;
+
 /// The pairing state machine: feed entries newest first, get sessions.
 pub struct Pairing {
     rules: &'static Rules,
     liveness: Option<liveness::Liveness>,
     /// Nearest later login or logout per pairing key.
-    pending: HashMap<Vec<u8>, Mark>,
+    pending: Pending,
     /// The nearest later boot or shutdown (util-linux `lastboot`), and
     /// whether it was a shutdown (`whydown`).
     last_boot: Option<Mark>,
@@ -213,7 +247,7 @@ impl Pairing {
         Pairing {
             rules,
             liveness: check_liveness.then(liveness::Liveness::of_this_host),
-            pending: HashMap::new(),
+            pending: Pending::default(),
             last_boot: None,
             last_boot_was_shutdown: false,
             last_down: None,
@@ -289,7 +323,20 @@ impl Pairing {
             Event::Login => {
                 (self.rules.key)(e, &mut self.key);
                 out.start(SessionKind::User, e);
-                match self.pending.remove(self.key.as_slice()) {
+                // The nearest later record of this key closes the login,
+                // which then takes its place (one lookup, no allocation).
+                let storable = (self.rules.storable)(e);
+                let found = match self.pending.get_mut(self.key.as_slice()) {
+                    Some(m) if storable => Some(std::mem::replace(m, Mark::of(e))),
+                    Some(_) => self.pending.remove(self.key.as_slice()),
+                    None => {
+                        if storable {
+                            self.pending.insert(self.key.clone(), Mark::of(e));
+                        }
+                        None
+                    }
+                };
+                match found {
                     Some(m) => out.ended(SessionEnd::LoggedOut, Some(m)),
                     None => match self.last_boot {
                         Some(b) => {
@@ -312,7 +359,6 @@ impl Pairing {
                     },
                 }
                 produced = true;
-                self.remember(e);
             }
             Event::Logout => self.remember(e),
             Event::Ignore => {}
