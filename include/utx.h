@@ -70,6 +70,101 @@
 #define UT_ADDR_IPV6 2
 
 /**
+ * Flags of `ut_sessions_open` (bitwise or).
+ * Do not look at this host's processes: a session with no logout and no
+ * later boot is `UT_ENDED_STILL_LOGGED_IN`, never `UT_ENDED_GONE`. Use it
+ * for files from other machines.
+ */
+#define UT_SESSIONS_NO_LIVENESS 1
+
+/**
+ * `ut_count_users` flag: count each user name once.
+ */
+#define UT_COUNT_DISTINCT 1
+
+/**
+ * `ut_count_users` flag: do not check that the login process is alive.
+ */
+#define UT_COUNT_INCLUDE_DEAD 2
+
+/**
+ * A user's login.
+ */
+#define UT_KIND_USER 0
+
+/**
+ * A system boot, lasting until the next shutdown.
+ */
+#define UT_KIND_REBOOT 1
+
+/**
+ * An orderly shutdown, lasting until the next boot.
+ */
+#define UT_KIND_SHUTDOWN 2
+
+/**
+ * A run-level change (`ut_session.runlevel`), lasting until the next one.
+ */
+#define UT_KIND_RUN_LEVEL 3
+
+/**
+ * A clock change (`ut_session.time_change`); a point in time.
+ */
+#define UT_KIND_CLOCK_CHANGE 4
+
+/**
+ * A logout record closed it.
+ */
+#define UT_ENDED_LOGGED_OUT 0
+
+/**
+ * No logout and no later boot: still logged in.
+ */
+#define UT_ENDED_STILL_LOGGED_IN 1
+
+/**
+ * No logout and no later boot, but its process is gone.
+ */
+#define UT_ENDED_GONE 2
+
+/**
+ * The system booted again without a shutdown (logout = that boot).
+ */
+#define UT_ENDED_CRASH 3
+
+/**
+ * The system was shut down (logout = the shutdown).
+ */
+#define UT_ENDED_DOWN 4
+
+/**
+ * A boot or run level still in effect.
+ */
+#define UT_ENDED_STILL_RUNNING 5
+
+/**
+ * A point event (clock change).
+ */
+#define UT_ENDED_INSTANT 6
+
+/**
+ * `ut_session.flags`: `logout_sec`/`logout_usec` hold a time.
+ */
+#define UT_SESSION_HAS_LOGOUT 1
+
+#define UT_TIME_CHANGE_NONE 0
+
+/**
+ * The time before a clock change (`OLD_TIME`).
+ */
+#define UT_TIME_CHANGE_OLD 1
+
+/**
+ * The time after a clock change (`NEW_TIME`).
+ */
+#define UT_TIME_CHANGE_NEW 2
+
+/**
  * Size of a whole `futx`.
  */
 #define FUTX_SIZE 197
@@ -86,6 +181,13 @@ typedef struct ut_monitor ut_monitor;
  * threads at once; different readers are independent.
  */
 typedef struct ut_reader ut_reader;
+
+/**
+ * Pairs a reader's entries into sessions. Opaque; create with
+ * `ut_sessions_open`, free with `ut_sessions_close`. It reads through the
+ * reader it was opened on, which must stay open (and unused) meanwhile.
+ */
+typedef struct ut_sessions ut_sessions;
 
 /**
  * An immutable list of strings. Opaque; created by `ut_logind_list`,
@@ -221,6 +323,97 @@ typedef uint32_t ut_family;
  * Categories of logind state and change notification (bitwise or).
  */
 typedef uint32_t ut_category;
+
+/**
+ * One session, owned by its `ut_sessions` handle and valid until the next
+ * call on it. Starts with its size; fields are only appended.
+ */
+typedef struct ut_session {
+  /**
+   * `sizeof(ut_session)` as the library was built.
+   */
+  uint32_t size;
+  /**
+   * `UT_KIND_*`.
+   */
+  uint32_t kind;
+  /**
+   * `UT_ENDED_*`.
+   */
+  uint32_t end;
+  /**
+   * `UT_SESSION_*` bits.
+   */
+  uint32_t flags;
+  /**
+   * User name of the login (or "reboot", "shutdown", "runlevel"…);
+   * never NULL.
+   */
+  const char *user;
+  /**
+   * Terminal line of the login ("~" for system events).
+   */
+  const char *line;
+  /**
+   * Terminal id (`ut_id`).
+   */
+  const char *id;
+  /**
+   * Remote host (kernel release for boots).
+   */
+  const char *host;
+  /**
+   * `UT_ADDR_*`.
+   */
+  uint32_t addr_family;
+  /**
+   * Address in network byte order, as stored (16 bytes).
+   */
+  uint8_t addr[16];
+  /**
+   * Address as text ("" when none).
+   */
+  const char *addr_text;
+  /**
+   * Process id of the login, -1 when unknown.
+   */
+  int64_t pid;
+  /**
+   * Login (or event) time, seconds since 1970-01-01 UTC.
+   */
+  int64_t login_sec;
+  int32_t login_usec;
+  /**
+   * Logout time microseconds (see `logout_sec`).
+   */
+  int32_t logout_usec;
+  /**
+   * Logout or end time when `flags & UT_SESSION_HAS_LOGOUT`, else 0.
+   * For crash and down: the time of the boot or shutdown.
+   */
+  int64_t logout_sec;
+  /**
+   * Byte offset of the login (or event) record.
+   */
+  uint64_t login_offset;
+  /**
+   * Byte offset of the record that ended it (logout, or the boot or
+   * shutdown for crash and down); -1 when none.
+   */
+  int64_t logout_offset;
+  /**
+   * For `UT_KIND_RUN_LEVEL`: the new level as a character ('5'); else -1.
+   */
+  int32_t runlevel;
+  /**
+   * `UT_TIME_CHANGE_*`.
+   */
+  uint32_t time_change;
+  /**
+   * Format of the records (`UT_FORMAT_*`).
+   */
+  ut_format format;
+} ut_session;
 
 /**
  * Success.
@@ -760,6 +953,32 @@ const char *ut_type_name(ut_type entry_type);
 const char *ut_version(void);
 
 /**
+ * How many users are logged in, the way `who -q`, `users` and `uptime`
+ * should count them: `USER_PROCESS` entries with a user name whose
+ * process is alive (checked through /proc where there is one).
+ *
+ * Counts the remaining entries of `reader` when it is not NULL (then
+ * `database` must be 0); otherwise opens this host's `database`
+ * (`UT_DB_UTMP` for "now"), counts, and closes it. `flags`:
+ * `UT_COUNT_DISTINCT` counts each user name once; `UT_COUNT_INCLUDE_DEAD`
+ * skips the process check (for files from another machine). Stores the
+ * count in `*count`. Errors of opening go to `errbuf`; read errors on a
+ * caller's reader are also recorded on it (`ut_reader_error`).
+ */
+ut_status ut_count_users(struct ut_reader *reader, ut_database database, uint32_t flags, uint64_t *count, char *errbuf, size_t errlen);
+
+/**
+ * Open `count` files as one history, given oldest first (for example
+ * "wtmp.2.gz", "wtmp.1", "wtmp"); reading follows `flags` (with
+ * `UT_OPEN_REVERSE`, the newest entry of the last file comes first).
+ * Each file is detected on its own when `format` is `UT_FORMAT_AUTO`, and
+ * gzip files (magic bytes 1f 8b) are decompressed transparently, as by
+ * `ut_reader_open`. Entry offsets are positions in the concatenation of
+ * the (decompressed) files. Errors as for `ut_reader_open`.
+ */
+ut_status ut_reader_open_files(const char *const *paths, size_t count, ut_format format, ut_open_flags flags, struct ut_reader **out, char *errbuf, size_t errlen);
+
+/**
  * List one `category` (exactly one of `UT_LOGIND_SEATS`,
  * `UT_LOGIND_SESSIONS`, `UT_LOGIND_USERS` (uids as decimal text, ascending)
  * or `UT_LOGIND_MACHINES`) of the system at `root` (NULL for "/"), sorted.
@@ -849,6 +1068,28 @@ ut_status ut_monitor_error(const struct ut_monitor *monitor, const char **messag
 void ut_monitor_close(struct ut_monitor *monitor);
 
 /**
+ * Start pairing the entries of `reader`, which must read newest first
+ * (opened with `UT_OPEN_REVERSE`), from where it stands. `flags` is a
+ * combination of `UT_SESSIONS_*`. The rules follow the reader's format
+ * (util-linux `last` for Linux files). On success stores a new handle in
+ * `*out`; the reader must outlive it and not be used while it is open.
+ * Read errors are reported on the reader (`ut_reader_error`).
+ */
+ut_status ut_sessions_open(struct ut_reader *reader, uint32_t flags, struct ut_sessions **out, char *errbuf, size_t errlen);
+
+/**
+ * The next session. `UT_OK` stores in `*session` a pointer valid until
+ * the next call on this handle; `UT_END` when there are no more; a
+ * negative status on a read error (details from `ut_reader_error`).
+ */
+ut_status ut_sessions_next(struct ut_sessions *sessions, const struct ut_session **session);
+
+/**
+ * Free a sessions handle (not its reader). NULL is a no-op.
+ */
+void ut_sessions_close(struct ut_sessions *sessions);
+
+/**
  * The source a reader opened, valid as long as the reader: a path
  * ("/var/run/utmp"), or kind and path ("logind:/run/systemd",
  * "wtmpdb:/var/lib/wtmpdb/wtmp.db", "lastlog2:/var/lib/lastlog/lastlog2.db"),
@@ -863,6 +1104,30 @@ ut_status ut_reader_source(const struct ut_reader *reader, const char **source);
  * forensics on a copied tree, and for tests.
  */
 ut_status ut_reader_open_db_at(const char *root, ut_database database, ut_open_flags flags, struct ut_reader **out, char *errbuf, size_t errlen);
+
+/**
+ * Only return entries with `since <= sec <= until` (seconds, UTC). Pass
+ * `INT64_MIN` / `INT64_MAX` for an open end. `UT_ERR_INVALID` when
+ * `since > until`.
+ */
+ut_status ut_reader_set_time_range(struct ut_reader *reader, int64_t since, int64_t until);
+
+/**
+ * Position the reader at the first entry at or after `sec` (a forward
+ * reader), or at the newest entry at or before `sec` (a reverse reader),
+ * as a scan from the start would find it; reading continues from there
+ * in the reader's direction. Event files of fixed-size records bisect,
+ * checking the time order where they look and scanning when it does not
+ * hold; other sources scan. `UT_END` is never returned: past the end,
+ * the next `ut_reader_next` gives `UT_END`.
+ */
+ut_status ut_reader_seek_time(struct ut_reader *reader, int64_t sec);
+
+/**
+ * How many chunks (reads of at most 256 KiB) the reader has made so far;
+ * for tests and benchmarks. 0 for sources that do not count.
+ */
+ut_status ut_reader_chunks_read(const struct ut_reader *reader, uint64_t *count);
 
 #ifdef __cplusplus
 }  // extern "C"

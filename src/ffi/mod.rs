@@ -8,9 +8,13 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod boundary;
+pub mod count;
+pub mod files;
 mod logind;
 mod monitor;
+pub mod sessions;
 mod sources;
+pub mod time;
 pub mod types;
 
 use std::ffi::{CString, OsStr};

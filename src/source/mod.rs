@@ -3,6 +3,7 @@
 
 pub mod envfile;
 pub mod file;
+pub mod gzip;
 pub mod host;
 pub mod inotify;
 pub mod logind;
