@@ -10,6 +10,7 @@ pub mod cygwin;
 pub mod detect;
 pub mod freebsd;
 pub mod hpux;
+pub mod lastlog2;
 pub mod lastlogx;
 pub mod layout;
 pub mod linux;
@@ -19,6 +20,7 @@ pub mod openbsd;
 pub mod solaris;
 pub mod utmpdump_text;
 pub mod utx_log;
+pub mod wtmpdb;
 
 use layout::RecordLayout;
 
