@@ -779,11 +779,16 @@ static int session_line(const struct last_ctl *ctl, const ut_session *s, char *l
         }
         return 1;
     case UT_KIND_REBOOT:
+        /* Typed boot records of other systems (FreeBSD) carry no user. */
+        if (!s->user[0])
+            in->user = "reboot";
         snprintf(line, linelen, "system boot");
         in->logout = has ? logout : ctl->currentdate;
         in->what = R_REBOOT;
         return 1;
     case UT_KIND_SHUTDOWN:
+        if (!s->user[0])
+            in->user = "shutdown";
         snprintf(line, linelen, "system down");
         in->logout = has ? logout : 0;
         in->what = R_NORMAL;

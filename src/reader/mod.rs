@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::entry::{Entry, EntryType};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::{detect, utmpdump_text, Format};
+use crate::format::{detect, lastlogx, utmpdump_text, utx_log, Format};
 use crate::source::file::FileSource;
 use crate::source::gzip;
 use crate::source::host::Database;
@@ -136,7 +136,13 @@ impl Reader {
         }
         let found = paths.iter().find(|p| Path::new(p).exists());
         match found {
-            Some(p) => Self::open(p, opts),
+            Some(p) => {
+                let mut opts = opts;
+                if opts.format == Format::Auto {
+                    opts.format = Database::format_of_path(p).unwrap_or(Format::Auto);
+                }
+                Self::open(p, opts)
+            }
             None => {
                 let mut err = Error::new(
                     ErrorKind::NotFound,
@@ -152,9 +158,9 @@ impl Reader {
         }
     }
 
-    fn from_source(src: Box<dyn ByteSource>, origin: String, opts: Options) -> Result<Reader> {
+    fn from_source(mut src: Box<dyn ByteSource>, origin: String, opts: Options) -> Result<Reader> {
         let format = match opts.format {
-            Format::Auto => detect::detect(src.as_ref())
+            Format::Auto => detect::detect(&crate::source::prefetch::Prefetched::new(src.as_mut()))
                 .map_err(|e| Error::new(e.kind, format!("{origin}: {}", e.message)))?,
             f => f,
         };
@@ -162,6 +168,13 @@ impl Reader {
             Box::new(records::RecordStream::new(src, layout, opts.reverse)?)
         } else if format == Format::UtmpdumpText {
             Box::new(utmpdump_text::TextStream::new(src, opts.reverse)?)
+        } else if format == Format::FreebsdUtxLog {
+            Box::new(utx_log::UtxLogStream::new(src, opts.reverse)?)
+        } else if format == Format::NetbsdLastlogx {
+            Box::new(
+                lastlogx::LastlogxStream::new(src, opts.reverse)
+                    .map_err(|e| Error::new(e.kind, format!("{origin}: {}", e.message)))?,
+            )
         } else {
             return Err(Error::new(
                 ErrorKind::Unsupported,

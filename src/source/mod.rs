@@ -5,6 +5,7 @@ pub mod file;
 pub mod gzip;
 pub mod host;
 pub mod memory;
+pub mod prefetch;
 
 use std::io;
 
