@@ -146,6 +146,17 @@ static int local_tm(int64_t when, struct tm *tm)
     return 1;
 }
 
+/* strlcpy: copy at most n - 1 bytes of src and a NUL. */
+static void copy_str(char *dst, size_t n, const char *src)
+{
+    size_t i = 0;
+    while (i + 1 < n && src[i]) {
+        dst[i] = src[i];
+        i++;
+    }
+    dst[i] = '\0';
+}
+
 /* Decimal digits of v, zero-padded to `width`; returns the end. */
 static char *put_num(char *p, long long v, int width)
 {
@@ -156,8 +167,10 @@ static char *put_num(char *p, long long v, int width)
         tmp[n++] = (char)('0' + u % 10);
         u /= 10;
     } while (u);
-    if (v < 0)
+    if (v < 0) { /* printf's %0Nd: the sign counts in the width */
         *p++ = '-';
+        width--;
+    }
     while (width-- > n)
         *p++ = '0';
     while (n)
@@ -433,7 +446,7 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
     int mins, hours, days, len, r;
     int fmt = ctl->time_fmt;
 
-    snprintf(utline, sizeof utline, "%s", in->line);
+    copy_str(utline, sizeof utline, in->line);
     if (strncmp(utline, "ftp", 3) == 0 && isdigit((unsigned char)utline[3]))
         utline[3] = '\0';
     if (strncmp(utline, "uucp", 4) == 0 && isdigit((unsigned char)utline[4]))
@@ -467,48 +480,63 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
 
     if (in->logout == ctl->currentdate) {
         if (fmt > TF_SHORT) {
-            snprintf(logouttime, sizeof logouttime, "  still running");
+            copy_str(logouttime, sizeof logouttime, "  still running");
             length[0] = '\0';
         } else {
-            snprintf(logouttime, sizeof logouttime, "  still");
-            snprintf(length, sizeof length, "running");
+            copy_str(logouttime, sizeof logouttime, "  still");
+            copy_str(length, sizeof length, "running");
         }
-    } else if (days) {
-        snprintf(length, sizeof length, "(%d+%02d:%02d)", days, abs(hours), abs(mins));
-    } else if (hours) {
-        snprintf(length, sizeof length, " (%02d:%02d)", hours, abs(mins));
-    } else if (secs >= 0) {
-        snprintf(length, sizeof length, " (%02d:%02d)", hours, mins);
     } else {
-        snprintf(length, sizeof length, " (-00:%02d)", abs(mins));
+        /* "(%d+%02d:%02d)", " (%02d:%02d)" or " (-00:%02d)"; hours and
+         * minutes print without a sign even when secs < 0, as there. */
+        char *p = length;
+        if (days) {
+            *p++ = '(';
+            p = put_num(p, days, 0);
+            *p++ = '+';
+            p = put_num(p, abs(hours), 2);
+        } else {
+            *p++ = ' ';
+            *p++ = '(';
+            if (hours || secs >= 0)
+                p = put_num(p, hours, 2);
+            else {
+                memcpy(p, "-00", 3);
+                p += 3;
+            }
+        }
+        *p++ = ':';
+        p = put_num(p, (days || hours || secs < 0) ? abs(mins) : mins, 2);
+        *p++ = ')';
+        *p = '\0';
     }
 
     switch (in->what) {
     case R_CRASH:
-        snprintf(logouttime, sizeof logouttime, "- crash");
+        copy_str(logouttime, sizeof logouttime, "- crash");
         break;
     case R_DOWN:
-        snprintf(logouttime, sizeof logouttime, "- down ");
+        copy_str(logouttime, sizeof logouttime, "- down ");
         break;
     case R_NOW:
         if (fmt > TF_SHORT) {
-            snprintf(logouttime, sizeof logouttime, "  still logged in");
+            copy_str(logouttime, sizeof logouttime, "  still logged in");
             length[0] = '\0';
         } else {
-            snprintf(logouttime, sizeof logouttime, "  still");
-            snprintf(length, sizeof length, "logged in");
+            copy_str(logouttime, sizeof logouttime, "  still");
+            copy_str(length, sizeof length, "logged in");
         }
         break;
     case R_PHANTOM:
         if (fmt > TF_SHORT) {
-            snprintf(logouttime, sizeof logouttime, "  gone - no logout");
+            copy_str(logouttime, sizeof logouttime, "  gone - no logout");
             length[0] = '\0';
         } else if (fmt == TF_SHORT) {
-            snprintf(logouttime, sizeof logouttime, "   gone");
-            snprintf(length, sizeof length, "- no logout");
+            copy_str(logouttime, sizeof logouttime, "   gone");
+            copy_str(length, sizeof length, "- no logout");
         } else {
             logouttime[0] = '\0';
-            snprintf(length, sizeof length, "no logout");
+            copy_str(length, sizeof length, "no logout");
         }
         break;
     case R_TIMECHANGE:
@@ -523,7 +551,7 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
     if (ctl->usedns || ctl->useip)
         r = dns_lookup(domain, sizeof domain, ctl->useip, in->addr);
     if (r != 0)
-        snprintf(domain, sizeof domain, "%s", in->host); /* at most 255 bytes */
+        copy_str(domain, sizeof domain, in->host); /* at most 255 bytes */
 
     {
         /* The snprintf of util-linux list(), field by field: "%-8.*s
@@ -759,7 +787,7 @@ static int session_line(const struct last_ctl *ctl, const ut_session *s, char *l
     in->addr = s->addr;
     in->login = host_time(s->format, s->login_sec);
     in->line = line;
-    snprintf(line, linelen, "%s", s->line);
+    copy_str(line, linelen, s->line);
     switch (s->kind) {
     case UT_KIND_USER:
         in->logout = has ? logout : 0;
@@ -782,14 +810,14 @@ static int session_line(const struct last_ctl *ctl, const ut_session *s, char *l
         /* Typed boot records of other systems (FreeBSD) carry no user. */
         if (!s->user[0])
             in->user = "reboot";
-        snprintf(line, linelen, "system boot");
+        copy_str(line, linelen, "system boot");
         in->logout = has ? logout : ctl->currentdate;
         in->what = R_REBOOT;
         return 1;
     case UT_KIND_SHUTDOWN:
         if (!s->user[0])
             in->user = "shutdown";
-        snprintf(line, linelen, "system down");
+        copy_str(line, linelen, "system down");
         in->logout = has ? logout : 0;
         in->what = R_NORMAL;
         return ctl->extended;

@@ -196,11 +196,14 @@ impl Mark {
 /// names, and SipHash's DoS resistance buys nothing for a table bounded
 /// by the lines of one file.
 #[derive(Default)]
-struct Fnv(u64);
+struct WordHash(u64);
 
-impl Hasher for Fnv {
+impl Hasher for WordHash {
     fn finish(&self) -> u64 {
-        self.0
+        // Multiplication only carries upwards; fold the high bits down so
+        // the table's index bits see every byte ("pts/1" vs "pts/2").
+        let h = (self.0 ^ (self.0 >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
     }
     fn write(&mut self, bytes: &[u8]) {
         const K: u64 = 0x517c_c1b7_2722_0a95;
@@ -223,7 +226,7 @@ impl Hasher for Fnv {
     }
 }
 
-type Pending = HashMap<Vec<u8>, Mark, BuildHasherDefault<Fnv>>;
+type Pending = HashMap<Vec<u8>, Mark, BuildHasherDefault<WordHash>>;
 
 /// The pairing state machine: feed entries newest first, get sessions.
 pub struct Pairing {
