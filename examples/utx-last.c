@@ -348,15 +348,38 @@ static int parse_time(const char *s, int64_t *out)
 /* ------------------------------------------------------------------ */
 /* output of one line (util-linux list())                              */
 
+/* isprint() of every byte in the current locale, computed once: the
+ * listing asks for every byte of every line. */
+static const unsigned char *printable_table(void)
+{
+    static unsigned char table[256];
+    static int ready;
+    int c;
+    if (!ready) {
+        for (c = 0; c < 256; c++)
+            table[c] = isprint(c) || c == '\a' || c == '\t' || c == '\r' || c == '\n';
+        ready = 1;
+    }
+    return table;
+}
+
 /* Print `s` as util-linux does, through fputc_careful(c, stdout, '*'):
  * control characters as '*' and the character ^ 0x40, other non-ASCII
  * bytes as a backslash and 3 octal digits. One fwrite per line. */
 static void put_careful(const char *s)
 {
+    const unsigned char *ok = printable_table();
     char out[4 * (FINAL_LEN + 2)], *p = out;
+    const char *q = s;
+    while (*q && ok[(unsigned char)*q])
+        q++;
+    if (!*q) { /* the usual case: nothing to replace */
+        fwrite(s, 1, (size_t)(q - s), stdout);
+        return;
+    }
     for (; *s; s++) {
         unsigned char u = (unsigned char)*s;
-        if (isprint(u) || u == '\a' || u == '\t' || u == '\r' || u == '\n') {
+        if (ok[u]) {
             *p++ = (char)u;
         } else if (u >= 0x80) {
             *p++ = '\\';
@@ -751,12 +774,12 @@ static const char *base_name(const char *path)
 }
 
 /* When the file begins: its first record's time, else its ctime. */
-static int64_t begin_time(const char *path)
+static int64_t begin_time(const char *path, ut_format format)
 {
     struct ut_reader *r = NULL;
     const ut_entry *e;
     struct stat st;
-    if (ut_reader_open(path, UT_FORMAT_AUTO, 0, &r, NULL, 0) == UT_OK) {
+    if (ut_reader_open(path, format, 0, &r, NULL, 0) == UT_OK) {
         int st_ok = ut_reader_next(r, &e);
         if (st_ok == UT_OK && !(e->flags & UT_ENTRY_PARTIAL_RECORD)) {
             int64_t t = host_time(e->format, e->sec);
@@ -867,8 +890,15 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
     ctl->currentdate = (int64_t)time(NULL);
     ctl->boot_time = boot_time_now();
 
-    begintime = begin_time(path);
     st = open_input(ctl, path, files, nfiles, &r, err, sizeof err);
+    /* The first record's time, read now (as util-linux does before its
+     * loop), with the format already detected. */
+    {
+        ut_format format = UT_FORMAT_AUTO;
+        if (st == UT_OK && !(ctl->merge && nfiles > 1))
+            ut_reader_format(r, &format);
+        begintime = begin_time(path, format);
+    }
     if (st != UT_OK) {
         /* util-linux lists an empty file as just "begins <ctime>". */
         if (!file_size_is_zero(path)) {
