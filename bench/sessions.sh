@@ -46,7 +46,9 @@ cflags=(-std=c99 -O2 -Wall -Wextra -Wpedantic -Werror)
     "$lib" -lpthread -ldl -lm
 "$cc" "${cflags[@]}" -D_GNU_SOURCE -o "$tmp/utmpgen" "$root/tests/gen/utmpgen.c"
 utx=${UTX:-}
-if [ -z "$utx" ] && [ -x "$root/build/utx" ]; then utx=$root/build/utx; fi
+if [ -z "$utx" ] && [ -f "$root/Makefile" ] && make -s -C "$root" all >/dev/null 2>&1 && [ -x "$root/build/utx" ]; then
+    utx=$root/build/utx # rebuilt, so never a stale one
+fi
 if [ -z "$utx" ]; then
     srcs=("$root"/examples/utx*.c)
     if [ ! -f "$root/examples/utx.c" ]; then
