@@ -154,7 +154,7 @@ pub unsafe extern "C" fn ut_sessions_next(
         loop {
             match r.reader.next_into(&mut s.entry) {
                 Ok(true) => {
-                    if s.pairing.feed(&s.entry, &mut s.session) {
+                    if s.pairing.feed(&mut s.entry, &mut s.session) {
                         s.publish();
                         *session = &s.c_session;
                         return UT_OK;
