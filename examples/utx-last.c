@@ -366,19 +366,19 @@ static const unsigned char *printable_table(void)
 /* Print `s` as util-linux does, through fputc_careful(c, stdout, '*'):
  * control characters as '*' and the character ^ 0x40, other non-ASCII
  * bytes as a backslash and 3 octal digits. One fwrite per line. */
-static void put_careful(const char *s)
+static void put_careful(const char *s, size_t n)
 {
     const unsigned char *ok = printable_table();
-    char out[4 * (FINAL_LEN + 2)], *p = out;
-    const char *q = s;
-    while (*q && ok[(unsigned char)*q])
-        q++;
-    if (!*q) { /* the usual case: nothing to replace */
-        fwrite(s, 1, (size_t)(q - s), stdout);
+    char out[4 * 4096], *p = out;
+    size_t i = 0;
+    while (i < n && ok[(unsigned char)s[i]])
+        i++;
+    if (i == n) { /* the usual case: nothing to replace */
+        fwrite(s, 1, n, stdout);
         return;
     }
-    for (; *s; s++) {
-        unsigned char u = (unsigned char)*s;
+    for (i = 0; i < n; i++) {
+        unsigned char u = (unsigned char)s[i];
         if (ok[u]) {
             *p++ = (char)u;
         } else if (u >= 0x80) {
@@ -406,18 +406,18 @@ static char *put_field(char *p, char *end, const char *s, int width, int prec)
     return p;
 }
 
-/* util-linux trim_trailing_spaces(): cut trailing blanks, end with "\n". */
-static void trim_trailing_spaces(char *s)
+/* util-linux trim_trailing_spaces() on the n bytes at s: cut trailing
+ * white space, end with "\n" (and a NUL); returns the new length. */
+static size_t trim_trailing_spaces(char *s, size_t n)
 {
-    char *p;
-    for (p = s; *p; ++p)
-        continue;
+    char *p = s + n;
     while (p > s && isspace((unsigned char)*--p))
         continue;
     if (p > s)
         ++p;
     *p++ = '\n';
     *p = '\0';
+    return (size_t)(p - s);
 }
 
 /* The host column with -i/-d: the address through getnameinfo, treating
@@ -463,10 +463,11 @@ struct line_in {
 /* Print one line unless filtered. Returns 1 when the -n limit is reached. */
 static int list(struct last_ctl *ctl, const struct line_in *in)
 {
-    char logintime[96], logouttime[96], length[32], final[FINAL_LEN + 2];
+    char logintime[96], logouttime[96], length[32];
+    size_t total;
     char utline[UT_LINE_FIELD + 1], domain[UT_HOST_FIELD];
     int64_t secs;
-    int mins, hours, days, len, r;
+    int mins, hours, days, r;
     int fmt = ctl->time_fmt;
 
     copy_str(utline, sizeof utline, in->line);
@@ -602,18 +603,13 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
             p = put_field(p, end, length, 0, INT_MAX);
         }
         *p++ = '\n';
-        len = (int)(p - full);
-        if (len > FINAL_LEN - 1)
-            len = FINAL_LEN - 1;
-        memcpy(final, full, (size_t)len);
-        final[len] = '\0';
-        if (p - full > FINAL_LEN - 1)
-            len = (int)(p - full);
+        /* util-linux's snprintf into final[512] keeps 511 bytes; its
+         * result (the full length) decides the extra newline. */
+        total = (size_t)(p - full);
+        put_careful(full, trim_trailing_spaces(full, total < FINAL_LEN - 1 ? total : FINAL_LEN - 1));
+        if (total >= FINAL_LEN)
+            putchar('\n');
     }
-    trim_trailing_spaces(final);
-    put_careful(final);
-    if (len < 0 || len >= FINAL_LEN)
-        putchar('\n');
 
     ctl->recsdone++;
     return ctl->maxrecs && ctl->maxrecs <= ctl->recsdone;
