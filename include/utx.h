@@ -170,6 +170,12 @@
 #define FUTX_SIZE 197
 
 /**
+ * A change monitor. Opaque; created by `ut_monitor_open*`, freed by
+ * `ut_monitor_close` (which closes its fd).
+ */
+typedef struct ut_monitor ut_monitor;
+
+/**
  * A reader of one file, buffer or database. Opaque; create with
  * `ut_reader_open*`, free with `ut_reader_close`. Not for use by two
  * threads at once; different readers are independent.
@@ -182,6 +188,12 @@ typedef struct ut_reader ut_reader;
  * reader it was opened on, which must stay open (and unused) meanwhile.
  */
 typedef struct ut_sessions ut_sessions;
+
+/**
+ * An immutable list of strings. Opaque; created by `ut_logind_list`,
+ * freed by `ut_strlist_close`.
+ */
+typedef struct ut_strlist ut_strlist;
 
 /**
  * Result of every fallible call: 0 OK, positive "no more entries",
@@ -306,6 +318,11 @@ typedef struct ut_entry {
  * pairs logins with logouts.
  */
 typedef uint32_t ut_family;
+
+/**
+ * Categories of logind state and change notification (bitwise or).
+ */
+typedef uint32_t ut_category;
 
 /**
  * One session, owned by its `ut_sessions` handle and valid until the next
@@ -769,6 +786,48 @@ typedef struct ut_session {
  */
 #define UT_OPEN_REVERSE 1
 
+/**
+ * "Who is logged in now": drop USER_PROCESS entries whose process is gone
+ * (kill(pid, 0) fails with ESRCH) or that predate the current boot.
+ */
+#define UT_OPEN_LIVE 2
+
+/**
+ * logind: keep sessions that are not a user logged in (classes manager,
+ * manager-early, background, background-light; state closing).
+ */
+#define UT_OPEN_ALL_SESSIONS 4
+
+/**
+ * logind seats (`/run/systemd/seats`).
+ */
+#define UT_LOGIND_SEATS 1
+
+/**
+ * logind sessions (`/run/systemd/sessions`).
+ */
+#define UT_LOGIND_SESSIONS 2
+
+/**
+ * Users with logind state (`/run/systemd/users`): uids as decimal text.
+ */
+#define UT_LOGIND_USERS 4
+
+/**
+ * Virtual machines and containers (`/run/systemd/machines`, machined).
+ */
+#define UT_LOGIND_MACHINES 8
+
+/**
+ * The utmp file (monitor only).
+ */
+#define UT_MONITOR_UTMP 16
+
+/**
+ * Every category (monitor only).
+ */
+#define UT_MONITOR_ALL 31
+
 #define UT_TYPE_EMPTY 0
 
 #define UT_TYPE_RUN_LVL 1
@@ -817,8 +876,14 @@ ut_status ut_reader_open(const char *path, ut_format format, ut_open_flags flags
 ut_status ut_reader_open_memory(const uint8_t *bytes, size_t len, ut_format format, ut_open_flags flags, struct ut_reader **out, char *errbuf, size_t errlen);
 
 /**
- * Open this host's `database` (`UT_DB_*`) at its default path.
- * `UT_ERR_NOT_FOUND` when this system has no such file.
+ * Open this host's `database` (`UT_DB_*`): the classic file where this
+ * system writes it, else its successor (utmp: logind; wtmp: wtmpdb;
+ * lastlog: lastlog2). `ut_reader_source` says which was opened.
+ * `UT_ERR_NOT_FOUND` (with a message naming what is missing, e.g. "logind
+ * is not running") when neither exists; `UT_ERR_UNSUPPORTED` for
+ * `UT_DB_BTMP` where btmp does not exist (it has no successor).
+ * `UT_OPEN_LIVE` keeps only live sessions; `UT_OPEN_ALL_SESSIONS` keeps
+ * logind's manager/background/closing sessions.
  */
 ut_status ut_reader_open_db(ut_database database, ut_open_flags flags, struct ut_reader **out, char *errbuf, size_t errlen);
 
@@ -914,6 +979,95 @@ ut_status ut_count_users(struct ut_reader *reader, ut_database database, uint32_
 ut_status ut_reader_open_files(const char *const *paths, size_t count, ut_format format, ut_open_flags flags, struct ut_reader **out, char *errbuf, size_t errlen);
 
 /**
+ * List one `category` (exactly one of `UT_LOGIND_SEATS`,
+ * `UT_LOGIND_SESSIONS`, `UT_LOGIND_USERS` (uids as decimal text, ascending)
+ * or `UT_LOGIND_MACHINES`) of the system at `root` (NULL for "/"), sorted.
+ * `UT_ERR_NOT_FOUND` with "logind is not running here (…)" when
+ * `<root>/run/systemd/seats` does not exist (or, for this system, no
+ * systemd-logind/elogind process runs): an empty list means logind runs
+ * and there is nothing of that kind.
+ */
+ut_status ut_logind_list(const char *root, ut_category category, struct ut_strlist **out, char *errbuf, size_t errlen);
+
+/**
+ * The number of strings in `list`.
+ */
+ut_status ut_strlist_count(const struct ut_strlist *list, size_t *count);
+
+/**
+ * String `index` of `list` (valid until the list is closed);
+ * `UT_ERR_INVALID` when `index` is out of range.
+ */
+ut_status ut_strlist_get(const struct ut_strlist *list, size_t index, const char **item);
+
+/**
+ * Free a list and its strings. NULL is a no-op.
+ */
+void ut_strlist_close(struct ut_strlist *list);
+
+/**
+ * Watch `categories` (`UT_LOGIND_SEATS | UT_LOGIND_SESSIONS |
+ * UT_LOGIND_USERS | UT_LOGIND_MACHINES | UT_MONITOR_UTMP`, or
+ * `UT_MONITOR_ALL`) on this system. Paths that do not exist are skipped
+ * (see `ut_monitor_watched`, `ut_monitor_describe`) and picked up by a
+ * later `ut_monitor_flush` once they appear; `UT_ERR_NOT_FOUND` when
+ * nothing at all can be watched, `UT_ERR_UNSUPPORTED` off Linux.
+ */
+ut_status ut_monitor_open(ut_category categories, struct ut_monitor **out, char *errbuf, size_t errlen);
+
+/**
+ * As `ut_monitor_open`, for the system whose root directory is `root`
+ * (NULL for "/").
+ */
+ut_status ut_monitor_open_at(const char *root, ut_category categories, struct ut_monitor **out, char *errbuf, size_t errlen);
+
+/**
+ * The descriptor to poll; it becomes readable on a change. Owned by the
+ * monitor: do not close or read it.
+ */
+ut_status ut_monitor_fd(const struct ut_monitor *monitor, int32_t *fd);
+
+/**
+ * The poll(2) events to wait for on the fd: always `POLLIN`.
+ */
+ut_status ut_monitor_events(const struct ut_monitor *monitor, int32_t *events);
+
+/**
+ * The absolute timeout (CLOCK_MONOTONIC µs) to poll with: always
+ * `UINT64_MAX`, none is needed.
+ */
+ut_status ut_monitor_timeout(const struct ut_monitor *monitor, uint64_t *timeout_usec);
+
+/**
+ * Reset the wake-up state after the fd became readable (drains it, and
+ * starts watching paths that appeared or were replaced since); then read
+ * the state again.
+ */
+ut_status ut_monitor_flush(struct ut_monitor *monitor);
+
+/**
+ * The categories actually watched now (the ones asked for whose paths
+ * exist).
+ */
+ut_status ut_monitor_watched(const struct ut_monitor *monitor, ut_category *categories);
+
+/**
+ * "watching: PATHS; missing: PATHS", valid until the next call on the
+ * monitor.
+ */
+ut_status ut_monitor_describe(const struct ut_monitor *monitor, const char **text);
+
+/**
+ * The last failure on this monitor (as `ut_reader_error`).
+ */
+ut_status ut_monitor_error(const struct ut_monitor *monitor, const char **message, int32_t *os_errno);
+
+/**
+ * Free a monitor and close its fd. NULL is a no-op.
+ */
+void ut_monitor_close(struct ut_monitor *monitor);
+
+/**
  * Start pairing the entries of `reader`, which must read newest first
  * (opened with `UT_OPEN_REVERSE`), from where it stands. `flags` is a
  * combination of `UT_SESSIONS_*`. The rules follow the reader's format
@@ -934,6 +1088,22 @@ ut_status ut_sessions_next(struct ut_sessions *sessions, const struct ut_session
  * Free a sessions handle (not its reader). NULL is a no-op.
  */
 void ut_sessions_close(struct ut_sessions *sessions);
+
+/**
+ * The source a reader opened, valid as long as the reader: a path
+ * ("/var/run/utmp"), or kind and path ("logind:/run/systemd",
+ * "wtmpdb:/var/lib/wtmpdb/wtmp.db", "lastlog2:/var/lib/lastlog/lastlog2.db"),
+ * or "memory".
+ */
+ut_status ut_reader_source(const struct ut_reader *reader, const char **source);
+
+/**
+ * As `ut_reader_open_db`, for the system whose root directory is `root`
+ * (NULL or "/" for this one): every default path, logind's
+ * `<root>/run/systemd` included, is looked up under it. For offline
+ * forensics on a copied tree, and for tests.
+ */
+ut_status ut_reader_open_db_at(const char *root, ut_database database, ut_open_flags flags, struct ut_reader **out, char *errbuf, size_t errlen);
 
 /**
  * Only return entries with `since <= sec <= until` (seconds, UTC). Pass

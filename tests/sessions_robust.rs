@@ -59,7 +59,10 @@ fn random_records_pair_without_panics() {
             let s = s.unwrap();
             assert!(s.login_offset < len);
             if let Some(o) = s.logout_offset {
-                assert!(o < len && o > s.login_offset, "logout record after the login");
+                assert!(
+                    o < len && o > s.login_offset,
+                    "logout record after the login"
+                );
             }
             count += 1;
         }
@@ -76,7 +79,8 @@ fn random_records_pair_without_panics() {
                 },
             )
             .unwrap();
-            r.seek_time((rng.next() % (1u64 << 33)) as i64 - (1 << 31)).unwrap();
+            r.seek_time((rng.next() % (1u64 << 33)) as i64 - (1 << 31))
+                .unwrap();
             let offs: Vec<u64> = r.map(|e| e.unwrap().offset).collect();
             assert!(offs.windows(2).all(|w| (w[0] < w[1]) != reverse));
         }

@@ -171,6 +171,27 @@ pub const UT_DB_LASTLOG: ut_database = 4;
 pub type ut_open_flags = u32;
 /// Read newest (last) entries first.
 pub const UT_OPEN_REVERSE: ut_open_flags = 1;
+/// "Who is logged in now": drop USER_PROCESS entries whose process is gone
+/// (kill(pid, 0) fails with ESRCH) or that predate the current boot.
+pub const UT_OPEN_LIVE: ut_open_flags = 2;
+/// logind: keep sessions that are not a user logged in (classes manager,
+/// manager-early, background, background-light; state closing).
+pub const UT_OPEN_ALL_SESSIONS: ut_open_flags = 4;
+
+/// Categories of logind state and change notification (bitwise or).
+pub type ut_category = u32;
+/// logind seats (`/run/systemd/seats`).
+pub const UT_LOGIND_SEATS: ut_category = 1;
+/// logind sessions (`/run/systemd/sessions`).
+pub const UT_LOGIND_SESSIONS: ut_category = 2;
+/// Users with logind state (`/run/systemd/users`): uids as decimal text.
+pub const UT_LOGIND_USERS: ut_category = 4;
+/// Virtual machines and containers (`/run/systemd/machines`, machined).
+pub const UT_LOGIND_MACHINES: ut_category = 8;
+/// The utmp file (monitor only).
+pub const UT_MONITOR_UTMP: ut_category = 16;
+/// Every category (monitor only).
+pub const UT_MONITOR_ALL: ut_category = 31;
 
 /// Normalized entry types (`ut_entry.entry_type`); bit `1u << type` in a type mask.
 pub type ut_type = i32;

@@ -1,6 +1,9 @@
 //! The reader: a source of bytes (or rows), a format, a direction and a
 //! type filter, handing out one normalized entry at a time.
 
+pub mod database;
+pub mod defaults;
+pub mod live;
 pub mod multi;
 pub mod records;
 pub mod seek;
@@ -48,6 +51,11 @@ pub struct Options {
     pub reverse: bool,
     /// Bit `1 << type` set for each entry type to return; `u32::MAX` for all.
     pub type_mask: u32,
+    /// "Who is logged in now": drop USER_PROCESS entries whose process is
+    /// gone or that predate the current boot (see [`live`]).
+    pub live: bool,
+    /// logind: keep manager, background and closing sessions too.
+    pub all_sessions: bool,
 }
 
 impl Default for Options {
@@ -56,6 +64,8 @@ impl Default for Options {
             format: Format::Auto,
             reverse: false,
             type_mask: u32::MAX,
+            live: false,
+            all_sessions: false,
         }
     }
 }
@@ -79,11 +89,43 @@ pub struct Reader {
 }
 
 impl Reader {
-    /// Open a file.
+    /// Open a file. A SQLite file is read as wtmpdb or lastlog2 (by its
+    /// tables); a logind state directory (a `/run/systemd` or a copy of it,
+    /// detected by its `sessions` directory, or forced with
+    /// `Format::Logind`) as the current sessions.
     pub fn open(path: impl AsRef<Path>, opts: Options) -> Result<Reader> {
         let path = path.as_ref();
-        let shown = path.display().to_string();
+        // A logind state directory (`/run/systemd` or a copy) is detected
+        // by its sessions directory.
+        let logind_dir = opts.format == Format::Auto && path.join("sessions").is_dir();
+        if opts.format == Format::Logind || logind_dir {
+            let logind = crate::source::logind::Logind::at_dir(path);
+            return database::open_logind(logind, &opts);
+        }
         let src = FileSource::open(path)?;
+        let mut head = [0u8; 16];
+        let n = src
+            .read_full_at(&mut head, 0)
+            .map_err(|e| Error::io(&path.display().to_string(), &e))?;
+        let sqlite = database::is_sqlite(&head[..n]);
+        match opts.format {
+            Format::Auto | Format::Wtmpdb | Format::Lastlog2 if sqlite => {
+                drop(src);
+                return database::open_sqlite(path, &opts);
+            }
+            Format::Wtmpdb | Format::Lastlog2 => {
+                return Err(Error::new(
+                    ErrorKind::NotRecognised,
+                    format!(
+                        "{}: not a SQLite database, so not {}",
+                        path.display(),
+                        opts.format.name()
+                    ),
+                ))
+            }
+            _ => {}
+        }
+        let shown = path.display().to_string();
         // Rotated logs are often gzipped: read them transparently.
         if gzip::is_gzip(&src) {
             let plain = gzip::decompress(&src, &shown)?;
@@ -125,37 +167,11 @@ impl Reader {
         Self::from_source(Box::new(src), "memory".into(), opts)
     }
 
-    /// Open this host's database at its default path.
+    /// Open this host's database, falling back to its successor (logind,
+    /// wtmpdb, lastlog2) where the file is gone; [`Reader::source`] says
+    /// which was opened. See [`defaults`] for the rules.
     pub fn open_db(db: Database, opts: Options) -> Result<Reader> {
-        let paths = db.default_paths();
-        if paths.is_empty() {
-            return Err(Error::new(
-                ErrorKind::Unsupported,
-                format!("no default {} database is known on this system", db.name()),
-            ));
-        }
-        let found = paths.iter().find(|p| Path::new(p).exists());
-        match found {
-            Some(p) => {
-                let mut opts = opts;
-                if opts.format == Format::Auto {
-                    opts.format = Database::format_of_path(p).unwrap_or(Format::Auto);
-                }
-                Self::open(p, opts)
-            }
-            None => {
-                let mut err = Error::new(
-                    ErrorKind::NotFound,
-                    format!(
-                        "{} does not exist on this system (looked at {})",
-                        db.name(),
-                        paths.join(", ")
-                    ),
-                );
-                err.os_errno = libc::ENOENT;
-                Err(err)
-            }
-        }
+        defaults::open_db_in(Path::new("/"), db, opts)
     }
 
     fn from_source(mut src: Box<dyn ByteSource>, origin: String, opts: Options) -> Result<Reader> {
@@ -181,7 +197,22 @@ impl Reader {
                 format!("format {} cannot be read from a file", format.name()),
             ));
         };
-        Ok(Reader {
+        Ok(Self::from_stream_opts(stream, format, origin, &opts))
+    }
+
+    /// A reader over `stream` with the filters `opts` asks for.
+    pub(crate) fn from_stream_opts(
+        stream: Box<dyn EntryStream>,
+        format: Format,
+        origin: String,
+        opts: &Options,
+    ) -> Reader {
+        let stream: Box<dyn EntryStream> = if opts.live {
+            Box::new(live::LiveFilter::new(stream))
+        } else {
+            stream
+        };
+        Reader {
             stream,
             format,
             type_mask: opts.type_mask,
@@ -191,7 +222,7 @@ impl Reader {
             until: None,
             peeked: None,
             failed: false,
-        })
+        }
     }
 
     /// A reader over any entry stream (databases, logind, several files).
@@ -241,6 +272,13 @@ impl Reader {
     }
 
     pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The source this reader opened: a path ("/var/run/utmp"), or a
+    /// kind and a path ("logind:/run/systemd",
+    /// "wtmpdb:/var/lib/wtmpdb/wtmp.db", "lastlog2:…"), or "memory".
+    pub fn source(&self) -> &str {
         &self.origin
     }
 
