@@ -17,7 +17,9 @@ fn wtmpdb_rows_pair_back_into_sessions() {
     )
     .unwrap();
     let us = 1_700_000_000_000_000i64;
-    let rows: [(i64, i64, &str, i64, Option<i64>, &str, &str); 4] = [
+    /// ID, Type, User, Login, Logout, TTY, RemoteHost.
+    type Row<'a> = (i64, i64, &'a str, i64, Option<i64>, &'a str, &'a str);
+    let rows: [Row; 4] = [
         (1, 1, "reboot", us, Some(us + 7_200_000_000), "~", "6.1.0"),
         (
             2,
@@ -51,7 +53,8 @@ fn wtmpdb_rows_pair_back_into_sessions() {
         check_liveness: false,
         rules: None,
     };
-    let got: Vec<(SessionKind, String, SessionEnd, Option<i64>)> = Sessions::new(reader, so)
+    type Got = (SessionKind, String, SessionEnd, Option<i64>);
+    let got: Vec<Got> = Sessions::new(reader, so)
         .unwrap()
         .map(|s| {
             let s = s.unwrap();
