@@ -60,11 +60,11 @@ impl ut_reader {
         c.entry_type = e.entry_type as i32;
         c.raw_type = e.raw_type;
         c.flags = e.flags;
-        c.user = e.user.as_bytes_with_nul().as_ptr().cast();
-        c.line = e.line.as_bytes_with_nul().as_ptr().cast();
-        c.id = e.id.as_bytes_with_nul().as_ptr().cast();
-        c.host = e.host.as_bytes_with_nul().as_ptr().cast();
-        c.service = e.service.as_bytes_with_nul().as_ptr().cast();
+        c.user = e.user.as_ptr().cast();
+        c.line = e.line.as_ptr().cast();
+        c.id = e.id.as_ptr().cast();
+        c.host = e.host.as_ptr().cast();
+        c.service = e.service.as_ptr().cast();
         c.pid = e.pid;
         c.session = e.session;
         c.uid = e.uid;
@@ -74,7 +74,7 @@ impl ut_reader {
         c.usec = e.usec;
         c.addr_family = e.addr_family as u32;
         c.addr = e.addr;
-        c.addr_text = e.addr_text.as_bytes_with_nul().as_ptr().cast();
+        c.addr_text = e.addr_text.as_ptr().cast();
         c.format = e.format as u32;
         c.offset = e.offset;
     }

@@ -94,9 +94,9 @@ impl Reader {
         }
     }
 
-    fn from_source(src: Box<dyn ByteSource>, origin: String, opts: Options) -> Result<Reader> {
+    fn from_source(mut src: Box<dyn ByteSource>, origin: String, opts: Options) -> Result<Reader> {
         let format = match opts.format {
-            Format::Auto => detect::detect(src.as_ref())
+            Format::Auto => detect::detect(&crate::source::prefetch::Prefetched::new(src.as_mut()))
                 .map_err(|e| Error::new(e.kind, format!("{origin}: {}", e.message)))?,
             f => f,
         };

@@ -102,6 +102,8 @@ impl RecordStream {
 
     /// Fill the buffer with the next chunk in reading order. Returns false
     /// when every range is done.
+    #[cold]
+    #[inline(never)]
     fn refill(&mut self) -> Result<bool> {
         let rec = self.layout.size;
         while let Some(&(start, end)) = self.ranges.get(self.range) {
@@ -152,15 +154,18 @@ impl RecordStream {
     }
 
     /// The next record in reading order as (offset, start index in buf).
+    /// Inlined: the per-record path only moves `pos`; refilling is cold.
+    #[inline(always)]
     fn next_record(&mut self) -> Result<Option<(u64, usize)>> {
         let rec = self.layout.size;
         loop {
-            if !self.reverse && self.pos + rec <= self.buf_len {
-                let i = self.pos;
-                self.pos += rec;
-                return Ok(Some((self.buf_off + i as u64, i)));
-            }
-            if self.reverse && self.pos >= rec {
+            if !self.reverse {
+                if self.pos + rec <= self.buf_len {
+                    let i = self.pos;
+                    self.pos += rec;
+                    return Ok(Some((self.buf_off + i as u64, i)));
+                }
+            } else if self.pos >= rec {
                 self.pos -= rec;
                 return Ok(Some((self.buf_off + self.pos as u64, self.pos)));
             }
@@ -170,6 +175,7 @@ impl RecordStream {
         }
     }
 
+    #[cold]
     fn emit_partial(&mut self, e: &mut Entry) -> bool {
         match self.partial {
             Some(off) if !self.partial_reported => {

@@ -4,6 +4,7 @@
 pub mod file;
 pub mod host;
 pub mod memory;
+pub mod prefetch;
 
 use std::io;
 
