@@ -74,6 +74,8 @@ pub fn detect(src: &dyn ByteSource) -> Result<Format> {
 struct Candidate {
     /// Share of sampled records that fit, in per mille.
     good_permille: u32,
+    /// How many sampled records fit (more evidence wins a tie).
+    good: u64,
     /// The size is a whole number of records.
     whole: bool,
     /// Mean score of the sampled records.
@@ -82,7 +84,8 @@ struct Candidate {
 
 impl Candidate {
     fn better_than(&self, other: &Candidate) -> bool {
-        (self.good_permille, self.whole, self.mean) > (other.good_permille, other.whole, other.mean)
+        (self.good_permille, self.good, self.whole, self.mean)
+            > (other.good_permille, other.good, other.whole, other.mean)
     }
 }
 
@@ -119,19 +122,48 @@ fn score_events(
         .max(indexes.len() as u64);
     indexes.extend(tail_from..count);
     let mut buf = vec![0u8; layout.size];
-    let (mut good, mut total, mut sampled) = (0u64, 0u64, 0u64);
+    let (mut good, mut total, mut sampled, mut zeros) = (0u64, 0u64, 0u64, 0u64);
     for i in indexes {
         if src.read_full_at(&mut buf, i * rec)? < layout.size {
             break;
         }
-        let s = record_score(layout, &buf, now);
+        // An all-zero record fits every layout: no evidence either way.
+        if buf.iter().all(|&b| b == 0) {
+            zeros += 1;
+            continue;
+        }
+        let mut s = record_score(layout, &buf, now);
+        // Bytes that decode to an empty record are what a misaligned
+        // layout sees in a mostly-zero file: weak evidence at best.
+        if looks_empty(layout, &buf) {
+            s = s.min(GOOD_SCORE / 2);
+        }
         sampled += 1;
         total += s as u64;
         if s >= GOOD_SCORE {
             good += 1;
         }
     }
+    if sampled == 0 && zeros > 0 {
+        // Only empty records: any layout with this record size will do.
+        return Ok(Some(Candidate {
+            good_permille: 0,
+            good: 0,
+            whole: size % rec == 0,
+            mean: 0,
+        }));
+    }
     Ok(accept(good, sampled, total, size % rec == 0))
+}
+
+/// Decodes as an EMPTY record with no strings.
+fn looks_empty(layout: &RecordLayout, rec: &[u8]) -> bool {
+    let mut e = crate::entry::Entry::default();
+    layout.decode(rec, 0, &mut e)
+        && e.entry_type == crate::entry::EntryType::Empty
+        && e.user.is_empty()
+        && e.line.is_empty()
+        && e.host.is_empty()
 }
 
 fn score_lastlog(
@@ -181,6 +213,7 @@ fn accept(good: u64, sampled: u64, total: u64, whole: bool) -> Option<Candidate>
     }
     Some(Candidate {
         good_permille: (good * 1000 / sampled) as u32,
+        good,
         whole,
         mean: (total / sampled) as u32,
     })

@@ -49,6 +49,8 @@ pub struct Reader {
     type_mask: u32,
     /// Where the entries come from, for messages (a path or "memory").
     origin: String,
+    /// The iterator returned an error; it returns nothing more.
+    failed: bool,
 }
 
 impl Reader {
@@ -113,6 +115,7 @@ impl Reader {
             format,
             type_mask: opts.type_mask,
             origin,
+            failed: false,
         })
     }
 
@@ -128,6 +131,7 @@ impl Reader {
             format,
             type_mask,
             origin,
+            failed: false,
         }
     }
 
@@ -156,19 +160,28 @@ impl Reader {
     }
 
     pub fn rewind(&mut self) -> Result<()> {
+        self.failed = false;
         self.stream.rewind()
     }
 }
 
+/// Owned entries, one allocation each; `next_into` reuses one entry. The
+/// iteration ends after the first error (which is returned).
 impl Iterator for Reader {
     type Item = Result<Entry>;
 
     fn next(&mut self) -> Option<Result<Entry>> {
+        if self.failed {
+            return None;
+        }
         let mut e = Entry::default();
         match self.next_into(&mut e) {
             Ok(true) => Some(Ok(e)),
             Ok(false) => None,
-            Err(err) => Some(Err(err)),
+            Err(err) => {
+                self.failed = true;
+                Some(Err(err))
+            }
         }
     }
 }

@@ -19,7 +19,7 @@
  *            -O2 -o utmpgen utmpgen.c
  *        (glibc < 2.34 also needs -lutil for logwtmp)
  *
- * Usage: utmpgen list
+ * Usage: utmpgen list | recsize
  *        utmpgen SCENARIO OUTFILE
  *        utmpgen big OUTFILE [N]
  *        utmpgen all OUTDIR
@@ -248,8 +248,13 @@ static void tab_open(const char *path)
     setutxent();
 }
 
+/* pututxline() searches for a matching slot only FORWARD from the current
+ * file position, and after a write that position is just past the record
+ * written.  Without setutxent() before each call every record would be
+ * appended.  login, agetty, sshd and systemd all rewind first, so do we. */
 static void tab_put(const struct utmpx *u)
 {
+    setutxent();
     errno = 0;
     if (pututxline(u) == NULL)
         die_errno("pututxline failed for", "utmp table");
@@ -884,8 +889,17 @@ static int logwtmp_child(const char *out)
             return 1;
         }
     }
-    if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+    if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0) {
         perror("utmpgen: logwtmp: make / private");
+        return 1;
+    }
+    /* reopen inside the new namespace: a bind mount source must belong to
+     * this namespace's mounts (the old fd gives EINVAL) */
+    close(fd);
+    fd = open(out, O_RDWR);
+    if (fd < 0 || fstat(fd, &got) != 0 || got.st_dev != want.st_dev ||
+        got.st_ino != want.st_ino) {
+        fprintf(stderr, "utmpgen: logwtmp: cannot reopen %s\n", out);
         return 1;
     }
     memcpy(dir, _PATH_WTMP, sizeof(dir));
@@ -905,7 +919,7 @@ static int logwtmp_child(const char *out)
         return 1;
     }
     snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
-    if (mount(src, _PATH_WTMP, NULL, MS_BIND, NULL) != 0) {
+    if (mount(src, _PATH_WTMP, "none", MS_BIND, NULL) != 0) {
         perror("utmpgen: logwtmp: bind mount");
         return 1;
     }
@@ -1050,7 +1064,7 @@ static unsigned long sc_big(const char *path, unsigned long n)
                usec);
             pending_boot = 0;
             since_boot = 0;
-        } else if (since_boot > 20000 && rndn(5000) == 0) {
+        } else if (since_boot > 2000 && rndn(2000) == 0) {
             /* clean shutdown; open sessions end "down" (no DEAD records) */
             mk(u, RUN_LVL, 0, "~", "~~", "shutdown", big_kernels[kern], NULL, t,
                usec);
@@ -1134,7 +1148,8 @@ static void usage(FILE *f)
             "usage: utmpgen SCENARIO OUTFILE\n"
             "       utmpgen big OUTFILE [N]   (default N=%lu)\n"
             "       utmpgen all OUTDIR        (OUTDIR/<scenario>.wtmp|.utmp)\n"
-            "       utmpgen list\n"
+            "       utmpgen list              (scenario file names)\n"
+            "       utmpgen recsize           (sizeof(struct utmpx))\n"
             "scenarios:",
             BIG_DEFAULT_N);
     for (i = 0; i < NELEM(scenarios); i++)
@@ -1168,6 +1183,10 @@ int main(int argc, char **argv)
     const struct scenario *sc;
     unsigned long n = BIG_DEFAULT_N;
 
+    if (argc == 2 && strcmp(argv[1], "recsize") == 0) {
+        printf("%zu\n", sizeof(struct utmpx));
+        return 0;
+    }
     if (argc == 2 && strcmp(argv[1], "list") == 0) {
         size_t i;
         for (i = 0; i < NELEM(scenarios); i++)
