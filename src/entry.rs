@@ -116,20 +116,12 @@ pub mod flags {
 
 /// A string field: raw bytes with a NUL kept after them. The buffer is
 /// reused from record to record and may be longer than the text: the text
-/// is `buf[..len]` and `buf[len]` is its NUL.
-#[derive(Clone)]
+/// is `buf[..len]` and `buf[len]` is its NUL. A field never set has no
+/// buffer (so a fresh `Entry` allocates nothing) and reads as "".
+#[derive(Clone, Default)]
 pub struct Field {
     buf: Vec<u8>,
     len: usize,
-}
-
-impl Default for Field {
-    fn default() -> Self {
-        Field {
-            buf: vec![0],
-            len: 0,
-        }
-    }
 }
 
 impl std::fmt::Debug for Field {
@@ -148,21 +140,26 @@ impl Field {
 
     /// The bytes, followed by a NUL.
     pub fn as_bytes_with_nul(&self) -> &[u8] {
-        &self.buf[..=self.len]
+        self.buf.get(..=self.len).unwrap_or(b"\0")
     }
 
     /// Where `as_bytes_with_nul` starts (for the C view, without the
     /// slicing).
     #[inline(always)]
     pub fn as_ptr(&self) -> *const u8 {
-        self.buf.as_ptr()
+        if self.buf.is_empty() {
+            b"\0".as_ptr()
+        } else {
+            self.buf.as_ptr()
+        }
     }
 
     #[inline(always)]
     pub fn clear(&mut self) {
-        // The buffer always holds at least the NUL.
         self.len = 0;
-        self.buf[0] = 0;
+        if let Some(nul) = self.buf.first_mut() {
+            *nul = 0;
+        }
     }
 
     /// A buffer of at least `n` bytes (grows once, then is reused).
