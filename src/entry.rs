@@ -148,7 +148,7 @@ impl Field {
     #[inline(always)]
     pub fn as_ptr(&self) -> *const u8 {
         if self.buf.is_empty() {
-            b"\0".as_ptr()
+            c"".as_ptr().cast()
         } else {
             self.buf.as_ptr()
         }
