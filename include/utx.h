@@ -70,6 +70,11 @@
 #define UT_ADDR_IPV6 2
 
 /**
+ * Size of a whole `futx`.
+ */
+#define FUTX_SIZE 197
+
+/**
  * A reader of one file, buffer or database. Opaque; create with
  * `ut_reader_open*`, free with `ut_reader_close`. Not for use by two
  * threads at once; different readers are independent.
@@ -193,6 +198,12 @@ typedef struct ut_entry {
    */
   uint64_t offset;
 } ut_entry;
+
+/**
+ * System family of a format (`ut_format_family`): decides how `last`
+ * pairs logins with logouts.
+ */
+typedef uint32_t ut_family;
 
 /**
  * Success.
@@ -340,6 +351,207 @@ typedef struct ut_entry {
 #define UT_FORMAT_LOGIND 17
 
 /**
+ * FreeBSD ≥ 9 utx.active / utx.lastlogin: fixed 197-byte big-endian `futx`.
+ */
+#define UT_FORMAT_FREEBSD_UTX 18
+
+/**
+ * FreeBSD ≥ 9 utx.log: u16 big-endian length + trimmed `futx`.
+ */
+#define UT_FORMAT_FREEBSD_UTX_LOG 19
+
+/**
+ * FreeBSD ≤ 8 utmp/wtmp, 44 bytes, little-endian.
+ */
+#define UT_FORMAT_FREEBSD_UTMP_44_LE 20
+
+/**
+ * FreeBSD ≤ 8 utmp/wtmp, 44 bytes, big-endian.
+ */
+#define UT_FORMAT_FREEBSD_UTMP_44_BE 21
+
+/**
+ * 4.xBSD, FreeBSD ≤ 8 and Solaris lastlog, 28 bytes, little-endian.
+ */
+#define UT_FORMAT_BSD_LASTLOG_28_LE 22
+
+/**
+ * 4.xBSD, FreeBSD ≤ 8 and Solaris lastlog, 28 bytes, big-endian.
+ */
+#define UT_FORMAT_BSD_LASTLOG_28_BE 23
+
+/**
+ * NetBSD ≥ 5 utmpx/wtmpx, 520 bytes (LP64), little-endian.
+ */
+#define UT_FORMAT_NETBSD_UTMPX_520_LE 24
+
+/**
+ * NetBSD ≥ 5 utmpx/wtmpx, 520 bytes, big-endian.
+ */
+#define UT_FORMAT_NETBSD_UTMPX_520_BE 25
+
+/**
+ * NetBSD ≥ 5 utmpx/wtmpx on i386, 516 bytes.
+ */
+#define UT_FORMAT_NETBSD_UTMPX_516_LE 26
+
+/**
+ * NetBSD ≥ 5 utmp/wtmp, 40 bytes, little-endian.
+ */
+#define UT_FORMAT_NETBSD_UTMP_40_LE 27
+
+/**
+ * NetBSD ≥ 5 utmp/wtmp, 40 bytes, big-endian.
+ */
+#define UT_FORMAT_NETBSD_UTMP_40_BE 28
+
+/**
+ * NetBSD ≥ 5 lastlog, 32 bytes, little-endian.
+ */
+#define UT_FORMAT_NETBSD_LASTLOG_32_LE 29
+
+/**
+ * NetBSD ≥ 5 lastlog, 32 bytes, big-endian.
+ */
+#define UT_FORMAT_NETBSD_LASTLOG_32_BE 30
+
+/**
+ * NetBSD lastlogx (Berkeley DB 1.85 hash keyed by uid), read in uid order.
+ */
+#define UT_FORMAT_NETBSD_LASTLOGX 31
+
+/**
+ * OpenBSD ≥ 5.5 utmp/wtmp, 304 bytes, little-endian.
+ */
+#define UT_FORMAT_OPENBSD_UTMP_304_LE 32
+
+/**
+ * OpenBSD ≥ 5.5 utmp/wtmp, 304 bytes, big-endian.
+ */
+#define UT_FORMAT_OPENBSD_UTMP_304_BE 33
+
+/**
+ * OpenBSD ≥ 5.5 lastlog, 272 bytes, little-endian.
+ */
+#define UT_FORMAT_OPENBSD_LASTLOG_272_LE 34
+
+/**
+ * OpenBSD ≥ 5.5 lastlog, 272 bytes, big-endian.
+ */
+#define UT_FORMAT_OPENBSD_LASTLOG_272_BE 35
+
+/**
+ * 4.xBSD / old macOS utmp/wtmp, 36 bytes, little-endian.
+ */
+#define UT_FORMAT_BSD_UTMP_36_LE 36
+
+/**
+ * 4.xBSD / old macOS utmp/wtmp, 36 bytes, big-endian.
+ */
+#define UT_FORMAT_BSD_UTMP_36_BE 37
+
+/**
+ * macOS ≥ 10.5 utmpx, 628 bytes, little-endian.
+ */
+#define UT_FORMAT_MACOS_UTMPX_628_LE 38
+
+/**
+ * macOS utmpx, 628 bytes, big-endian (PowerPC).
+ */
+#define UT_FORMAT_MACOS_UTMPX_628_BE 39
+
+/**
+ * Solaris/illumos futmpx, 372 bytes, little-endian (x86).
+ */
+#define UT_FORMAT_SOLARIS_UTMPX_372_LE 40
+
+/**
+ * Solaris futmpx, 372 bytes, big-endian (SPARC).
+ */
+#define UT_FORMAT_SOLARIS_UTMPX_372_BE 41
+
+/**
+ * IRIX utmpx, 372 bytes, big-endian.
+ */
+#define UT_FORMAT_IRIX_UTMPX_372_BE 42
+
+/**
+ * SVR4 / Solaris legacy utmp, 36 bytes, little-endian.
+ */
+#define UT_FORMAT_SVR4_UTMP_36_LE 43
+
+/**
+ * SVR4 / Solaris legacy utmp, 36 bytes, big-endian.
+ */
+#define UT_FORMAT_SVR4_UTMP_36_BE 44
+
+/**
+ * AIX ≥ 5 utmp/wtmp/failedlogin, 648 bytes, big-endian.
+ */
+#define UT_FORMAT_AIX_UTMP_648_BE 45
+
+/**
+ * HP-UX 9–11i utmp/wtmp/btmp, 60 bytes, big-endian.
+ */
+#define UT_FORMAT_HPUX_UTMP_60_BE 46
+
+/**
+ * FreeBSD ≥ 9 utx.lastlogin: `futx` records read as last logins (never
+ * chosen by detection: the bytes are those of UT_FORMAT_FREEBSD_UTX).
+ */
+#define UT_FORMAT_FREEBSD_UTX_LASTLOGIN 47
+
+/**
+ * Linux (glibc, utmps, utmpdump text, wtmpdb, lastlog2, logind): pair by line.
+ */
+#define UT_FAMILY_LINUX 0
+
+/**
+ * FreeBSD ≥ 9: pair by `ut_id`.
+ */
+#define UT_FAMILY_FREEBSD 1
+
+/**
+ * NetBSD: pair by line; `~` markers.
+ */
+#define UT_FAMILY_NETBSD 2
+
+/**
+ * OpenBSD: no type field; pair by line.
+ */
+#define UT_FAMILY_OPENBSD 3
+
+/**
+ * 4.xBSD, FreeBSD ≤ 8, old macOS: no type field; pair by line.
+ */
+#define UT_FAMILY_CLASSIC_BSD 4
+
+/**
+ * macOS: pair by id and pid.
+ */
+#define UT_FAMILY_MACOS 5
+
+/**
+ * Solaris, illumos, SVR4: pair by line.
+ */
+#define UT_FAMILY_SOLARIS 6
+
+/**
+ * IRIX.
+ */
+#define UT_FAMILY_IRIX 7
+
+/**
+ * AIX.
+ */
+#define UT_FAMILY_AIX 8
+
+/**
+ * HP-UX.
+ */
+#define UT_FAMILY_HPUX 9
+
+/**
  * Who is logged in now (utmp).
  */
 #define UT_DB_UTMP 1
@@ -465,6 +677,12 @@ const char *ut_format_name(ut_format format);
  * The format with this name (as `ut_format_name` gives it).
  */
 ut_status ut_format_from_name(const char *name, ut_format *format);
+
+/**
+ * The system family of a format (`UT_FAMILY_*`), which decides how
+ * `last` pairs logins with logouts.
+ */
+ut_status ut_format_family(ut_format format, ut_family *family);
 
 /**
  * The name of a normalized type (`"USER_PROCESS"`), or NULL if unknown.

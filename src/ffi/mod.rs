@@ -392,6 +392,24 @@ pub unsafe extern "C" fn ut_format_from_name(
     })
 }
 
+/// The system family of a format (`UT_FAMILY_*`), which decides how
+/// `last` pairs logins with logouts.
+#[no_mangle]
+pub unsafe extern "C" fn ut_format_family(format: ut_format, family: *mut ut_family) -> ut_status {
+    guard(UT_ERR_INTERNAL, || {
+        if family.is_null() {
+            return UT_ERR_NULL;
+        }
+        match Format::from_u32(format) {
+            Some(f) => {
+                *family = f.family() as u32;
+                UT_OK
+            }
+            None => UT_ERR_INVALID,
+        }
+    })
+}
+
 /// The name of a normalized type (`"USER_PROCESS"`), or NULL if unknown.
 #[no_mangle]
 pub extern "C" fn ut_type_name(entry_type: ut_type) -> *const c_char {

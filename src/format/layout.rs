@@ -1,7 +1,8 @@
 //! Fixed-size record layouts as data, and the one decoder that reads them.
 
 use crate::entry::{flags, Entry, EntryType, StrField};
-use crate::format::{linux, Format};
+use crate::format::{aix, bsd, freebsd, hpux, linux, macos, netbsd, openbsd, solaris};
+use crate::format::{Family, Format};
 
 /// Byte order of a layout's integers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +41,9 @@ pub enum Addr {
     V6Words(usize),
     /// A 4-byte IPv4 address in network order.
     V4(usize),
+    /// A BSD `sockaddr_storage`: `ss_len`, `ss_family` (AF_INET 2,
+    /// NetBSD AF_INET6 24), then `sin_addr` at +4 or `sin6_addr` at +8.
+    SockaddrBsd(usize),
 }
 
 /// What the records of a file are.
@@ -73,6 +77,9 @@ pub struct RecordLayout {
     pub line: Option<(usize, usize)>,
     pub id: Option<(usize, usize)>,
     pub host: Option<(usize, usize)>,
+    /// Solaris `ut_syslen`: significant bytes of the host (incl. NUL);
+    /// 0 or out of range means "cut at the first NUL".
+    pub host_len: Int,
     pub addr: Addr,
     /// Byte ranges that are padding: zero in every writer seen (used by
     /// detection only).
@@ -94,6 +101,36 @@ pub static ALL: &[&RecordLayout] = &[
     &linux::LASTLOG_292_BE,
     &linux::LASTLOG_296_LE,
     &linux::LASTLOG_296_BE,
+    // Records with a type field and many checked bytes first: on a tie
+    // the earlier layout wins.
+    &aix::AIX_648_BE,
+    &macos::MACOS_628_LE,
+    &macos::MACOS_628_BE,
+    &netbsd::UTMPX_520_LE,
+    &netbsd::UTMPX_520_BE,
+    &netbsd::UTMPX_516_LE,
+    &solaris::FUTMPX_372_LE,
+    &solaris::FUTMPX_372_BE,
+    &solaris::IRIX_372_BE,
+    &freebsd::FUTX_197,
+    &freebsd::FUTX_LASTLOGIN_197,
+    &hpux::HPUX_60_BE,
+    &solaris::FUTMP_36_LE,
+    &solaris::FUTMP_36_BE,
+    &openbsd::UTMP_304_LE,
+    &openbsd::UTMP_304_BE,
+    &openbsd::LASTLOG_272_LE,
+    &openbsd::LASTLOG_272_BE,
+    &bsd::FREEBSD_44_LE,
+    &bsd::FREEBSD_44_BE,
+    &netbsd::UTMP_40_LE,
+    &netbsd::UTMP_40_BE,
+    &bsd::UTMP_36_LE,
+    &bsd::UTMP_36_BE,
+    &netbsd::LASTLOG_32_LE,
+    &netbsd::LASTLOG_32_BE,
+    &bsd::LASTLOG_28_LE,
+    &bsd::LASTLOG_28_BE,
 ];
 
 impl RecordLayout {
@@ -162,6 +199,12 @@ impl RecordLayout {
         set_string(e, StrField::Line, rec, self.line);
         set_string(e, StrField::Id, rec, self.id);
         set_string(e, StrField::Host, rec, self.host);
+        if let (Some((off, len)), Some(n)) = (self.host, self.int(rec, self.host_len)) {
+            // ut_syslen counts the NUL; a shorter host is cut there.
+            if n > 1 && (n as usize) <= len {
+                e.set_fixed(StrField::Host, &rec[off..off + n as usize - 1]);
+            }
+        }
         let raw = self.int(rec, self.raw_type);
         e.raw_type = raw.map_or(-1, |r| r as i32);
         let Some(t) = (self.classify)(raw.unwrap_or(-1), e) else {
@@ -185,6 +228,11 @@ impl RecordLayout {
                     e.set_ipv4(v4);
                 }
             }
+            Addr::SockaddrBsd(o) => match rec[o + 1] {
+                2 => e.set_ipv4(rec[o + 4..o + 8].try_into().expect("4")),
+                24 | 28 | 30 => e.set_addr_v6_bytes(rec[o + 8..o + 24].try_into().expect("16")),
+                _ => {}
+            },
         }
         if self.kind == Kind::LastLog {
             e.uid = (offset / self.size as u64) as i64;
@@ -224,7 +272,11 @@ impl RecordLayout {
         if self.padding.iter().all(|&(o, n)| all_zero(&rec[o..o + n])) {
             score += 15;
         }
-        let strings_ok = [self.user, self.line, self.id, self.host]
+        // FreeBSD's fu_id is opaque and often random binary.
+        let id = (self.format.family() != Family::FreeBsd)
+            .then_some(self.id)
+            .flatten();
+        let strings_ok = [self.user, self.line, id, self.host]
             .iter()
             .flatten()
             .all(|&(o, n)| plausible_string(&rec[o..o + n]));
@@ -272,4 +324,47 @@ fn all_zero(bytes: &[u8]) -> bool {
         && words
             .into_iter()
             .all(|w| u64::from_ne_bytes(w.try_into().expect("8 bytes")) == 0)
+}
+
+/// A layout with no fields yet, for rows that name only what they have
+/// (`RecordLayout { user: …, ..layout::blank(…) }`).
+pub const fn blank(
+    format: Format,
+    size: usize,
+    endian: Endian,
+    kind: Kind,
+    classify: Classify,
+) -> RecordLayout {
+    RecordLayout {
+        format,
+        size,
+        endian,
+        kind,
+        raw_type: Int::Absent,
+        classify,
+        pid: Int::Absent,
+        session: Int::Absent,
+        exit_termination: Int::Absent,
+        exit_status: Int::Absent,
+        time: Time::SecUsec(Int::Absent, Int::Absent),
+        user: None,
+        line: None,
+        id: None,
+        host: None,
+        host_len: Int::Absent,
+        addr: Addr::Absent,
+        padding: &[],
+    }
+}
+
+/// The SVR4 type numbering (Solaris, IRIX, AIX, HP-UX, NetBSD, macOS):
+/// Linux's, with OLD_TIME (3) and NEW_TIME (4) swapped. `extra` maps the
+/// family's numbers above 9.
+pub fn svr4_type(raw: i64, extra: &[(i64, EntryType)]) -> Option<EntryType> {
+    match raw {
+        3 => Some(EntryType::OldTime),
+        4 => Some(EntryType::NewTime),
+        0..=9 => EntryType::from_linux(raw),
+        _ => extra.iter().find(|(n, _)| *n == raw).map(|(_, t)| *t),
+    }
 }

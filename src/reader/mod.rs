@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::entry::{Entry, EntryType};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::{detect, utmpdump_text, Format};
+use crate::format::{detect, lastlogx, utmpdump_text, utx_log, Format};
 use crate::source::file::FileSource;
 use crate::source::host::Database;
 use crate::source::memory::MemorySource;
@@ -78,7 +78,13 @@ impl Reader {
         }
         let found = paths.iter().find(|p| Path::new(p).exists());
         match found {
-            Some(p) => Self::open(p, opts),
+            Some(p) => {
+                let mut opts = opts;
+                if opts.format == Format::Auto {
+                    opts.format = Database::format_of_path(p).unwrap_or(Format::Auto);
+                }
+                Self::open(p, opts)
+            }
             None => {
                 let mut err = Error::new(
                     ErrorKind::NotFound,
@@ -104,6 +110,13 @@ impl Reader {
             Box::new(records::RecordStream::new(src, layout, opts.reverse)?)
         } else if format == Format::UtmpdumpText {
             Box::new(utmpdump_text::TextStream::new(src, opts.reverse)?)
+        } else if format == Format::FreebsdUtxLog {
+            Box::new(utx_log::UtxLogStream::new(src, opts.reverse)?)
+        } else if format == Format::NetbsdLastlogx {
+            Box::new(
+                lastlogx::LastlogxStream::new(src, opts.reverse)
+                    .map_err(|e| Error::new(e.kind, format!("{origin}: {}", e.message)))?,
+            )
         } else {
             return Err(Error::new(
                 ErrorKind::Unsupported,

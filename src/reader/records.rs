@@ -205,6 +205,11 @@ impl EntryStream for RecordStream {
                 self.skipped = true;
                 continue;
             }
+            // NetBSD and macOS signature records describe the file, not a
+            // login: never returned.
+            if e.entry_type == EntryType::Signature {
+                continue;
+            }
             if std::mem::take(&mut self.skipped) {
                 e.flags |= flags::RECOVERED;
             }
