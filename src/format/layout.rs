@@ -250,11 +250,16 @@ impl RecordLayout {
     /// and freed) was most of its time.
     fn with_scratch<T>(&self, rec: &[u8], f: impl FnOnce(&Entry) -> T) -> Option<T> {
         thread_local!(static SCRATCH: std::cell::RefCell<Entry> = Default::default());
-        let decoded = |e: &mut Entry| self.decode(rec, 0, e).then(|| f(e));
-        SCRATCH.with(|s| match s.try_borrow_mut() {
-            Ok(mut e) => decoded(&mut e),
-            Err(_) => decoded(&mut Entry::default()),
-        })
+        let mut decode = Some(|e: &mut Entry| self.decode(rec, 0, e).then(|| f(e)));
+        let from_scratch = SCRATCH
+            .try_with(|s| {
+                let mut e = s.try_borrow_mut().ok()?;
+                decode.take().map(|d| d(&mut e))
+            })
+            .ok()
+            .flatten();
+        // The scratch entry was busy (re-entered) or gone (thread exiting).
+        from_scratch.unwrap_or_else(|| decode.take().and_then(|d| d(&mut Entry::default())))
     }
 
     /// Whether `rec` decodes as an EMPTY record with no user, line or host:
