@@ -424,6 +424,33 @@ impl Entry {
         }
     }
 
+    /// Set a string field from a variable-length value (a database column
+    /// or a text file), noting non-UTF-8 bytes in the flags.
+    pub fn set_str(&mut self, which: StrField, bytes: &[u8]) {
+        if !bytes.is_ascii() && std::str::from_utf8(bytes).is_err() {
+            self.flags |= flags::NOT_UTF8;
+        }
+        self.field_mut(which).set(bytes);
+    }
+
+    /// Set the address from a host field that is a literal IPv4 or IPv6
+    /// address (as logind, wtmpdb and lastlog2 store it); otherwise leave
+    /// it unset.
+    pub fn set_addr_from_host_text(&mut self) {
+        let parsed = std::str::from_utf8(self.host.as_bytes())
+            .ok()
+            .and_then(|s| s.parse::<std::net::IpAddr>().ok());
+        match parsed {
+            Some(std::net::IpAddr::V4(a)) => self.set_ipv4(a.octets()),
+            Some(std::net::IpAddr::V6(a)) => {
+                self.addr_family = AddrFamily::Ipv6;
+                self.addr = a.octets();
+                self.addr_text.set(a.to_string().as_bytes());
+            }
+            None => {}
+        }
+    }
+
     #[inline(always)]
     pub fn field_mut(&mut self, which: StrField) -> &mut Field {
         match which {

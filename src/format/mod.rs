@@ -9,6 +9,7 @@ pub mod bsd;
 pub mod detect;
 pub mod freebsd;
 pub mod hpux;
+pub mod lastlog2;
 pub mod lastlogx;
 pub mod layout;
 pub mod linux;
@@ -18,6 +19,7 @@ pub mod openbsd;
 pub mod solaris;
 pub mod utmpdump_text;
 pub mod utx_log;
+pub mod wtmpdb;
 
 use layout::RecordLayout;
 

@@ -38,6 +38,9 @@ impl Database {
         }
     }
 
+    /// Default paths whose content alone cannot say their format.
+    pub const ALL_FORMAT_PATHS: &'static [(&'static str, Format)] = HOST_FORMATS;
+
     /// The format of a default path whose content alone cannot say it
     /// (`None`: detect).
     pub fn format_of_path(path: &str) -> Option<Format> {
