@@ -70,6 +70,106 @@
 #define UT_ADDR_IPV6 2
 
 /**
+ * Flags of `ut_sessions_open` (bitwise or).
+ * Do not look at this host's processes: a session with no logout and no
+ * later boot is `UT_ENDED_STILL_LOGGED_IN`, never `UT_ENDED_GONE`. Use it
+ * for files from other machines.
+ */
+#define UT_SESSIONS_NO_LIVENESS 1
+
+/**
+ * `ut_count_users` flag: count each user name once.
+ */
+#define UT_COUNT_DISTINCT 1
+
+/**
+ * `ut_count_users` flag: do not check that the login process is alive.
+ */
+#define UT_COUNT_INCLUDE_DEAD 2
+
+/**
+ * A user's login.
+ */
+#define UT_KIND_USER 0
+
+/**
+ * A system boot, lasting until the next shutdown.
+ */
+#define UT_KIND_REBOOT 1
+
+/**
+ * An orderly shutdown, lasting until the next boot.
+ */
+#define UT_KIND_SHUTDOWN 2
+
+/**
+ * A run-level change (`ut_session.runlevel`), lasting until the next one.
+ */
+#define UT_KIND_RUN_LEVEL 3
+
+/**
+ * A clock change (`ut_session.time_change`); a point in time.
+ */
+#define UT_KIND_CLOCK_CHANGE 4
+
+/**
+ * A logout record closed it.
+ */
+#define UT_ENDED_LOGGED_OUT 0
+
+/**
+ * No logout and no later boot: still logged in.
+ */
+#define UT_ENDED_STILL_LOGGED_IN 1
+
+/**
+ * No logout and no later boot, but its process is gone.
+ */
+#define UT_ENDED_GONE 2
+
+/**
+ * The system booted again without a shutdown (logout = that boot).
+ */
+#define UT_ENDED_CRASH 3
+
+/**
+ * The system was shut down (logout = the shutdown).
+ */
+#define UT_ENDED_DOWN 4
+
+/**
+ * A boot or run level still in effect.
+ */
+#define UT_ENDED_STILL_RUNNING 5
+
+/**
+ * A point event (clock change).
+ */
+#define UT_ENDED_INSTANT 6
+
+/**
+ * `ut_session.flags`: `logout_sec`/`logout_usec` hold a time.
+ */
+#define UT_SESSION_HAS_LOGOUT 1
+
+#define UT_TIME_CHANGE_NONE 0
+
+/**
+ * The time before a clock change (`OLD_TIME`).
+ */
+#define UT_TIME_CHANGE_OLD 1
+
+/**
+ * The time after a clock change (`NEW_TIME`).
+ */
+#define UT_TIME_CHANGE_NEW 2
+
+/**
+ * Size of a whole `futx`.
+ */
+#define FUTX_SIZE 197
+
+/**
  * A change monitor. Opaque; created by `ut_monitor_open*`, freed by
  * `ut_monitor_close` (which closes its fd).
  */
@@ -81,6 +181,13 @@ typedef struct ut_monitor ut_monitor;
  * threads at once; different readers are independent.
  */
 typedef struct ut_reader ut_reader;
+
+/**
+ * Pairs a reader's entries into sessions. Opaque; create with
+ * `ut_sessions_open`, free with `ut_sessions_close`. It reads through the
+ * reader it was opened on, which must stay open (and unused) meanwhile.
+ */
+typedef struct ut_sessions ut_sessions;
 
 /**
  * An immutable list of strings. Opaque; created by `ut_logind_list`,
@@ -207,9 +314,106 @@ typedef struct ut_entry {
 } ut_entry;
 
 /**
+ * System family of a format (`ut_format_family`): decides how `last`
+ * pairs logins with logouts.
+ */
+typedef uint32_t ut_family;
+
+/**
  * Categories of logind state and change notification (bitwise or).
  */
 typedef uint32_t ut_category;
+
+/**
+ * One session, owned by its `ut_sessions` handle and valid until the next
+ * call on it. Starts with its size; fields are only appended.
+ */
+typedef struct ut_session {
+  /**
+   * `sizeof(ut_session)` as the library was built.
+   */
+  uint32_t size;
+  /**
+   * `UT_KIND_*`.
+   */
+  uint32_t kind;
+  /**
+   * `UT_ENDED_*`.
+   */
+  uint32_t end;
+  /**
+   * `UT_SESSION_*` bits.
+   */
+  uint32_t flags;
+  /**
+   * User name of the login (or "reboot", "shutdown", "runlevel"…);
+   * never NULL.
+   */
+  const char *user;
+  /**
+   * Terminal line of the login ("~" for system events).
+   */
+  const char *line;
+  /**
+   * Terminal id (`ut_id`).
+   */
+  const char *id;
+  /**
+   * Remote host (kernel release for boots).
+   */
+  const char *host;
+  /**
+   * `UT_ADDR_*`.
+   */
+  uint32_t addr_family;
+  /**
+   * Address in network byte order, as stored (16 bytes).
+   */
+  uint8_t addr[16];
+  /**
+   * Address as text ("" when none).
+   */
+  const char *addr_text;
+  /**
+   * Process id of the login, -1 when unknown.
+   */
+  int64_t pid;
+  /**
+   * Login (or event) time, seconds since 1970-01-01 UTC.
+   */
+  int64_t login_sec;
+  int32_t login_usec;
+  /**
+   * Logout time microseconds (see `logout_sec`).
+   */
+  int32_t logout_usec;
+  /**
+   * Logout or end time when `flags & UT_SESSION_HAS_LOGOUT`, else 0.
+   * For crash and down: the time of the boot or shutdown.
+   */
+  int64_t logout_sec;
+  /**
+   * Byte offset of the login (or event) record.
+   */
+  uint64_t login_offset;
+  /**
+   * Byte offset of the record that ended it (logout, or the boot or
+   * shutdown for crash and down); -1 when none.
+   */
+  int64_t logout_offset;
+  /**
+   * For `UT_KIND_RUN_LEVEL`: the new level as a character ('5'); else -1.
+   */
+  int32_t runlevel;
+  /**
+   * `UT_TIME_CHANGE_*`.
+   */
+  uint32_t time_change;
+  /**
+   * Format of the records (`UT_FORMAT_*`).
+   */
+  ut_format format;
+} ut_session;
 
 /**
  * Success.
@@ -355,6 +559,207 @@ typedef uint32_t ut_category;
  * systemd-logind session state (/run/systemd).
  */
 #define UT_FORMAT_LOGIND 17
+
+/**
+ * FreeBSD ≥ 9 utx.active / utx.lastlogin: fixed 197-byte big-endian `futx`.
+ */
+#define UT_FORMAT_FREEBSD_UTX 18
+
+/**
+ * FreeBSD ≥ 9 utx.log: u16 big-endian length + trimmed `futx`.
+ */
+#define UT_FORMAT_FREEBSD_UTX_LOG 19
+
+/**
+ * FreeBSD ≤ 8 utmp/wtmp, 44 bytes, little-endian.
+ */
+#define UT_FORMAT_FREEBSD_UTMP_44_LE 20
+
+/**
+ * FreeBSD ≤ 8 utmp/wtmp, 44 bytes, big-endian.
+ */
+#define UT_FORMAT_FREEBSD_UTMP_44_BE 21
+
+/**
+ * 4.xBSD, FreeBSD ≤ 8 and Solaris lastlog, 28 bytes, little-endian.
+ */
+#define UT_FORMAT_BSD_LASTLOG_28_LE 22
+
+/**
+ * 4.xBSD, FreeBSD ≤ 8 and Solaris lastlog, 28 bytes, big-endian.
+ */
+#define UT_FORMAT_BSD_LASTLOG_28_BE 23
+
+/**
+ * NetBSD ≥ 5 utmpx/wtmpx, 520 bytes (LP64), little-endian.
+ */
+#define UT_FORMAT_NETBSD_UTMPX_520_LE 24
+
+/**
+ * NetBSD ≥ 5 utmpx/wtmpx, 520 bytes, big-endian.
+ */
+#define UT_FORMAT_NETBSD_UTMPX_520_BE 25
+
+/**
+ * NetBSD ≥ 5 utmpx/wtmpx on i386, 516 bytes.
+ */
+#define UT_FORMAT_NETBSD_UTMPX_516_LE 26
+
+/**
+ * NetBSD ≥ 5 utmp/wtmp, 40 bytes, little-endian.
+ */
+#define UT_FORMAT_NETBSD_UTMP_40_LE 27
+
+/**
+ * NetBSD ≥ 5 utmp/wtmp, 40 bytes, big-endian.
+ */
+#define UT_FORMAT_NETBSD_UTMP_40_BE 28
+
+/**
+ * NetBSD ≥ 5 lastlog, 32 bytes, little-endian.
+ */
+#define UT_FORMAT_NETBSD_LASTLOG_32_LE 29
+
+/**
+ * NetBSD ≥ 5 lastlog, 32 bytes, big-endian.
+ */
+#define UT_FORMAT_NETBSD_LASTLOG_32_BE 30
+
+/**
+ * NetBSD lastlogx (Berkeley DB 1.85 hash keyed by uid), read in uid order.
+ */
+#define UT_FORMAT_NETBSD_LASTLOGX 31
+
+/**
+ * OpenBSD ≥ 5.5 utmp/wtmp, 304 bytes, little-endian.
+ */
+#define UT_FORMAT_OPENBSD_UTMP_304_LE 32
+
+/**
+ * OpenBSD ≥ 5.5 utmp/wtmp, 304 bytes, big-endian.
+ */
+#define UT_FORMAT_OPENBSD_UTMP_304_BE 33
+
+/**
+ * OpenBSD ≥ 5.5 lastlog, 272 bytes, little-endian.
+ */
+#define UT_FORMAT_OPENBSD_LASTLOG_272_LE 34
+
+/**
+ * OpenBSD ≥ 5.5 lastlog, 272 bytes, big-endian.
+ */
+#define UT_FORMAT_OPENBSD_LASTLOG_272_BE 35
+
+/**
+ * 4.xBSD / old macOS utmp/wtmp, 36 bytes, little-endian.
+ */
+#define UT_FORMAT_BSD_UTMP_36_LE 36
+
+/**
+ * 4.xBSD / old macOS utmp/wtmp, 36 bytes, big-endian.
+ */
+#define UT_FORMAT_BSD_UTMP_36_BE 37
+
+/**
+ * macOS ≥ 10.5 utmpx, 628 bytes, little-endian.
+ */
+#define UT_FORMAT_MACOS_UTMPX_628_LE 38
+
+/**
+ * macOS utmpx, 628 bytes, big-endian (PowerPC).
+ */
+#define UT_FORMAT_MACOS_UTMPX_628_BE 39
+
+/**
+ * Solaris/illumos futmpx, 372 bytes, little-endian (x86).
+ */
+#define UT_FORMAT_SOLARIS_UTMPX_372_LE 40
+
+/**
+ * Solaris futmpx, 372 bytes, big-endian (SPARC).
+ */
+#define UT_FORMAT_SOLARIS_UTMPX_372_BE 41
+
+/**
+ * IRIX utmpx, 372 bytes, big-endian.
+ */
+#define UT_FORMAT_IRIX_UTMPX_372_BE 42
+
+/**
+ * SVR4 / Solaris legacy utmp, 36 bytes, little-endian.
+ */
+#define UT_FORMAT_SVR4_UTMP_36_LE 43
+
+/**
+ * SVR4 / Solaris legacy utmp, 36 bytes, big-endian.
+ */
+#define UT_FORMAT_SVR4_UTMP_36_BE 44
+
+/**
+ * AIX ≥ 5 utmp/wtmp/failedlogin, 648 bytes, big-endian.
+ */
+#define UT_FORMAT_AIX_UTMP_648_BE 45
+
+/**
+ * HP-UX 9–11i utmp/wtmp/btmp, 60 bytes, big-endian.
+ */
+#define UT_FORMAT_HPUX_UTMP_60_BE 46
+
+/**
+ * FreeBSD ≥ 9 utx.lastlogin: `futx` records read as last logins (never
+ * chosen by detection: the bytes are those of UT_FORMAT_FREEBSD_UTX).
+ */
+#define UT_FORMAT_FREEBSD_UTX_LASTLOGIN 47
+
+/**
+ * Linux (glibc, utmps, utmpdump text, wtmpdb, lastlog2, logind): pair by line.
+ */
+#define UT_FAMILY_LINUX 0
+
+/**
+ * FreeBSD ≥ 9: pair by `ut_id`.
+ */
+#define UT_FAMILY_FREEBSD 1
+
+/**
+ * NetBSD: pair by line; `~` markers.
+ */
+#define UT_FAMILY_NETBSD 2
+
+/**
+ * OpenBSD: no type field; pair by line.
+ */
+#define UT_FAMILY_OPENBSD 3
+
+/**
+ * 4.xBSD, FreeBSD ≤ 8, old macOS: no type field; pair by line.
+ */
+#define UT_FAMILY_CLASSIC_BSD 4
+
+/**
+ * macOS: pair by id and pid.
+ */
+#define UT_FAMILY_MACOS 5
+
+/**
+ * Solaris, illumos, SVR4: pair by line.
+ */
+#define UT_FAMILY_SOLARIS 6
+
+/**
+ * IRIX.
+ */
+#define UT_FAMILY_IRIX 7
+
+/**
+ * AIX.
+ */
+#define UT_FAMILY_AIX 8
+
+/**
+ * HP-UX.
+ */
+#define UT_FAMILY_HPUX 9
 
 /**
  * Who is logged in now (utmp).
@@ -532,6 +937,12 @@ const char *ut_format_name(ut_format format);
 ut_status ut_format_from_name(const char *name, ut_format *format);
 
 /**
+ * The system family of a format (`UT_FAMILY_*`), which decides how
+ * `last` pairs logins with logouts.
+ */
+ut_status ut_format_family(ut_format format, ut_family *family);
+
+/**
  * The name of a normalized type (`"USER_PROCESS"`), or NULL if unknown.
  */
 const char *ut_type_name(ut_type entry_type);
@@ -540,6 +951,32 @@ const char *ut_type_name(ut_type entry_type);
  * The library version, `"MAJOR.MINOR.PATCH"`.
  */
 const char *ut_version(void);
+
+/**
+ * How many users are logged in, the way `who -q`, `users` and `uptime`
+ * should count them: `USER_PROCESS` entries with a user name whose
+ * process is alive (checked through /proc where there is one).
+ *
+ * Counts the remaining entries of `reader` when it is not NULL (then
+ * `database` must be 0); otherwise opens this host's `database`
+ * (`UT_DB_UTMP` for "now"), counts, and closes it. `flags`:
+ * `UT_COUNT_DISTINCT` counts each user name once; `UT_COUNT_INCLUDE_DEAD`
+ * skips the process check (for files from another machine). Stores the
+ * count in `*count`. Errors of opening go to `errbuf`; read errors on a
+ * caller's reader are also recorded on it (`ut_reader_error`).
+ */
+ut_status ut_count_users(struct ut_reader *reader, ut_database database, uint32_t flags, uint64_t *count, char *errbuf, size_t errlen);
+
+/**
+ * Open `count` files as one history, given oldest first (for example
+ * "wtmp.2.gz", "wtmp.1", "wtmp"); reading follows `flags` (with
+ * `UT_OPEN_REVERSE`, the newest entry of the last file comes first).
+ * Each file is detected on its own when `format` is `UT_FORMAT_AUTO`, and
+ * gzip files (magic bytes 1f 8b) are decompressed transparently, as by
+ * `ut_reader_open`. Entry offsets are positions in the concatenation of
+ * the (decompressed) files. Errors as for `ut_reader_open`.
+ */
+ut_status ut_reader_open_files(const char *const *paths, size_t count, ut_format format, ut_open_flags flags, struct ut_reader **out, char *errbuf, size_t errlen);
 
 /**
  * List one `category` (exactly one of `UT_LOGIND_SEATS`,
@@ -631,6 +1068,28 @@ ut_status ut_monitor_error(const struct ut_monitor *monitor, const char **messag
 void ut_monitor_close(struct ut_monitor *monitor);
 
 /**
+ * Start pairing the entries of `reader`, which must read newest first
+ * (opened with `UT_OPEN_REVERSE`), from where it stands. `flags` is a
+ * combination of `UT_SESSIONS_*`. The rules follow the reader's format
+ * (util-linux `last` for Linux files). On success stores a new handle in
+ * `*out`; the reader must outlive it and not be used while it is open.
+ * Read errors are reported on the reader (`ut_reader_error`).
+ */
+ut_status ut_sessions_open(struct ut_reader *reader, uint32_t flags, struct ut_sessions **out, char *errbuf, size_t errlen);
+
+/**
+ * The next session. `UT_OK` stores in `*session` a pointer valid until
+ * the next call on this handle; `UT_END` when there are no more; a
+ * negative status on a read error (details from `ut_reader_error`).
+ */
+ut_status ut_sessions_next(struct ut_sessions *sessions, const struct ut_session **session);
+
+/**
+ * Free a sessions handle (not its reader). NULL is a no-op.
+ */
+void ut_sessions_close(struct ut_sessions *sessions);
+
+/**
  * The source a reader opened, valid as long as the reader: a path
  * ("/var/run/utmp"), or kind and path ("logind:/run/systemd",
  * "wtmpdb:/var/lib/wtmpdb/wtmp.db", "lastlog2:/var/lib/lastlog/lastlog2.db"),
@@ -645,6 +1104,30 @@ ut_status ut_reader_source(const struct ut_reader *reader, const char **source);
  * forensics on a copied tree, and for tests.
  */
 ut_status ut_reader_open_db_at(const char *root, ut_database database, ut_open_flags flags, struct ut_reader **out, char *errbuf, size_t errlen);
+
+/**
+ * Only return entries with `since <= sec <= until` (seconds, UTC). Pass
+ * `INT64_MIN` / `INT64_MAX` for an open end. `UT_ERR_INVALID` when
+ * `since > until`.
+ */
+ut_status ut_reader_set_time_range(struct ut_reader *reader, int64_t since, int64_t until);
+
+/**
+ * Position the reader at the first entry at or after `sec` (a forward
+ * reader), or at the newest entry at or before `sec` (a reverse reader),
+ * as a scan from the start would find it; reading continues from there
+ * in the reader's direction. Event files of fixed-size records bisect,
+ * checking the time order where they look and scanning when it does not
+ * hold; other sources scan. `UT_END` is never returned: past the end,
+ * the next `ut_reader_next` gives `UT_END`.
+ */
+ut_status ut_reader_seek_time(struct ut_reader *reader, int64_t sec);
+
+/**
+ * How many chunks (reads of at most 256 KiB) the reader has made so far;
+ * for tests and benchmarks. 0 for sources that do not count.
+ */
+ut_status ut_reader_chunks_read(const struct ut_reader *reader, uint64_t *count);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -4,7 +4,7 @@
 //! them, so the C layer can hand out pointers without copying.
 
 use std::fmt::Write as _;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::Ipv6Addr;
 
 use crate::format::Format;
 
@@ -114,38 +114,118 @@ pub mod flags {
     pub const RECOVERED: u32 = 1 << 4;
 }
 
-/// A string field: raw bytes with a NUL kept after them.
-#[derive(Clone, Debug)]
-pub struct Field(Vec<u8>);
+/// A string field: raw bytes with a NUL kept after them. The buffer is
+/// reused from record to record and may be longer than the text: the text
+/// is `buf[..len]` and `buf[len]` is its NUL.
+#[derive(Clone)]
+pub struct Field {
+    buf: Vec<u8>,
+    len: usize,
+}
 
 impl Default for Field {
     fn default() -> Self {
-        Field(vec![0])
+        Field {
+            buf: vec![0],
+            len: 0,
+        }
+    }
+}
+
+impl std::fmt::Debug for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Field")
+            .field(&self.as_bytes_with_nul())
+            .finish()
     }
 }
 
 impl Field {
     /// The bytes, without the terminating NUL.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0[..self.0.len() - 1]
+        &self.buf[..self.len]
     }
 
     /// The bytes, followed by a NUL.
     pub fn as_bytes_with_nul(&self) -> &[u8] {
-        &self.0
+        &self.buf[..=self.len]
     }
 
+    /// Where `as_bytes_with_nul` starts (for the C view, without the
+    /// slicing).
+    #[inline(always)]
+    pub fn as_ptr(&self) -> *const u8 {
+        self.buf.as_ptr()
+    }
+
+    #[inline(always)]
     pub fn clear(&mut self) {
-        self.0.clear();
-        self.0.push(0);
+        // The buffer always holds at least the NUL.
+        self.len = 0;
+        self.buf[0] = 0;
+    }
+
+    /// A buffer of at least `n` bytes (grows once, then is reused).
+    #[inline(always)]
+    fn room(&mut self, n: usize) -> &mut [u8] {
+        if self.buf.len() < n {
+            self.buf.resize(n, 0);
+        }
+        &mut self.buf[..n]
     }
 
     /// Replace the contents with `bytes`, cut at the first NUL.
     pub fn set(&mut self, bytes: &[u8]) {
         let n = memchr0(bytes);
-        self.0.clear();
-        self.0.extend_from_slice(&bytes[..n]);
-        self.0.push(0);
+        let buf = self.room(n + 1);
+        buf[..n].copy_from_slice(&bytes[..n]);
+        buf[n] = 0;
+        self.len = n;
+    }
+
+    /// `set` for a fixed-width field, a word at a time (the per-record hot
+    /// path): copies up to the first NUL and returns the length and whether
+    /// those bytes are all ASCII.
+    #[inline(always)]
+    fn set_scan(&mut self, raw: &[u8]) -> (usize, bool) {
+        // Whole words are stored, so up to 7 bytes past the NUL.
+        let buf = self.room(raw.len() + 8);
+        let mut seen = 0u64;
+        let mut i = 0;
+        let mut words = raw.chunks_exact(8);
+        let mut tail = 0;
+        for c in &mut words {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            if zero_bytes(w) != 0 {
+                tail = w;
+                break;
+            }
+            seen |= w;
+            buf[i..i + 8].copy_from_slice(&w.to_le_bytes());
+            i += 8;
+        }
+        if i == raw.len() - raw.len() % 8 {
+            // No NUL in the whole words: the rest, read as NUL-padded.
+            tail = tail_word(words.remainder());
+        }
+        // The word holding the NUL (there is one: past the end is NUL).
+        // Keep the bytes before it; the rest of the word is then zero, so
+        // the first byte after them is the NUL.
+        let k = (zero_bytes(tail).trailing_zeros() / 8) as usize;
+        let kept = tail & ((1u64 << (8 * k)) - 1);
+        seen |= kept;
+        buf[i..i + 8].copy_from_slice(&kept.to_le_bytes());
+        self.len = i + k;
+        (i + k, seen & HIGH_BITS == 0)
+    }
+
+    /// Replace the contents with text known to hold no NUL, given as a
+    /// zero-filled buffer and the text's length (one fixed-size copy).
+    #[inline(always)]
+    fn set_padded<const N: usize>(&mut self, text: &[u8; N], len: usize) {
+        debug_assert!(len < N && text[len..].iter().all(|&b| b == 0));
+        self.room(N).copy_from_slice(text);
+        self.len = len;
     }
 
     pub fn to_string_lossy(&self) -> String {
@@ -153,13 +233,87 @@ impl Field {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.len() == 1
+        self.len == 0
     }
 }
 
-/// Index of the first NUL, or the length.
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each zero byte of `w` (read little-endian); bits above
+/// the first zero byte may be wrong, so only its lowest set bit is exact.
+#[inline(always)]
+fn zero_bytes(w: u64) -> u64 {
+    w.wrapping_sub(LOW_BITS) & !w & HIGH_BITS
+}
+
+/// Up to 7 bytes as a little-endian word, zero-filled (in registers: a
+/// 4-byte `ut_id` is one load).
+#[inline(always)]
+fn tail_word(rest: &[u8]) -> u64 {
+    let (mut w, done) = match rest.first_chunk::<4>() {
+        Some(h) => (u32::from_le_bytes(*h) as u64, 4),
+        None => (0, 0),
+    };
+    for (j, &b) in rest.iter().enumerate().skip(done).take(7) {
+        w |= (b as u64) << (8 * j);
+    }
+    w
+}
+
+/// Index of the first NUL, or the length; a word at a time.
 pub(crate) fn memchr0(bytes: &[u8]) -> usize {
-    bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len())
+    let mut words = bytes.chunks_exact(8);
+    let mut i = 0;
+    for c in &mut words {
+        let zero = zero_bytes(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        if zero != 0 {
+            return i + (zero.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i + words
+        .remainder()
+        .iter()
+        .position(|&b| b == 0)
+        .unwrap_or(words.remainder().len())
+}
+
+/// Decimal text of every byte value, NUL-padded to 3 bytes, and its length.
+static DECIMAL: [([u8; 3], u8); 256] = {
+    let mut t = [([0u8; 3], 0u8); 256];
+    let mut i = 0;
+    while i < 256 {
+        let v = i as u8;
+        t[i] = if v >= 100 {
+            ([b'0' + v / 100, b'0' + v / 10 % 10, b'0' + v % 10], 3)
+        } else if v >= 10 {
+            ([b'0' + v / 10, b'0' + v % 10, 0], 2)
+        } else {
+            ([b'0' + v, 0, 0], 1)
+        };
+        i += 1;
+    }
+    t
+};
+
+/// Dotted-quad text of an IPv4 address into the zero-filled `out`;
+/// returns its length. (`Ipv4Addr`'s `Display` goes through the
+/// formatting machinery, which took most of a record's decoding time.)
+fn format_ipv4(octets: [u8; 4], out: &mut [u8; 16]) -> usize {
+    let mut n = 0;
+    for (i, o) in octets.into_iter().enumerate() {
+        let (digits, len) = DECIMAL[o as usize];
+        // At most "255." three times then "255": `n` stays below 13, so
+        // each 4-byte window fits. The window's unused bytes are NUL and
+        // are overwritten by the next octet, or end the text.
+        let dot = if i < 3 { b'.' } else { 0 };
+        let mut cell = [digits[0], digits[1], digits[2], 0];
+        cell[len as usize] = dot;
+        out[n..n + 4].copy_from_slice(&cell);
+        n += len as usize + (i < 3) as usize;
+    }
+    n
 }
 
 /// One normalized login-accounting record.
@@ -224,9 +378,8 @@ const LATEST_PLAUSIBLE: i64 = 4_102_444_800;
 
 impl Entry {
     /// Reset every field to its "unknown" value, keeping the buffers.
+    #[inline(always)]
     pub fn reset(&mut self, format: Format, offset: u64) {
-        self.entry_type = EntryType::Empty;
-        self.raw_type = -1;
         for f in [
             &mut self.user,
             &mut self.line,
@@ -237,6 +390,14 @@ impl Entry {
         ] {
             f.clear();
         }
+        self.reset_scalars(format, offset);
+    }
+
+    /// `reset` without the strings, for a decoder that sets them all.
+    #[inline(always)]
+    pub(crate) fn reset_scalars(&mut self, format: Format, offset: u64) {
+        self.entry_type = EntryType::Empty;
+        self.raw_type = -1;
         self.pid = -1;
         self.session = -1;
         self.uid = -1;
@@ -253,16 +414,17 @@ impl Entry {
 
     /// Set a string field from a fixed-width on-disk field, noting full
     /// width and non-UTF-8 bytes in the flags.
+    #[inline(always)]
     pub fn set_fixed(&mut self, which: StrField, raw: &[u8]) {
-        let n = memchr0(raw);
+        let field = self.field_mut(which);
+        let (n, ascii) = field.set_scan(raw);
+        let not_utf8 = !ascii && std::str::from_utf8(field.as_bytes()).is_err();
         if n == raw.len() && n > 0 {
             self.flags |= flags::FULL_WIDTH;
         }
-        let bytes = &raw[..n];
-        if !bytes.is_ascii() && std::str::from_utf8(bytes).is_err() {
+        if not_utf8 {
             self.flags |= flags::NOT_UTF8;
         }
-        self.field_mut(which).set(bytes);
     }
 
     /// Set a string field from a variable-length value (a database column
@@ -292,6 +454,7 @@ impl Entry {
         }
     }
 
+    #[inline(always)]
     pub fn field_mut(&mut self, which: StrField) -> &mut Field {
         match which {
             StrField::User => &mut self.user,
@@ -304,12 +467,14 @@ impl Entry {
 
     /// Set the address from 16 raw bytes the way util-linux decides:
     /// IPv4 when words 1–3 are zero, none when all are zero.
+    #[inline(always)]
     pub fn set_addr_v6_bytes(&mut self, raw: &[u8; 16]) {
-        if raw.iter().all(|&b| b == 0) {
+        let words = u128::from_le_bytes(*raw);
+        if words == 0 {
             self.addr_family = AddrFamily::None;
             self.addr = [0; 16];
             self.addr_text.clear();
-        } else if raw[4..].iter().all(|&b| b == 0) {
+        } else if words >> 32 == 0 {
             self.set_ipv4([raw[0], raw[1], raw[2], raw[3]]);
         } else {
             self.addr_family = AddrFamily::Ipv6;
@@ -320,16 +485,18 @@ impl Entry {
         }
     }
 
+    #[inline(always)]
     pub fn set_ipv4(&mut self, octets: [u8; 4]) {
         self.addr_family = AddrFamily::Ipv4;
         self.addr = [0; 16];
         self.addr[..4].copy_from_slice(&octets);
-        let mut s = String::with_capacity(16);
-        let _ = write!(s, "{}", Ipv4Addr::from(octets));
-        self.addr_text.set(s.as_bytes());
+        let mut text = [0u8; 16];
+        let n = format_ipv4(octets, &mut text);
+        self.addr_text.set_padded(&text, n);
     }
 
     /// Set the time and flag it when implausible.
+    #[inline(always)]
     pub fn set_time(&mut self, sec: i64, usec: i64) {
         self.sec = sec;
         self.usec = usec.clamp(i32::MIN as i64, i32::MAX as i64) as i32;

@@ -8,9 +8,13 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod boundary;
+pub mod count;
+pub mod files;
 mod logind;
 mod monitor;
+pub mod sessions;
 mod sources;
+pub mod time;
 pub mod types;
 
 use std::ffi::{CString, OsStr};
@@ -67,11 +71,11 @@ impl ut_reader {
         c.entry_type = e.entry_type as i32;
         c.raw_type = e.raw_type;
         c.flags = e.flags;
-        c.user = e.user.as_bytes_with_nul().as_ptr().cast();
-        c.line = e.line.as_bytes_with_nul().as_ptr().cast();
-        c.id = e.id.as_bytes_with_nul().as_ptr().cast();
-        c.host = e.host.as_bytes_with_nul().as_ptr().cast();
-        c.service = e.service.as_bytes_with_nul().as_ptr().cast();
+        c.user = e.user.as_ptr().cast();
+        c.line = e.line.as_ptr().cast();
+        c.id = e.id.as_ptr().cast();
+        c.host = e.host.as_ptr().cast();
+        c.service = e.service.as_ptr().cast();
         c.pid = e.pid;
         c.session = e.session;
         c.uid = e.uid;
@@ -81,7 +85,7 @@ impl ut_reader {
         c.usec = e.usec;
         c.addr_family = e.addr_family as u32;
         c.addr = e.addr;
-        c.addr_text = e.addr_text.as_bytes_with_nul().as_ptr().cast();
+        c.addr_text = e.addr_text.as_ptr().cast();
         c.format = e.format as u32;
         c.offset = e.offset;
     }
@@ -401,6 +405,24 @@ pub unsafe extern "C" fn ut_format_from_name(
         match name.to_str().ok().and_then(Format::from_name) {
             Some(f) => {
                 *format = f as u32;
+                UT_OK
+            }
+            None => UT_ERR_INVALID,
+        }
+    })
+}
+
+/// The system family of a format (`UT_FAMILY_*`), which decides how
+/// `last` pairs logins with logouts.
+#[no_mangle]
+pub unsafe extern "C" fn ut_format_family(format: ut_format, family: *mut ut_family) -> ut_status {
+    guard(UT_ERR_INTERNAL, || {
+        if family.is_null() {
+            return UT_ERR_NULL;
+        }
+        match Format::from_u32(format) {
+            Some(f) => {
+                *family = f.family() as u32;
                 UT_OK
             }
             None => UT_ERR_INVALID,

@@ -70,6 +70,91 @@ pub const UT_FORMAT_WTMPDB: ut_format = 15;
 pub const UT_FORMAT_LASTLOG2: ut_format = 16;
 /// systemd-logind session state (/run/systemd).
 pub const UT_FORMAT_LOGIND: ut_format = 17;
+/// FreeBSD ≥ 9 utx.active / utx.lastlogin: fixed 197-byte big-endian `futx`.
+pub const UT_FORMAT_FREEBSD_UTX: ut_format = 18;
+/// FreeBSD ≥ 9 utx.log: u16 big-endian length + trimmed `futx`.
+pub const UT_FORMAT_FREEBSD_UTX_LOG: ut_format = 19;
+/// FreeBSD ≤ 8 utmp/wtmp, 44 bytes, little-endian.
+pub const UT_FORMAT_FREEBSD_UTMP_44_LE: ut_format = 20;
+/// FreeBSD ≤ 8 utmp/wtmp, 44 bytes, big-endian.
+pub const UT_FORMAT_FREEBSD_UTMP_44_BE: ut_format = 21;
+/// 4.xBSD, FreeBSD ≤ 8 and Solaris lastlog, 28 bytes, little-endian.
+pub const UT_FORMAT_BSD_LASTLOG_28_LE: ut_format = 22;
+/// 4.xBSD, FreeBSD ≤ 8 and Solaris lastlog, 28 bytes, big-endian.
+pub const UT_FORMAT_BSD_LASTLOG_28_BE: ut_format = 23;
+/// NetBSD ≥ 5 utmpx/wtmpx, 520 bytes (LP64), little-endian.
+pub const UT_FORMAT_NETBSD_UTMPX_520_LE: ut_format = 24;
+/// NetBSD ≥ 5 utmpx/wtmpx, 520 bytes, big-endian.
+pub const UT_FORMAT_NETBSD_UTMPX_520_BE: ut_format = 25;
+/// NetBSD ≥ 5 utmpx/wtmpx on i386, 516 bytes.
+pub const UT_FORMAT_NETBSD_UTMPX_516_LE: ut_format = 26;
+/// NetBSD ≥ 5 utmp/wtmp, 40 bytes, little-endian.
+pub const UT_FORMAT_NETBSD_UTMP_40_LE: ut_format = 27;
+/// NetBSD ≥ 5 utmp/wtmp, 40 bytes, big-endian.
+pub const UT_FORMAT_NETBSD_UTMP_40_BE: ut_format = 28;
+/// NetBSD ≥ 5 lastlog, 32 bytes, little-endian.
+pub const UT_FORMAT_NETBSD_LASTLOG_32_LE: ut_format = 29;
+/// NetBSD ≥ 5 lastlog, 32 bytes, big-endian.
+pub const UT_FORMAT_NETBSD_LASTLOG_32_BE: ut_format = 30;
+/// NetBSD lastlogx (Berkeley DB 1.85 hash keyed by uid), read in uid order.
+pub const UT_FORMAT_NETBSD_LASTLOGX: ut_format = 31;
+/// OpenBSD ≥ 5.5 utmp/wtmp, 304 bytes, little-endian.
+pub const UT_FORMAT_OPENBSD_UTMP_304_LE: ut_format = 32;
+/// OpenBSD ≥ 5.5 utmp/wtmp, 304 bytes, big-endian.
+pub const UT_FORMAT_OPENBSD_UTMP_304_BE: ut_format = 33;
+/// OpenBSD ≥ 5.5 lastlog, 272 bytes, little-endian.
+pub const UT_FORMAT_OPENBSD_LASTLOG_272_LE: ut_format = 34;
+/// OpenBSD ≥ 5.5 lastlog, 272 bytes, big-endian.
+pub const UT_FORMAT_OPENBSD_LASTLOG_272_BE: ut_format = 35;
+/// 4.xBSD / old macOS utmp/wtmp, 36 bytes, little-endian.
+pub const UT_FORMAT_BSD_UTMP_36_LE: ut_format = 36;
+/// 4.xBSD / old macOS utmp/wtmp, 36 bytes, big-endian.
+pub const UT_FORMAT_BSD_UTMP_36_BE: ut_format = 37;
+/// macOS ≥ 10.5 utmpx, 628 bytes, little-endian.
+pub const UT_FORMAT_MACOS_UTMPX_628_LE: ut_format = 38;
+/// macOS utmpx, 628 bytes, big-endian (PowerPC).
+pub const UT_FORMAT_MACOS_UTMPX_628_BE: ut_format = 39;
+/// Solaris/illumos futmpx, 372 bytes, little-endian (x86).
+pub const UT_FORMAT_SOLARIS_UTMPX_372_LE: ut_format = 40;
+/// Solaris futmpx, 372 bytes, big-endian (SPARC).
+pub const UT_FORMAT_SOLARIS_UTMPX_372_BE: ut_format = 41;
+/// IRIX utmpx, 372 bytes, big-endian.
+pub const UT_FORMAT_IRIX_UTMPX_372_BE: ut_format = 42;
+/// SVR4 / Solaris legacy utmp, 36 bytes, little-endian.
+pub const UT_FORMAT_SVR4_UTMP_36_LE: ut_format = 43;
+/// SVR4 / Solaris legacy utmp, 36 bytes, big-endian.
+pub const UT_FORMAT_SVR4_UTMP_36_BE: ut_format = 44;
+/// AIX ≥ 5 utmp/wtmp/failedlogin, 648 bytes, big-endian.
+pub const UT_FORMAT_AIX_UTMP_648_BE: ut_format = 45;
+/// HP-UX 9–11i utmp/wtmp/btmp, 60 bytes, big-endian.
+pub const UT_FORMAT_HPUX_UTMP_60_BE: ut_format = 46;
+/// FreeBSD ≥ 9 utx.lastlogin: `futx` records read as last logins (never
+/// chosen by detection: the bytes are those of UT_FORMAT_FREEBSD_UTX).
+pub const UT_FORMAT_FREEBSD_UTX_LASTLOGIN: ut_format = 47;
+
+/// System family of a format (`ut_format_family`): decides how `last`
+/// pairs logins with logouts.
+pub type ut_family = u32;
+/// Linux (glibc, utmps, utmpdump text, wtmpdb, lastlog2, logind): pair by line.
+pub const UT_FAMILY_LINUX: ut_family = 0;
+/// FreeBSD ≥ 9: pair by `ut_id`.
+pub const UT_FAMILY_FREEBSD: ut_family = 1;
+/// NetBSD: pair by line; `~` markers.
+pub const UT_FAMILY_NETBSD: ut_family = 2;
+/// OpenBSD: no type field; pair by line.
+pub const UT_FAMILY_OPENBSD: ut_family = 3;
+/// 4.xBSD, FreeBSD ≤ 8, old macOS: no type field; pair by line.
+pub const UT_FAMILY_CLASSIC_BSD: ut_family = 4;
+/// macOS: pair by id and pid.
+pub const UT_FAMILY_MACOS: ut_family = 5;
+/// Solaris, illumos, SVR4: pair by line.
+pub const UT_FAMILY_SOLARIS: ut_family = 6;
+/// IRIX.
+pub const UT_FAMILY_IRIX: ut_family = 7;
+/// AIX.
+pub const UT_FAMILY_AIX: ut_family = 8;
+/// HP-UX.
+pub const UT_FAMILY_HPUX: ut_family = 9;
 
 /// A database of this host (`UT_DB_*`) for `ut_reader_open_db`.
 pub type ut_database = u32;
@@ -195,6 +280,107 @@ pub struct ut_entry {
     pub offset: u64,
 }
 
+/// Flags of `ut_sessions_open` (bitwise or).
+/// Do not look at this host's processes: a session with no logout and no
+/// later boot is `UT_ENDED_STILL_LOGGED_IN`, never `UT_ENDED_GONE`. Use it
+/// for files from other machines.
+pub const UT_SESSIONS_NO_LIVENESS: u32 = 1;
+
+/// `ut_count_users` flag: count each user name once.
+pub const UT_COUNT_DISTINCT: u32 = 1;
+/// `ut_count_users` flag: do not check that the login process is alive.
+pub const UT_COUNT_INCLUDE_DEAD: u32 = 2;
+
+// Session kinds (`ut_session.kind`).
+
+/// A user's login.
+pub const UT_KIND_USER: u32 = 0;
+/// A system boot, lasting until the next shutdown.
+pub const UT_KIND_REBOOT: u32 = 1;
+/// An orderly shutdown, lasting until the next boot.
+pub const UT_KIND_SHUTDOWN: u32 = 2;
+/// A run-level change (`ut_session.runlevel`), lasting until the next one.
+pub const UT_KIND_RUN_LEVEL: u32 = 3;
+/// A clock change (`ut_session.time_change`); a point in time.
+pub const UT_KIND_CLOCK_CHANGE: u32 = 4;
+
+// How a session ended (`ut_session.end`).
+
+/// A logout record closed it.
+pub const UT_ENDED_LOGGED_OUT: u32 = 0;
+/// No logout and no later boot: still logged in.
+pub const UT_ENDED_STILL_LOGGED_IN: u32 = 1;
+/// No logout and no later boot, but its process is gone.
+pub const UT_ENDED_GONE: u32 = 2;
+/// The system booted again without a shutdown (logout = that boot).
+pub const UT_ENDED_CRASH: u32 = 3;
+/// The system was shut down (logout = the shutdown).
+pub const UT_ENDED_DOWN: u32 = 4;
+/// A boot or run level still in effect.
+pub const UT_ENDED_STILL_RUNNING: u32 = 5;
+/// A point event (clock change).
+pub const UT_ENDED_INSTANT: u32 = 6;
+
+/// `ut_session.flags`: `logout_sec`/`logout_usec` hold a time.
+pub const UT_SESSION_HAS_LOGOUT: u32 = 1;
+
+// `ut_session.time_change`.
+pub const UT_TIME_CHANGE_NONE: u32 = 0;
+/// The time before a clock change (`OLD_TIME`).
+pub const UT_TIME_CHANGE_OLD: u32 = 1;
+/// The time after a clock change (`NEW_TIME`).
+pub const UT_TIME_CHANGE_NEW: u32 = 2;
+
+/// One session, owned by its `ut_sessions` handle and valid until the next
+/// call on it. Starts with its size; fields are only appended.
+#[repr(C)]
+pub struct ut_session {
+    /// `sizeof(ut_session)` as the library was built.
+    pub size: u32,
+    /// `UT_KIND_*`.
+    pub kind: u32,
+    /// `UT_ENDED_*`.
+    pub end: u32,
+    /// `UT_SESSION_*` bits.
+    pub flags: u32,
+    /// User name of the login (or "reboot", "shutdown", "runlevel"…);
+    /// never NULL.
+    pub user: *const c_char,
+    /// Terminal line of the login ("~" for system events).
+    pub line: *const c_char,
+    /// Terminal id (`ut_id`).
+    pub id: *const c_char,
+    /// Remote host (kernel release for boots).
+    pub host: *const c_char,
+    /// `UT_ADDR_*`.
+    pub addr_family: u32,
+    /// Address in network byte order, as stored (16 bytes).
+    pub addr: [u8; 16],
+    /// Address as text ("" when none).
+    pub addr_text: *const c_char,
+    /// Process id of the login, -1 when unknown.
+    pub pid: i64,
+    /// Login (or event) time, seconds since 1970-01-01 UTC.
+    pub login_sec: i64,
+    pub login_usec: i32,
+    /// Logout time microseconds (see `logout_sec`).
+    pub logout_usec: i32,
+    /// Logout or end time when `flags & UT_SESSION_HAS_LOGOUT`, else 0.
+    /// For crash and down: the time of the boot or shutdown.
+    pub logout_sec: i64,
+    /// Byte offset of the login (or event) record.
+    pub login_offset: u64,
+    /// Byte offset of the record that ended it (logout, or the boot or
+    /// shutdown for crash and down); -1 when none.
+    pub logout_offset: i64,
+    /// For `UT_KIND_RUN_LEVEL`: the new level as a character ('5'); else -1.
+    pub runlevel: i32,
+    /// `UT_TIME_CHANGE_*`.
+    pub time_change: u32,
+    /// Format of the records (`UT_FORMAT_*`).
+    pub format: ut_format,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,6 +408,42 @@ mod tests {
             (UT_FORMAT_WTMPDB, Format::Wtmpdb),
             (UT_FORMAT_LASTLOG2, Format::Lastlog2),
             (UT_FORMAT_LOGIND, Format::Logind),
+            (UT_FORMAT_FREEBSD_UTX, Format::FreebsdUtx),
+            (UT_FORMAT_FREEBSD_UTX_LOG, Format::FreebsdUtxLog),
+            (UT_FORMAT_FREEBSD_UTMP_44_LE, Format::FreebsdUtmp44Le),
+            (UT_FORMAT_FREEBSD_UTMP_44_BE, Format::FreebsdUtmp44Be),
+            (UT_FORMAT_BSD_LASTLOG_28_LE, Format::BsdLastlog28Le),
+            (UT_FORMAT_BSD_LASTLOG_28_BE, Format::BsdLastlog28Be),
+            (UT_FORMAT_NETBSD_UTMPX_520_LE, Format::NetbsdUtmpx520Le),
+            (UT_FORMAT_NETBSD_UTMPX_520_BE, Format::NetbsdUtmpx520Be),
+            (UT_FORMAT_NETBSD_UTMPX_516_LE, Format::NetbsdUtmpx516Le),
+            (UT_FORMAT_NETBSD_UTMP_40_LE, Format::NetbsdUtmp40Le),
+            (UT_FORMAT_NETBSD_UTMP_40_BE, Format::NetbsdUtmp40Be),
+            (UT_FORMAT_NETBSD_LASTLOG_32_LE, Format::NetbsdLastlog32Le),
+            (UT_FORMAT_NETBSD_LASTLOG_32_BE, Format::NetbsdLastlog32Be),
+            (UT_FORMAT_NETBSD_LASTLOGX, Format::NetbsdLastlogx),
+            (UT_FORMAT_OPENBSD_UTMP_304_LE, Format::OpenbsdUtmp304Le),
+            (UT_FORMAT_OPENBSD_UTMP_304_BE, Format::OpenbsdUtmp304Be),
+            (
+                UT_FORMAT_OPENBSD_LASTLOG_272_LE,
+                Format::OpenbsdLastlog272Le,
+            ),
+            (
+                UT_FORMAT_OPENBSD_LASTLOG_272_BE,
+                Format::OpenbsdLastlog272Be,
+            ),
+            (UT_FORMAT_BSD_UTMP_36_LE, Format::BsdUtmp36Le),
+            (UT_FORMAT_BSD_UTMP_36_BE, Format::BsdUtmp36Be),
+            (UT_FORMAT_MACOS_UTMPX_628_LE, Format::MacosUtmpx628Le),
+            (UT_FORMAT_MACOS_UTMPX_628_BE, Format::MacosUtmpx628Be),
+            (UT_FORMAT_SOLARIS_UTMPX_372_LE, Format::SolarisUtmpx372Le),
+            (UT_FORMAT_SOLARIS_UTMPX_372_BE, Format::SolarisUtmpx372Be),
+            (UT_FORMAT_IRIX_UTMPX_372_BE, Format::IrixUtmpx372Be),
+            (UT_FORMAT_SVR4_UTMP_36_LE, Format::Svr4Utmp36Le),
+            (UT_FORMAT_SVR4_UTMP_36_BE, Format::Svr4Utmp36Be),
+            (UT_FORMAT_AIX_UTMP_648_BE, Format::AixUtmp648Be),
+            (UT_FORMAT_HPUX_UTMP_60_BE, Format::HpuxUtmp60Be),
+            (UT_FORMAT_FREEBSD_UTX_LASTLOGIN, Format::FreebsdUtxLastlogin),
         ];
         for (c, f) in pairs {
             assert_eq!(c, f as u32, "{}", f.name());
@@ -232,6 +454,83 @@ mod tests {
             pairs.len(),
             "a format without a UT_FORMAT_ constant"
         );
+    }
+
+    /// Every UT_FAMILY_* constant names the Family with that number.
+    #[test]
+    fn family_constants_match_the_rust_enum() {
+        use crate::format::Family;
+        let pairs = [
+            (UT_FAMILY_LINUX, Family::Linux),
+            (UT_FAMILY_FREEBSD, Family::FreeBsd),
+            (UT_FAMILY_NETBSD, Family::NetBsd),
+            (UT_FAMILY_OPENBSD, Family::OpenBsd),
+            (UT_FAMILY_CLASSIC_BSD, Family::ClassicBsd),
+            (UT_FAMILY_MACOS, Family::MacOs),
+            (UT_FAMILY_SOLARIS, Family::Solaris),
+            (UT_FAMILY_IRIX, Family::Irix),
+            (UT_FAMILY_AIX, Family::Aix),
+            (UT_FAMILY_HPUX, Family::HpUx),
+        ];
+        for (c, f) in pairs {
+            assert_eq!(c, f as u32);
+            assert_eq!(Family::from_u32(c), Some(f));
+        }
+        assert_eq!(Family::from_u32(pairs.len() as u32), None);
+    }
+
+    #[test]
+    fn ut_format_family_answers_and_validates() {
+        let mut fam: ut_family = 99;
+        // SAFETY: a valid out-pointer, then a NULL one the function checks.
+        unsafe {
+            assert_eq!(
+                crate::ffi::ut_format_family(UT_FORMAT_FREEBSD_UTX_LOG, &mut fam),
+                UT_OK
+            );
+            assert_eq!(fam, UT_FAMILY_FREEBSD);
+            assert_eq!(
+                crate::ffi::ut_format_family(UT_FORMAT_MACOS_UTMPX_628_LE, &mut fam),
+                UT_OK
+            );
+            assert_eq!(fam, UT_FAMILY_MACOS);
+            assert_eq!(crate::ffi::ut_format_family(9999, &mut fam), UT_ERR_INVALID);
+            assert_eq!(fam, UT_FAMILY_MACOS, "not written on failure");
+            assert_eq!(
+                crate::ffi::ut_format_family(UT_FORMAT_AUTO, std::ptr::null_mut()),
+                UT_ERR_NULL
+            );
+        }
+    }
+
+    #[test]
+    fn session_constants_match_the_rust_enums() {
+        use crate::session::{SessionEnd as E, SessionKind as K, TimeChange as T};
+        let kinds = [
+            (UT_KIND_USER, K::User),
+            (UT_KIND_REBOOT, K::Reboot),
+            (UT_KIND_SHUTDOWN, K::Shutdown),
+            (UT_KIND_RUN_LEVEL, K::RunLevel),
+            (UT_KIND_CLOCK_CHANGE, K::ClockChange),
+        ];
+        for (c, k) in kinds {
+            assert_eq!(c, k as u32);
+        }
+        let ends = [
+            (UT_ENDED_LOGGED_OUT, E::LoggedOut),
+            (UT_ENDED_STILL_LOGGED_IN, E::StillLoggedIn),
+            (UT_ENDED_GONE, E::Gone),
+            (UT_ENDED_CRASH, E::Crash),
+            (UT_ENDED_DOWN, E::Down),
+            (UT_ENDED_STILL_RUNNING, E::StillRunning),
+            (UT_ENDED_INSTANT, E::Instant),
+        ];
+        for (c, e) in ends {
+            assert_eq!(c, e as u32);
+        }
+        assert_eq!(UT_TIME_CHANGE_NONE, T::None as u32);
+        assert_eq!(UT_TIME_CHANGE_OLD, T::Old as u32);
+        assert_eq!(UT_TIME_CHANGE_NEW, T::New as u32);
     }
 
     #[test]

@@ -1,17 +1,22 @@
-//! Detect a file's format from its content: text first, then a score over
-//! sampled records for every fixed-size layout. Size alone decides nothing.
+//! Detect a file's format from its content (FORMATS.md §13): text and
+//! database magic first, then signature records, then FreeBSD utx.log
+//! framing, then a score over sampled records for every fixed-size layout
+//! in both byte orders. Size alone decides nothing; all-zero records
+//! count for no layout.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::layout::{self, Kind, RecordLayout};
-use crate::format::{utmpdump_text, Format};
+use crate::format::layout::{self, Int, Kind, RecordLayout};
+use crate::format::{lastlogx, macos, netbsd, utmpdump_text, utx_log, Format};
 use crate::source::ByteSource;
 
 /// Records sampled from each end of the file.
 const SAMPLE_RECORDS: u64 = 64;
 /// Non-zero records sampled from a sparse (lastlog-like) file.
 const SAMPLE_SPARSE: usize = 64;
+/// 1980-01-01: the earliest time a record without a type field may hold.
+const EARLIEST_TYPELESS: i64 = 315_532_800;
 /// A record scoring at least this fits its layout.
 const GOOD_SCORE: u32 = 80;
 
@@ -45,20 +50,54 @@ pub fn detect(src: &dyn ByteSource) -> Result<Format> {
     if utmpdump_text::looks_like(&head) {
         return Ok(Format::UtmpdumpText);
     }
+    if lastlogx::looks_like(&head) {
+        return Ok(Format::NetbsdLastlogx);
+    }
+    let candidates = match signature(&head)? {
+        Some(c) => c,
+        None if utx_log::looks_like(&head, head.len() as u64 == size) => {
+            return Ok(Format::FreebsdUtxLog);
+        }
+        None => &[],
+    };
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     let mut best: Option<(Candidate, Format)> = None;
+    let mut any_data = false;
     for layout in layout::ALL {
+        if !candidates.is_empty() && !candidates.contains(&layout.format) {
+            continue;
+        }
         let cand = match layout.kind {
             Kind::Events => score_events(src, layout, size, now),
             Kind::LastLog => score_lastlog(src, layout, size, now),
         }
         .map_err(|e| Error::io("read", &e))?;
-        if let Some(c) = cand {
+        any_data |= cand.sampled > 0;
+        if let Some(c) = cand.accepted() {
             if best.as_ref().is_none_or(|(b, _)| c.better_than(b)) {
                 best = Some((c, layout.format));
             }
+        }
+    }
+    if best.is_none() && !any_data {
+        // Only zero bytes where records were sampled: a file of EMPTY
+        // slots, read in this host's layout when the size allows.
+        // Else the first Linux event layout the size fits.
+        let native = native_format();
+        let linux = layout::ALL.iter().map(|l| l.format).filter(|f| {
+            f.family() == crate::format::Family::Linux
+                && f.layout().is_some_and(|l| l.kind == Kind::Events)
+        });
+        let fits = std::iter::once(native)
+            .chain(linux)
+            .find(|f| f.layout().is_some_and(|l| size % l.size as u64 == 0));
+        if let (Some(f), true) = (fits, candidates.is_empty()) {
+            return Ok(f);
+        }
+        if let Some(first) = candidates.first() {
+            return Ok(*first);
         }
     }
     best.map(|(_, f)| f).ok_or_else(|| {
@@ -67,6 +106,64 @@ pub fn detect(src: &dyn ByteSource) -> Result<Format> {
             "not a recognised format (no known record layout fits the content)",
         )
     })
+}
+
+/// Signature records (FORMATS.md §13.2) narrow the candidates to one
+/// family: macOS `utmpx-1.00` with type 10 at 296, NetBSD `utmpx-2.00`
+/// with type 10 at 326. A NetBSD version-1 signature is refused: that
+/// layout is not confirmed.
+fn signature(head: &[u8]) -> Result<Option<&'static [Format]>> {
+    let type_is_10 = |at: usize| {
+        head.len() >= at + 2 && (head[at..at + 2] == [10, 0] || head[at..at + 2] == [0, 10])
+    };
+    let le = |at: usize| head.get(at) == Some(&10);
+    if head.starts_with(macos::SIGNATURE) && type_is_10(296) {
+        return Ok(Some(if le(296) {
+            &[Format::MacosUtmpx628Le]
+        } else {
+            &[Format::MacosUtmpx628Be]
+        }));
+    }
+    if head.starts_with(netbsd::SIGNATURE_PREFIX) && type_is_10(326) {
+        return match head.get(6) {
+            Some(b'2') if le(326) => Ok(Some(&[Format::NetbsdUtmpx520Le, Format::NetbsdUtmpx516Le])),
+            Some(b'2') => Ok(Some(&[Format::NetbsdUtmpx520Be])),
+            _ => Err(Error::new(
+                ErrorKind::Unsupported,
+                "NetBSD utmpx version 1 (before NetBSD 5): its record layout is not confirmed, so it is not read",
+            )),
+        };
+    }
+    Ok(None)
+}
+
+/// Counts of sampled records for one layout.
+#[derive(Debug, Clone, Copy)]
+struct Tally {
+    good: u64,
+    sampled: u64,
+    /// Sum of the good records' scores.
+    total: u64,
+    /// Earliest and latest time of the good records.
+    span: (i64, i64),
+    whole: bool,
+}
+
+impl Tally {
+    /// A layout is a candidate when at least a quarter of the sampled
+    /// records (and at least one) fit it.
+    fn accepted(&self) -> Option<Candidate> {
+        if self.good == 0 || self.good * 4 < self.sampled {
+            return None;
+        }
+        Some(Candidate {
+            good_permille: (self.good * 1000 / self.sampled) as u32,
+            good: self.good,
+            whole: self.whole,
+            mean: (self.total / self.good) as u32,
+            spread: self.span.1.saturating_sub(self.span.0),
+        })
+    }
 }
 
 /// How well a layout fits a file.
@@ -78,30 +175,47 @@ struct Candidate {
     good: u64,
     /// The size is a whole number of records.
     whole: bool,
-    /// Mean score of the sampled records.
+    /// Mean score of the records that fit.
     mean: u32,
+    /// Time between the earliest and latest good record: the right byte
+    /// order keeps a file's times close together.
+    spread: i64,
 }
 
 impl Candidate {
     fn better_than(&self, other: &Candidate) -> bool {
-        (self.good_permille, self.good, self.whole, self.mean)
-            > (other.good_permille, other.good, other.whole, other.mean)
+        let key = |c: &Candidate| (c.good_permille, c.whole, c.good, c.mean, -c.spread);
+        key(self) > key(other)
     }
 }
 
 /// Score with the time judged against today, not just the 2100 bound
-/// the entry flag uses, so byte-swapped times lose.
+/// the entry flag uses, so byte-swapped times lose. A layout without a
+/// type field has only its time to go by: an implausible one disqualifies.
 fn record_score(layout: &RecordLayout, rec: &[u8], now: i64) -> u32 {
     let base = layout.score(rec);
     if base == 0 {
         return 0;
     }
-    let (sec, _) = layout.time(rec);
-    if sec > now + 366 * 86400 {
+    let (sec, usec) = layout.time(rec);
+    // Byte-swapped 32-bit times often land in the 1970s; no typeless
+    // format's writer predates 1980.
+    let plausible =
+        sec >= EARLIEST_TYPELESS && sec <= now + 366 * 86400 && (0..1_000_000).contains(&usec);
+    if layout.raw_type == Int::Absent && !plausible {
+        return 0;
+    }
+    let mut score = if sec > now + 366 * 86400 {
         base.saturating_sub(20)
     } else {
         base
+    };
+    // A typed layout that calls a record with data in it EMPTY is likely
+    // reading another layout's strings where its type field should be.
+    if layout.raw_type != Int::Absent && layout.int(rec, layout.raw_type) == Some(0) {
+        score = score.saturating_sub(15);
     }
+    score
 }
 
 fn score_events(
@@ -109,12 +223,9 @@ fn score_events(
     layout: &RecordLayout,
     size: u64,
     now: i64,
-) -> std::io::Result<Option<Candidate>> {
+) -> std::io::Result<Tally> {
     let rec = layout.size as u64;
     let count = size / rec;
-    if count == 0 {
-        return Ok(None);
-    }
     // The first records and the last ones.
     let mut indexes: Vec<u64> = (0..count.min(SAMPLE_RECORDS)).collect();
     let tail_from = count
@@ -122,14 +233,13 @@ fn score_events(
         .max(indexes.len() as u64);
     indexes.extend(tail_from..count);
     let mut buf = vec![0u8; layout.size];
-    let (mut good, mut total, mut sampled, mut zeros) = (0u64, 0u64, 0u64, 0u64);
+    let (mut good, mut total, mut sampled) = (0u64, 0u64, 0u64);
+    let mut span = (i64::MAX, i64::MIN);
     for i in indexes {
         if src.read_full_at(&mut buf, i * rec)? < layout.size {
             break;
         }
-        // An all-zero record fits every layout: no evidence either way.
         if buf.iter().all(|&b| b == 0) {
-            zeros += 1;
             continue;
         }
         let mut s = record_score(layout, &buf, now);
@@ -139,21 +249,20 @@ fn score_events(
             s = s.min(GOOD_SCORE / 2);
         }
         sampled += 1;
-        total += s as u64;
         if s >= GOOD_SCORE {
             good += 1;
+            total += s as u64;
+            let t = layout.time(&buf).0;
+            span = (span.0.min(t), span.1.max(t));
         }
     }
-    if sampled == 0 && zeros > 0 {
-        // Only empty records: any layout with this record size will do.
-        return Ok(Some(Candidate {
-            good_permille: 0,
-            good: 0,
-            whole: size % rec == 0,
-            mean: 0,
-        }));
-    }
-    Ok(accept(good, sampled, total, size % rec == 0))
+    Ok(Tally {
+        good,
+        sampled,
+        total,
+        span,
+        whole: size % rec == 0,
+    })
 }
 
 /// Decodes as an EMPTY record with no strings.
@@ -171,10 +280,11 @@ fn score_lastlog(
     layout: &RecordLayout,
     size: u64,
     now: i64,
-) -> std::io::Result<Option<Candidate>> {
+) -> std::io::Result<Tally> {
     let rec = layout.size as u64;
     let mut buf = vec![0u8; layout.size];
     let (mut good, mut total, mut sampled) = (0u64, 0u64, 0u64);
+    let mut span = (i64::MAX, i64::MIN);
     'extents: for (start, end) in src.data_extents(0)? {
         let mut i = start / rec;
         while i * rec < end && (i + 1) * rec <= size {
@@ -193,28 +303,21 @@ fn score_lastlog(
                 record_score(layout, &buf, now)
             };
             sampled += 1;
-            total += s as u64;
             if s >= GOOD_SCORE {
                 good += 1;
+                total += s as u64;
+                span = (span.0.min(sec), span.1.max(sec));
             }
             if sampled as usize >= SAMPLE_SPARSE {
                 break 'extents;
             }
         }
     }
-    Ok(accept(good, sampled, total, size % rec == 0))
-}
-
-/// A layout is a candidate when at least a quarter of the sampled records
-/// (and at least one) fit it.
-fn accept(good: u64, sampled: u64, total: u64, whole: bool) -> Option<Candidate> {
-    if good == 0 || good * 4 < sampled {
-        return None;
-    }
-    Some(Candidate {
-        good_permille: (good * 1000 / sampled) as u32,
+    Ok(Tally {
         good,
-        whole,
-        mean: (total / sampled) as u32,
+        sampled,
+        total,
+        span,
+        whole: size % rec == 0,
     })
 }

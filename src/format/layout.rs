@@ -1,7 +1,8 @@
 //! Fixed-size record layouts as data, and the one decoder that reads them.
 
 use crate::entry::{flags, Entry, EntryType, StrField};
-use crate::format::{linux, Format};
+use crate::format::{aix, bsd, freebsd, hpux, linux, macos, netbsd, openbsd, solaris};
+use crate::format::{Family, Format};
 
 /// Byte order of a layout's integers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +41,9 @@ pub enum Addr {
     V6Words(usize),
     /// A 4-byte IPv4 address in network order.
     V4(usize),
+    /// A BSD `sockaddr_storage`: `ss_len`, `ss_family` (AF_INET 2,
+    /// NetBSD AF_INET6 24), then `sin_addr` at +4 or `sin6_addr` at +8.
+    SockaddrBsd(usize),
 }
 
 /// What the records of a file are.
@@ -73,6 +77,9 @@ pub struct RecordLayout {
     pub line: Option<(usize, usize)>,
     pub id: Option<(usize, usize)>,
     pub host: Option<(usize, usize)>,
+    /// Solaris `ut_syslen`: significant bytes of the host (incl. NUL);
+    /// 0 or out of range means "cut at the first NUL".
+    pub host_len: Int,
     pub addr: Addr,
     /// Byte ranges that are padding: zero in every writer seen (used by
     /// detection only).
@@ -94,10 +101,41 @@ pub static ALL: &[&RecordLayout] = &[
     &linux::LASTLOG_292_BE,
     &linux::LASTLOG_296_LE,
     &linux::LASTLOG_296_BE,
+    // Records with a type field and many checked bytes first: on a tie
+    // the earlier layout wins.
+    &aix::AIX_648_BE,
+    &macos::MACOS_628_LE,
+    &macos::MACOS_628_BE,
+    &netbsd::UTMPX_520_LE,
+    &netbsd::UTMPX_520_BE,
+    &netbsd::UTMPX_516_LE,
+    &solaris::FUTMPX_372_LE,
+    &solaris::FUTMPX_372_BE,
+    &solaris::IRIX_372_BE,
+    &freebsd::FUTX_197,
+    &freebsd::FUTX_LASTLOGIN_197,
+    &hpux::HPUX_60_BE,
+    &solaris::FUTMP_36_LE,
+    &solaris::FUTMP_36_BE,
+    &openbsd::UTMP_304_LE,
+    &openbsd::UTMP_304_BE,
+    &openbsd::LASTLOG_272_LE,
+    &openbsd::LASTLOG_272_BE,
+    &bsd::FREEBSD_44_LE,
+    &bsd::FREEBSD_44_BE,
+    &netbsd::UTMP_40_LE,
+    &netbsd::UTMP_40_BE,
+    &bsd::UTMP_36_LE,
+    &bsd::UTMP_36_BE,
+    &netbsd::LASTLOG_32_LE,
+    &netbsd::LASTLOG_32_BE,
+    &bsd::LASTLOG_28_LE,
+    &bsd::LASTLOG_28_BE,
 ];
 
 impl RecordLayout {
     /// Read an integer field; `None` when the layout has no such field.
+    #[inline(always)]
     pub fn int(&self, rec: &[u8], at: Int) -> Option<i64> {
         let le = self.endian == Endian::Little;
         fn arr<const N: usize>(rec: &[u8], off: usize) -> [u8; N] {
@@ -123,6 +161,7 @@ impl RecordLayout {
     }
 
     /// Seconds and microseconds of a record.
+    #[inline(always)]
     pub fn time(&self, rec: &[u8]) -> (i64, i64) {
         match self.time {
             Time::SecUsec(s, u) => (self.int(rec, s).unwrap_or(0), self.int(rec, u).unwrap_or(0)),
@@ -135,17 +174,35 @@ impl RecordLayout {
 
     /// Decode one record (exactly `self.size` bytes) into `e`. Returns
     /// false when the record is not valid for this layout (unknown type).
+    #[inline(always)]
     pub fn decode(&self, rec: &[u8], offset: u64, e: &mut Entry) -> bool {
+        // The hosts' own layouts get a copy of the decoder compiled for
+        // their constant offsets and types (the hot path when reading
+        // big local files); every other layout uses the generic one.
+        if std::ptr::eq(self, &linux::GLIBC_384_LE) {
+            linux::GLIBC_384_LE.decode_inline(rec, offset, e)
+        } else if std::ptr::eq(self, &linux::GLIBC_400_LE) {
+            linux::GLIBC_400_LE.decode_inline(rec, offset, e)
+        } else {
+            self.decode_inline(rec, offset, e)
+        }
+    }
+
+    #[inline(always)]
+    fn decode_inline(&self, rec: &[u8], offset: u64, e: &mut Entry) -> bool {
         debug_assert_eq!(rec.len(), self.size);
-        e.reset(self.format, offset);
-        for (which, at) in [
-            (StrField::User, self.user),
-            (StrField::Line, self.line),
-            (StrField::Id, self.id),
-            (StrField::Host, self.host),
-        ] {
-            if let Some((off, len)) = at {
-                e.set_fixed(which, &rec[off..off + len]);
+        e.reset_scalars(self.format, offset);
+        e.service.clear();
+        e.addr_text.clear();
+        // Unrolled: this runs once per record of every file read.
+        set_string(e, StrField::User, rec, self.user);
+        set_string(e, StrField::Line, rec, self.line);
+        set_string(e, StrField::Id, rec, self.id);
+        set_string(e, StrField::Host, rec, self.host);
+        if let (Some((off, len)), Some(n)) = (self.host, self.int(rec, self.host_len)) {
+            // ut_syslen counts the NUL; a shorter host is cut there.
+            if n > 1 && (n as usize) <= len {
+                e.set_fixed(StrField::Host, &rec[off..off + n as usize - 1]);
             }
         }
         let raw = self.int(rec, self.raw_type);
@@ -171,6 +228,11 @@ impl RecordLayout {
                     e.set_ipv4(v4);
                 }
             }
+            Addr::SockaddrBsd(o) => match rec[o + 1] {
+                2 => e.set_ipv4(rec[o + 4..o + 8].try_into().expect("4")),
+                24 | 28 | 30 => e.set_addr_v6_bytes(rec[o + 8..o + 24].try_into().expect("16")),
+                _ => {}
+            },
         }
         if self.kind == Kind::LastLog {
             e.uid = (offset / self.size as u64) as i64;
@@ -182,22 +244,39 @@ impl RecordLayout {
         true
     }
 
+    /// Decode into this thread's scratch entry: detection scores hundreds
+    /// of records per open, and a fresh entry each (six buffers allocated,
+    /// grown and freed) was most of its time. Returns the two fields
+    /// scoring needs, or `None` for an invalid record.
+    fn decode_scratch(&self, rec: &[u8]) -> Option<Scored> {
+        thread_local!(static SCRATCH: std::cell::RefCell<Entry> = Default::default());
+        let scored = |e: &mut Entry| {
+            self.decode(rec, 0, e).then_some(Scored {
+                entry_type: e.entry_type,
+                flags: e.flags,
+            })
+        };
+        SCRATCH.with(|s| match s.try_borrow_mut() {
+            Ok(mut e) => scored(&mut e),
+            Err(_) => scored(&mut Entry::default()),
+        })
+    }
+
     /// How well `rec` fits this layout, 0 (not at all) to 100. Used by
     /// detection, never by decoding.
     pub fn score(&self, rec: &[u8]) -> u32 {
-        let mut e = Entry::default();
-        if !self.decode(rec, 0, &mut e) {
+        let Some(e) = self.decode_scratch(rec) else {
             return 0;
-        }
+        };
         let mut score = 40;
-        if self
-            .padding
-            .iter()
-            .all(|&(o, n)| rec[o..o + n].iter().all(|&b| b == 0))
-        {
+        if self.padding.iter().all(|&(o, n)| all_zero(&rec[o..o + n])) {
             score += 15;
         }
-        let strings_ok = [self.user, self.line, self.id, self.host]
+        // FreeBSD's fu_id is opaque and often random binary.
+        let id = (self.format.family() != Family::FreeBsd)
+            .then_some(self.id)
+            .flatten();
+        let strings_ok = [self.user, self.line, id, self.host]
             .iter()
             .flatten()
             .all(|&(o, n)| plausible_string(&rec[o..o + n]));
@@ -213,11 +292,79 @@ impl RecordLayout {
     }
 }
 
+/// What scoring needs of a decoded record.
+struct Scored {
+    entry_type: EntryType,
+    flags: u32,
+}
+
+/// Set a string field from its place in the record, or clear it.
+#[inline(always)]
+fn set_string(e: &mut Entry, which: StrField, rec: &[u8], at: Option<(usize, usize)>) {
+    match at {
+        Some((off, len)) => e.set_fixed(which, &rec[off..off + len]),
+        None => e.field_mut(which).clear(),
+    }
+}
+
 /// Printable text followed only by NUL padding.
 pub fn plausible_string(field: &[u8]) -> bool {
     let n = crate::entry::memchr0(field);
-    field[n..].iter().all(|&b| b == 0)
+    all_zero(&field[n..])
         && field[..n]
             .iter()
             .all(|&b| b >= 0x20 && b != 0x7f || b == b'\t')
+}
+
+/// Whether every byte is zero, a word at a time (detection checks the
+/// padding and the 256-byte host of every sampled record).
+fn all_zero(bytes: &[u8]) -> bool {
+    let words = bytes.chunks_exact(8);
+    words.remainder().iter().all(|&b| b == 0)
+        && words
+            .into_iter()
+            .all(|w| u64::from_ne_bytes(w.try_into().expect("8 bytes")) == 0)
+}
+
+/// A layout with no fields yet, for rows that name only what they have
+/// (`RecordLayout { user: …, ..layout::blank(…) }`).
+pub const fn blank(
+    format: Format,
+    size: usize,
+    endian: Endian,
+    kind: Kind,
+    classify: Classify,
+) -> RecordLayout {
+    RecordLayout {
+        format,
+        size,
+        endian,
+        kind,
+        raw_type: Int::Absent,
+        classify,
+        pid: Int::Absent,
+        session: Int::Absent,
+        exit_termination: Int::Absent,
+        exit_status: Int::Absent,
+        time: Time::SecUsec(Int::Absent, Int::Absent),
+        user: None,
+        line: None,
+        id: None,
+        host: None,
+        host_len: Int::Absent,
+        addr: Addr::Absent,
+        padding: &[],
+    }
+}
+
+/// The SVR4 type numbering (Solaris, IRIX, AIX, HP-UX, NetBSD, macOS):
+/// Linux's, with OLD_TIME (3) and NEW_TIME (4) swapped. `extra` maps the
+/// family's numbers above 9.
+pub fn svr4_type(raw: i64, extra: &[(i64, EntryType)]) -> Option<EntryType> {
+    match raw {
+        3 => Some(EntryType::OldTime),
+        4 => Some(EntryType::NewTime),
+        0..=9 => EntryType::from_linux(raw),
+        _ => extra.iter().find(|(n, _)| *n == raw).map(|(_, t)| *t),
+    }
 }

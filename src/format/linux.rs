@@ -43,6 +43,7 @@ const fn glibc(
         line: Some((8, 32)),
         id: Some((40, 4)),
         host: Some((76, 256)),
+        host_len: Int::Absent,
         addr: Addr::V6Words(addr),
         padding,
     }
@@ -152,6 +153,7 @@ pub static GLIBC_382_BE: RecordLayout = RecordLayout {
     line: Some((6, 32)),
     id: Some((38, 4)),
     host: Some((74, 256)),
+    host_len: Int::Absent,
     addr: Addr::V6Words(346),
     padding: &[(362, 20)],
 };
@@ -178,6 +180,7 @@ const fn lastlog(format: Format, endian: Endian, wide_time: bool) -> RecordLayou
         line: Some((base, 32)),
         id: None,
         host: Some((base + 32, 256)),
+        host_len: Int::Absent,
         addr: Addr::Absent,
         padding: &[],
     }

@@ -72,6 +72,21 @@ fn not_found(message: String) -> Error {
     e
 }
 
+/// Open a default file, with the format its path implies where its
+/// content alone cannot tell (FreeBSD utx.lastlogin).
+fn open_file(f: &Path, mut opts: Options) -> Result<Reader> {
+    if opts.format == crate::Format::Auto {
+        let implied = f.to_str().and_then(|s| {
+            Database::ALL_FORMAT_PATHS
+                .iter()
+                .find(|(p, _)| s.ends_with(p))
+                .map(|(_, fmt)| *fmt)
+        });
+        opts.format = implied.unwrap_or(crate::Format::Auto);
+    }
+    Reader::open(f, opts)
+}
+
 /// Open `db` of the system whose root directory is `root`, falling back
 /// to its successor as the table above says.
 pub fn open_db_in(root: &Path, db: Database, opts: Options) -> Result<Reader> {
@@ -87,9 +102,9 @@ pub fn open_db_in(root: &Path, db: Database, opts: Options) -> Result<Reader> {
         Database::Utmp => {
             let logind = Logind::at_root(root);
             match file {
-                Some(f) if non_empty(&f) && written_since_boot(root, &f) => Reader::open(&f, opts),
+                Some(f) if non_empty(&f) && written_since_boot(root, &f) => open_file(&f, opts),
                 _ if logind.is_running() => database::open_logind(logind, &opts),
-                Some(f) => Reader::open(&f, opts),
+                Some(f) => open_file(&f, opts),
                 None => {
                     let why = logind.require_running().err().map(|e| e.message).unwrap_or_default();
                     Err(not_found(format!(
@@ -102,9 +117,9 @@ pub fn open_db_in(root: &Path, db: Database, opts: Options) -> Result<Reader> {
         Database::Wtmp => {
             let wtmpdb = first_existing(root, wtmpdb::DEFAULT_PATHS);
             match (file, wtmpdb) {
-                (Some(f), _) if non_empty(&f) => Reader::open(&f, opts),
+                (Some(f), _) if non_empty(&f) => open_file(&f, opts),
                 (_, Some(d)) => database::open_sqlite(&d, &with_format(opts, crate::Format::Wtmpdb)),
-                (Some(f), None) => Reader::open(&f, opts),
+                (Some(f), None) => open_file(&f, opts),
                 (None, None) => Err(not_found(format!(
                     "login history is unavailable here: no wtmp file ({}) and no wtmpdb database ({})",
                     shown(root, files),
@@ -115,9 +130,9 @@ pub fn open_db_in(root: &Path, db: Database, opts: Options) -> Result<Reader> {
         Database::Lastlog => {
             let ll2 = first_existing(root, &[lastlog2::DEFAULT_PATH]);
             match (file, ll2) {
-                (Some(f), _) if has_last_login(&f) => Reader::open(&f, opts),
+                (Some(f), _) if has_last_login(&f) => open_file(&f, opts),
                 (_, Some(d)) => database::open_sqlite(&d, &with_format(opts, crate::Format::Lastlog2)),
-                (Some(f), None) => Reader::open(&f, opts),
+                (Some(f), None) => open_file(&f, opts),
                 (None, None) => Err(not_found(format!(
                     "last logins are unavailable here: no lastlog file ({}) and no lastlog2 database ({})",
                     shown(root, files),
@@ -126,7 +141,7 @@ pub fn open_db_in(root: &Path, db: Database, opts: Options) -> Result<Reader> {
             }
         }
         Database::Btmp => match file {
-            Some(f) => Reader::open(&f, opts),
+            Some(f) => open_file(&f, opts),
             None => Err(Error::new(
                 ErrorKind::Unsupported,
                 format!(

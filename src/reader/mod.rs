@@ -4,14 +4,17 @@
 pub mod database;
 pub mod defaults;
 pub mod live;
+pub mod multi;
 pub mod records;
+pub mod seek;
 
 use std::path::Path;
 
 use crate::entry::{Entry, EntryType};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::{detect, utmpdump_text, Format};
+use crate::format::{detect, lastlogx, utmpdump_text, utx_log, Format};
 use crate::source::file::FileSource;
+use crate::source::gzip;
 use crate::source::host::Database;
 use crate::source::memory::MemorySource;
 use crate::source::ByteSource;
@@ -22,6 +25,21 @@ pub trait EntryStream: Send {
     fn next(&mut self, e: &mut Entry) -> Result<bool>;
     /// Start again from the first entry (in the stream's direction).
     fn rewind(&mut self) -> Result<()>;
+    /// Position at the first entry at or after `sec` (forward), or at the
+    /// newest entry at or before `sec` (reverse), when the stream can do
+    /// it faster than a scan. False: not supported, the reader scans.
+    fn seek_time(&mut self, _sec: i64) -> Result<bool> {
+        Ok(false)
+    }
+    /// Chunks (or rows) read from the source so far, for tests and benches.
+    fn chunks_read(&self) -> u64 {
+        0
+    }
+    /// Size in bytes of what the stream reads (offsets of the next file of
+    /// a multi-file reader start after it); 0 when unknown.
+    fn size(&self) -> u64 {
+        0
+    }
 }
 
 /// How to open a reader.
@@ -59,6 +77,13 @@ pub struct Reader {
     type_mask: u32,
     /// Where the entries come from, for messages (a path or "memory").
     origin: String,
+    /// Newest first? `None` for streams that did not say.
+    reverse: Option<bool>,
+    /// Only entries with `since <= sec <= until` (util-linux `last -s/-t`).
+    since: Option<i64>,
+    until: Option<i64>,
+    /// An entry found by a scanning `seek_time`, returned next.
+    peeked: Option<Entry>,
     /// The iterator returned an error; it returns nothing more.
     failed: bool,
 }
@@ -100,7 +125,40 @@ impl Reader {
             }
             _ => {}
         }
-        Self::from_source(Box::new(src), path.display().to_string(), opts)
+        let shown = path.display().to_string();
+        // Rotated logs are often gzipped: read them transparently.
+        if gzip::is_gzip(&src) {
+            let plain = gzip::decompress(&src, &shown)?;
+            return Self::from_source(Box::new(plain), shown, opts);
+        }
+        Self::from_source(Box::new(src), shown, opts)
+    }
+
+    /// One history over several files given oldest first (rotated logs:
+    /// `wtmp.2.gz`, `wtmp.1`, `wtmp`); each is detected (and gunzipped) on
+    /// its own. Offsets are positions in the files' concatenation.
+    pub fn open_files<P: AsRef<Path>>(paths: &[P], opts: Options) -> Result<Reader> {
+        if paths.is_empty() {
+            return Err(Error::new(ErrorKind::InvalidArgument, "no files given"));
+        }
+        let mut readers = Vec::with_capacity(paths.len());
+        let mut sizes = Vec::with_capacity(paths.len());
+        for p in paths {
+            let r = Self::open(p, opts)?;
+            sizes.push(r.stream.size());
+            readers.push(r);
+        }
+        let format = readers[0].format();
+        let origin = paths
+            .iter()
+            .map(|p| p.as_ref().display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let stream = multi::MultiStream::new(readers, &sizes, opts.reverse);
+        Ok(
+            Self::from_stream(Box::new(stream), format, origin, opts.type_mask)
+                .with_reverse(opts.reverse),
+        )
     }
 
     /// Parse a copy of `bytes`.
@@ -116,9 +174,9 @@ impl Reader {
         defaults::open_db_in(Path::new("/"), db, opts)
     }
 
-    fn from_source(src: Box<dyn ByteSource>, origin: String, opts: Options) -> Result<Reader> {
+    fn from_source(mut src: Box<dyn ByteSource>, origin: String, opts: Options) -> Result<Reader> {
         let format = match opts.format {
-            Format::Auto => detect::detect(src.as_ref())
+            Format::Auto => detect::detect(&crate::source::prefetch::Prefetched::new(src.as_mut()))
                 .map_err(|e| Error::new(e.kind, format!("{origin}: {}", e.message)))?,
             f => f,
         };
@@ -126,6 +184,13 @@ impl Reader {
             Box::new(records::RecordStream::new(src, layout, opts.reverse)?)
         } else if format == Format::UtmpdumpText {
             Box::new(utmpdump_text::TextStream::new(src, opts.reverse)?)
+        } else if format == Format::FreebsdUtxLog {
+            Box::new(utx_log::UtxLogStream::new(src, opts.reverse)?)
+        } else if format == Format::NetbsdLastlogx {
+            Box::new(
+                lastlogx::LastlogxStream::new(src, opts.reverse)
+                    .map_err(|e| Error::new(e.kind, format!("{origin}: {}", e.message)))?,
+            )
         } else {
             return Err(Error::new(
                 ErrorKind::Unsupported,
@@ -152,6 +217,10 @@ impl Reader {
             format,
             type_mask: opts.type_mask,
             origin,
+            reverse: Some(opts.reverse),
+            since: None,
+            until: None,
+            peeked: None,
             failed: false,
         }
     }
@@ -168,8 +237,33 @@ impl Reader {
             format,
             type_mask,
             origin,
+            reverse: None,
+            since: None,
+            until: None,
+            peeked: None,
             failed: false,
         }
+    }
+
+    /// Say which direction a stream given to `from_stream` reads.
+    pub fn with_reverse(mut self, reverse: bool) -> Reader {
+        self.reverse = Some(reverse);
+        self
+    }
+
+    /// Whether entries come newest first (`None`: the stream did not say).
+    pub fn is_reverse(&self) -> Option<bool> {
+        self.reverse
+    }
+
+    /// Only return entries at or after `since` (seconds); `None` for all.
+    pub fn set_since(&mut self, since: Option<i64>) {
+        self.since = since;
+    }
+
+    /// Only return entries at or before `until` (seconds); `None` for all.
+    pub fn set_until(&mut self, until: Option<i64>) {
+        self.until = until;
     }
 
     /// The format being read (detected or forced).
@@ -195,17 +289,55 @@ impl Reader {
 
     /// Decode the next entry into `e`, reusing its buffers. False at the end.
     pub fn next_into(&mut self, e: &mut Entry) -> Result<bool> {
-        while self.stream.next(e)? {
-            if self.type_mask & e.entry_type.mask_bit() != 0 {
-                return Ok(true);
+        loop {
+            if let Some(p) = self.peeked.take() {
+                *e = p;
+            } else if !self.stream.next(e)? {
+                break;
             }
+            if self.type_mask & e.entry_type.mask_bit() == 0
+                || self.since.is_some_and(|s| e.sec < s)
+                || self.until.is_some_and(|u| e.sec > u)
+            {
+                continue;
+            }
+            return Ok(true);
         }
         Ok(false)
     }
 
     pub fn rewind(&mut self) -> Result<()> {
+        self.peeked = None;
         self.failed = false;
         self.stream.rewind()
+    }
+
+    /// Position at the first entry at or after `sec` (a forward reader),
+    /// or at the newest entry at or before `sec` (a reverse reader), as a
+    /// scan from the start would find it. Fixed-size record files bisect
+    /// (see `seek`); other sources scan. Filters still apply afterwards.
+    pub fn seek_time(&mut self, sec: i64) -> Result<()> {
+        self.peeked = None;
+        self.failed = false;
+        if self.stream.seek_time(sec)? {
+            return Ok(());
+        }
+        let reverse = self.reverse == Some(true);
+        self.stream.rewind()?;
+        let mut e = Entry::default();
+        while self.stream.next(&mut e)? {
+            let hit = if reverse { e.sec <= sec } else { e.sec >= sec };
+            if hit && e.flags & crate::entry::flags::PARTIAL_RECORD == 0 {
+                self.peeked = Some(e);
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Chunks read from the source so far (0 for sources that do not count).
+    pub fn chunks_read(&self) -> u64 {
+        self.stream.chunks_read()
     }
 }
 

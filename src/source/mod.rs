@@ -3,11 +3,13 @@
 
 pub mod envfile;
 pub mod file;
+pub mod gzip;
 pub mod host;
 pub mod inotify;
 pub mod logind;
 pub mod memory;
 pub mod monitor;
+pub mod prefetch;
 pub mod proc;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;

@@ -1,0 +1,209 @@
+/*
+ * bench - one measurement per process, so peak RSS belongs to one task.
+ *
+ *   bench utx    FILE          full forward read through the utx C API
+ *   bench glibc  FILE BUDGET   utmpxname + setutxent + getutxent loop;
+ *                              stops after BUDGET seconds (then partial=1)
+ *   bench read   FILE          read() loop, 1 MiB buffer, cast to utmpx
+ *   bench newest FILE REPS     open(UT_OPEN_REVERSE) + 10 nexts + close,
+ *                              REPS times; prints each time in ms
+ *
+ * Every mode touches the same fields of every record (type, first byte of
+ * the user name, seconds) and prints their sum as `checksum`, so run.sh can
+ * check that all readers saw the same data.  Output is key=value lines.
+ *
+ * Build: cc -std=c99 -D_GNU_SOURCE -O2 -Iinclude bench/bench.c libutx.a ...
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+#include <utmpx.h>
+
+#include "utx.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what, const char *detail)
+{
+    fprintf(stderr, "bench: %s%s%s\n", what, detail ? ": " : "",
+            detail ? detail : "");
+    exit(1);
+}
+
+/* Peak resident set size of this process in KiB: ru_maxrss and VmHWM. */
+static void print_peak(void)
+{
+    struct rusage ru;
+    char line[256];
+    long hwm = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+    if (f != NULL) {
+        while (fgets(line, sizeof(line), f) != NULL)
+            if (strncmp(line, "VmHWM:", 6) == 0)
+                hwm = strtol(line + 6, NULL, 10);
+        fclose(f);
+    }
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        die("getrusage", strerror(errno));
+    printf("maxrss_kib=%ld\nhwm_kib=%ld\nuser_s=%.6f\nsys_s=%.6f\n",
+           ru.ru_maxrss, hwm,
+           (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6);
+}
+
+static ut_reader *open_or_die(const char *path, ut_open_flags flags)
+{
+    ut_reader *r = NULL;
+    char err[256];
+    ut_status st = ut_reader_open(path, UT_FORMAT_AUTO, flags, &r, err,
+                                  sizeof(err));
+    if (st != UT_OK)
+        die("ut_reader_open", err);
+    return r;
+}
+
+static int mode_utx(const char *path)
+{
+    double t0 = now();
+    ut_reader *r = open_or_die(path, 0);
+    const ut_entry *e;
+    uint64_t n = 0, sum = 0;
+    ut_status st;
+    while ((st = ut_reader_next(r, &e)) == UT_OK) {
+        sum += (uint64_t)e->entry_type + (unsigned char)e->user[0] +
+               (uint64_t)e->sec;
+        n++;
+    }
+    if (st != UT_END)
+        die("ut_reader_next", ut_status_str(st));
+    ut_reader_close(r);
+    printf("seconds=%.6f\nrecords=%llu\nchecksum=%llu\n", now() - t0,
+           (unsigned long long)n, (unsigned long long)sum);
+    print_peak();
+    return 0;
+}
+
+/* glibc's reader locks the file with fcntl around each record; that is
+ * the cost being measured.  Stops early when BUDGET seconds are spent. */
+static int mode_glibc(const char *path, double budget)
+{
+    double t0 = now(), t;
+    struct utmpx *u;
+    uint64_t n = 0, sum = 0;
+    int partial = 0;
+    if (utmpxname(path) != 0)
+        die("utmpxname", path);
+    setutxent();
+    while ((u = getutxent()) != NULL) {
+        /* ut_tv.tv_sec is int32_t in glibc's x86-64 struct; bytes as u32 */
+        sum += (uint64_t)u->ut_type + (unsigned char)u->ut_user[0] +
+               (uint64_t)(uint32_t)u->ut_tv.tv_sec;
+        n++;
+        if ((n & 0xffff) == 0 && now() - t0 > budget) {
+            partial = 1;
+            break;
+        }
+    }
+    endutxent();
+    t = now() - t0;
+    printf("seconds=%.6f\nrecords=%llu\nchecksum=%llu\npartial=%d\n", t,
+           (unsigned long long)n, (unsigned long long)sum, partial);
+    print_peak();
+    return 0;
+}
+
+#define READ_BUF (1024 * 1024)
+
+static int mode_read(const char *path)
+{
+    double t0 = now();
+    char *buf = malloc(READ_BUF);
+    size_t have = 0;
+    uint64_t n = 0, sum = 0;
+    int fd = open(path, O_RDONLY);
+    if (buf == NULL)
+        die("out of memory", NULL);
+    if (fd < 0)
+        die(path, strerror(errno));
+    for (;;) {
+        ssize_t got = read(fd, buf + have, READ_BUF - have);
+        size_t i;
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            die("read", strerror(errno));
+        }
+        if (got == 0)
+            break;
+        have += (size_t)got;
+        for (i = 0; i + sizeof(struct utmpx) <= have;
+             i += sizeof(struct utmpx)) {
+            const struct utmpx *u = (const struct utmpx *)(void *)(buf + i);
+            sum += (uint64_t)u->ut_type + (unsigned char)u->ut_user[0] +
+                   (uint64_t)(uint32_t)u->ut_tv.tv_sec;
+            n++;
+        }
+        /* keep a record split across reads for the next round */
+        memmove(buf, buf + i, have - i);
+        have -= i;
+    }
+    close(fd);
+    free(buf);
+    printf("seconds=%.6f\nrecords=%llu\nchecksum=%llu\n", now() - t0,
+           (unsigned long long)n, (unsigned long long)sum);
+    print_peak();
+    return 0;
+}
+
+static int mode_newest(const char *path, int reps)
+{
+    int i, k;
+    uint64_t sum = 0;
+    for (i = 0; i < reps; i++) {
+        double t0 = now();
+        ut_reader *r = open_or_die(path, UT_OPEN_REVERSE);
+        const ut_entry *e;
+        for (k = 0; k < 10; k++) {
+            ut_status st = ut_reader_next(r, &e);
+            if (st != UT_OK)
+                die("ut_reader_next", ut_status_str(st));
+            sum += (uint64_t)e->entry_type + (unsigned char)e->user[0] +
+                   (uint64_t)e->sec;
+        }
+        ut_reader_close(r);
+        printf("ms=%.6f\n", (now() - t0) * 1e3);
+    }
+    printf("checksum=%llu\n", (unsigned long long)sum);
+    print_peak();
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 3 && strcmp(argv[1], "utx") == 0)
+        return mode_utx(argv[2]);
+    if (argc >= 4 && strcmp(argv[1], "glibc") == 0)
+        return mode_glibc(argv[2], atof(argv[3]));
+    if (argc >= 3 && strcmp(argv[1], "read") == 0)
+        return mode_read(argv[2]);
+    if (argc >= 4 && strcmp(argv[1], "newest") == 0)
+        return mode_newest(argv[2], atoi(argv[3]));
+    fprintf(stderr, "usage: bench utx|read FILE | glibc FILE BUDGET_S | "
+                    "newest FILE REPS\n");
+    return 2;
+}

@@ -1,0 +1,390 @@
+/*
+ * utx-cmd.c - helpers shared by the parts of the `utx` command: opening
+ * the input, error reporting, time formatting, utmpdump-style cleansing,
+ * JSON strings.  See utx-cmd.h.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "utx-cmd.h"
+
+#define ERRBUF_SIZE 512
+
+/* ------------------------------------------------------------------ */
+/* messages                                                            */
+
+void utx_err(const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout); /* keep stdout and stderr in order on a terminal */
+    fputs("utx: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+/* ------------------------------------------------------------------ */
+/* input                                                               */
+
+static const char *db_name(ut_database db)
+{
+    switch (db) {
+    case UT_DB_UTMP:
+        return "utmp";
+    case UT_DB_WTMP:
+        return "wtmp";
+    case UT_DB_BTMP:
+        return "btmp";
+    case UT_DB_LASTLOG:
+        return "lastlog";
+    default:
+        return "database";
+    }
+}
+
+const char *utx_input_label(const struct utx_input *in)
+{
+    return in->path ? in->path : db_name(in->db);
+}
+
+/* Every name ut_format_name knows, for "unknown format" messages. */
+static void list_format_names(FILE *out)
+{
+    ut_format f;
+    const char *sep = "";
+    for (f = 0; f < 256; f++) {
+        const char *name = ut_format_name(f);
+        if (name != NULL) {
+            fprintf(out, "%s%s", sep, name);
+            sep = ", ";
+        }
+    }
+}
+
+int utx_parse_format_opt(int argc, char **argv, int *i, struct utx_input *in)
+{
+    const char *arg = argv[*i];
+    const char *name;
+    ut_format f;
+
+    if (strncmp(arg, "--format=", 9) == 0) {
+        name = arg + 9;
+    } else if (strcmp(arg, "--format") == 0) {
+        if (*i + 1 >= argc) {
+            utx_err("--format needs a format name");
+            return -1;
+        }
+        name = argv[++*i];
+    } else {
+        return 0;
+    }
+    if (ut_format_from_name(name, &f) != UT_OK) {
+        fflush(stdout);
+        fprintf(stderr, "utx: unknown format '%s'; valid names: ", name);
+        list_format_names(stderr);
+        fputc('\n', stderr);
+        return -1;
+    }
+    in->format = f;
+    return 1;
+}
+
+/* Skip PREFIX and ": " at the start of S, if S starts so. */
+static const char *skip_prefix(const char *s, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (strncmp(s, prefix, n) == 0 && s[n] == ':' && s[n + 1] == ' ')
+        return s + n + 2;
+    return s;
+}
+
+/* "utx: LABEL: STATUS: MESSAGE", without repeating the label or the
+ * status when the library's message already starts with them. */
+static void report(const char *label, ut_status st, const char *msg)
+{
+    const char *status = ut_status_str(st);
+    if (msg == NULL || *msg == '\0') {
+        utx_err("%s: %s", label, status);
+        return;
+    }
+    msg = skip_prefix(msg, label);
+    if (strncmp(msg, status, strlen(status)) == 0)
+        utx_err("%s: %s", label, msg);
+    else
+        utx_err("%s: %s: %s", label, status, msg);
+}
+
+int utx_open(const struct utx_input *in, ut_reader **out)
+{
+    char errbuf[ERRBUF_SIZE] = "";
+    ut_status st;
+
+    if (in->path != NULL) {
+        st = ut_reader_open(in->path, in->format, in->flags, out, errbuf,
+                            sizeof(errbuf));
+    } else if (in->format != UT_FORMAT_AUTO) {
+        utx_err("--format applies to a FILE, not to this host's %s",
+                db_name(in->db));
+        return UTX_EXIT_USAGE;
+    } else {
+        st = ut_reader_open_db(in->db, in->flags, out, errbuf, sizeof(errbuf));
+    }
+    if (st == UT_OK)
+        return UTX_EXIT_OK;
+    if (in->path == NULL && (st == UT_ERR_NOT_FOUND || st == UT_ERR_UNSUPPORTED)) {
+        /* The message names the paths looked at. */
+        utx_err("%s", errbuf[0] ? errbuf : ut_status_str(st));
+        return UTX_EXIT_NO_DB;
+    }
+    report(utx_input_label(in), st, errbuf);
+    return UTX_EXIT_FAIL;
+}
+
+ut_status utx_next(ut_reader *r, const char *label, const ut_entry **e)
+{
+    for (;;) {
+        ut_status st = ut_reader_next(r, e);
+        if (st == UT_OK && ((*e)->flags & UT_ENTRY_PARTIAL_RECORD)) {
+            utx_err("%s: trailing partial record at offset %" PRIu64 " ignored",
+                    label, (*e)->offset);
+            continue;
+        }
+        if (st < 0) {
+            const char *msg = NULL;
+            ut_reader_error(r, &msg, NULL);
+            report(label, st, msg);
+        }
+        return st;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* formats                                                             */
+
+const char *utx_format_name(ut_format f)
+{
+    const char *name = ut_format_name(f);
+    return name ? name : "unknown";
+}
+
+int utx_format_has_time32(ut_format f)
+{
+    switch (f) {
+    case UT_FORMAT_LINUX_384_LE:
+    case UT_FORMAT_LINUX_384_BE:
+    case UT_FORMAT_LINUX_382_BE:
+    case UT_FORMAT_LASTLOG_292_LE:
+    case UT_FORMAT_LASTLOG_292_BE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int utx_format_is_linux_utmp(ut_format f)
+{
+    return (f >= UT_FORMAT_LINUX_384_LE && f <= UT_FORMAT_UTMPS_400_BE) ||
+           f == UT_FORMAT_UTMPDUMP_TEXT;
+}
+
+/* ------------------------------------------------------------------ */
+/* time                                                                */
+
+int64_t utx_peer_sec(const ut_entry *e)
+{
+    const int64_t two31 = INT64_C(1) << 31;
+    if (utx_format_has_time32(e->format) && e->sec >= two31 &&
+        e->sec < 2 * two31)
+        return e->sec - 2 * two31;
+    return e->sec;
+}
+
+/* Floor division, for negative times. */
+static int64_t div_floor(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/* Seconds since 1970-01-01 to a civil date (H. Hinnant's days_from_civil
+ * inverse), for the whole int64 range. */
+void utx_civil_utc(int64_t sec, struct utx_civil *c)
+{
+    int64_t days = sec / 86400, rem = sec % 86400; /* no overflow at INT64_MIN */
+    int64_t z, era, doe, yoe, doy, mp;
+
+    if (rem < 0) {
+        rem += 86400;
+        days--;
+    }
+    z = days + 719468;
+    era = div_floor(z, 146097);
+    doe = z - era * 146097;                                   /* 0..146096 */
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* 0..399 */
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);            /* 0..365 */
+    mp = (5 * doy + 2) / 153;                                 /* 0..11 */
+    c->day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    c->month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    c->year = yoe + era * 400 + (c->month <= 2);
+    c->hour = (int)(rem / 3600);
+    c->min = (int)(rem / 60 % 60);
+    c->sec = (int)(rem % 60);
+}
+
+void utx_fmt_utmpdump_time(char *buf, size_t n, int64_t sec, int32_t usec)
+{
+    struct utx_civil c;
+    utx_civil_utc(sec, &c);
+    snprintf(buf, n, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d,%06ld+00:00",
+             c.year, c.month, c.day, c.hour, c.min, c.sec, (long)usec);
+}
+
+void utx_fmt_rfc3339(char *buf, size_t n, int64_t sec, int32_t usec)
+{
+    struct utx_civil c;
+    utx_civil_utc(sec, &c);
+    if (usec >= 0 && usec < 1000000)
+        snprintf(buf, n, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d.%06ldZ", c.year,
+                 c.month, c.day, c.hour, c.min, c.sec, (long)usec);
+    else
+        snprintf(buf, n, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02dZ", c.year,
+                 c.month, c.day, c.hour, c.min, c.sec);
+}
+
+int utx_localtime(int64_t sec, struct tm *tm)
+{
+    time_t t = (time_t)sec;
+    if ((int64_t)t != sec)
+        return 0;
+    return localtime_r(&t, tm) != NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* text                                                                */
+
+void utx_cleanse(char *dst, size_t n, const char *src)
+{
+    size_t i;
+    if (n == 0)
+        return;
+    for (i = 0; src[i] != '\0' && i + 1 < n; i++) {
+        unsigned char b = (unsigned char)src[i];
+        dst[i] = (b < 0x20 || b >= 0x7f || b == '[' || b == ']') ? '?' : (char)b;
+    }
+    dst[i] = '\0';
+}
+
+void utx_fmt_compat_addr(char *buf, size_t n, const ut_entry *e)
+{
+    int v6 = 0;
+    size_t i;
+    for (i = 4; i < sizeof(e->addr); i++)
+        if (e->addr[i] != 0)
+            v6 = 1;
+    if (inet_ntop(v6 ? AF_INET6 : AF_INET, e->addr, buf, (socklen_t)n) == NULL)
+        snprintf(buf, n, "?");
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                */
+
+/* Length of the valid UTF-8 sequence at P (1..4), 0 if it is invalid. */
+static size_t utf8_seq(const unsigned char *p)
+{
+    unsigned char b = p[0];
+    if (b < 0x80)
+        return 1;
+    if (b >= 0xc2 && b <= 0xdf)
+        return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+    if (b >= 0xe0 && b <= 0xef) {
+        unsigned char lo = (b == 0xe0) ? 0xa0 : 0x80; /* no overlongs */
+        unsigned char hi = (b == 0xed) ? 0x9f : 0xbf; /* no surrogates */
+        if (p[1] < lo || p[1] > hi || (p[2] & 0xc0) != 0x80)
+            return 0;
+        return 3;
+    }
+    if (b >= 0xf0 && b <= 0xf4) {
+        unsigned char lo = (b == 0xf0) ? 0x90 : 0x80; /* no overlongs */
+        unsigned char hi = (b == 0xf4) ? 0x8f : 0xbf; /* <= U+10FFFF */
+        if (p[1] < lo || p[1] > hi || (p[2] & 0xc0) != 0x80 ||
+            (p[3] & 0xc0) != 0x80)
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+int utx_utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t k = utf8_seq(p);
+        if (k == 0)
+            return 0;
+        p += k;
+    }
+    return 1;
+}
+
+void utx_json_str(FILE *out, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    putc('"', out);
+    while (*p) {
+        size_t k = utf8_seq(p);
+        unsigned char b = *p;
+        if (k > 1) {
+            fwrite(p, 1, k, out);
+            p += k;
+            continue;
+        }
+        p++;
+        switch (b) {
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\b':
+            fputs("\\b", out);
+            break;
+        case '\f':
+            fputs("\\f", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\r':
+            fputs("\\r", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
+        default:
+            /* controls, DEL, and each byte of an invalid sequence */
+            if (b < 0x20 || b >= 0x7f)
+                fprintf(out, "\\u%04x", (unsigned)b);
+            else
+                putc(b, out);
+        }
+    }
+    putc('"', out);
+}
+
+void utx_json_hex(FILE *out, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    putc('"', out);
+    for (; *p; p++)
+        fprintf(out, "%02x", (unsigned)*p);
+    putc('"', out);
+}

@@ -1,0 +1,137 @@
+/*
+ * utx-cmd.h - helpers shared by the parts of the `utx` command
+ * (utx.c, utx-last.c).  Implemented in utx-cmd.c.
+ *
+ * The command is a plain C consumer of the public API: it includes only
+ * utx.h and standard C/POSIX headers, never <utmp.h> or <utmpx.h>.
+ */
+#ifndef UTX_CMD_H
+#define UTX_CMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "utx.h"
+
+/* Exit codes of every subcommand. */
+#define UTX_EXIT_OK 0
+#define UTX_EXIT_FAIL 1    /* I/O error, unreadable or unrecognised data */
+#define UTX_EXIT_USAGE 2   /* bad command line */
+#define UTX_EXIT_NO_DB 3   /* this host has no such database at all */
+
+/* ------------------------------------------------------------------ */
+/* messages                                                            */
+
+/* "utx: <message>\n" on stderr. */
+void utx_err(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* ------------------------------------------------------------------ */
+/* input: a file, or this host's database when no file is given        */
+
+struct utx_input {
+    const char *path;     /* NULL: use `db` */
+    ut_database db;       /* UT_DB_* used when path is NULL */
+    ut_format format;     /* UT_FORMAT_AUTO unless --format */
+    ut_open_flags flags;  /* UT_OPEN_* */
+};
+
+/* What to call the input in messages: the path, or "utmp" etc. */
+const char *utx_input_label(const struct utx_input *in);
+
+/* Parse "--format NAME" / "--format=NAME" at argv[*i] into in->format.
+ * Returns 1 when consumed (advancing *i past a separate NAME), 0 when
+ * argv[*i] is not a --format option, -1 after printing an error
+ * (unknown name: the valid names are listed). */
+int utx_parse_format_opt(int argc, char **argv, int *i, struct utx_input *in);
+
+/* Open the input.  On failure prints "utx: LABEL: STATUS: MESSAGE" and
+ * returns the exit code (UTX_EXIT_NO_DB when the host database does not
+ * exist); returns UTX_EXIT_OK and stores the reader otherwise. */
+int utx_open(const struct utx_input *in, ut_reader **out);
+
+/* Next entry that is not a trailing partial record (those are reported on
+ * stderr as "utx: LABEL: trailing partial record at offset N ignored").
+ * Returns UT_OK, UT_END, or an error status after printing it. */
+ut_status utx_next(ut_reader *r, const char *label, const ut_entry **e);
+
+/* ------------------------------------------------------------------ */
+/* formats                                                             */
+
+/* Name of a format, "unknown" for numbers the library does not know. */
+const char *utx_format_name(ut_format f);
+
+/* True for formats that store time as a 32-bit tv_sec (384/382-byte
+ * glibc records, 292-byte lastlog). */
+int utx_format_has_time32(ut_format f);
+
+/* True for the Linux glibc/utmps record formats and utmpdump text, whose
+ * fields utmpdump's columns were made for. */
+int utx_format_is_linux_utmp(ut_format f);
+
+/* ------------------------------------------------------------------ */
+/* time                                                                */
+
+/* The seconds as this host's glibc peers (utmpdump, who, last, lastlog)
+ * read them: they declare the 32-bit tv_sec / ll_time as int32_t, so a
+ * stored 0x80000000 is 1901, not 2038.  The library decodes such fields
+ * unsigned (as glibc >= 2.40 does); text output that must match the peers
+ * uses this value, JSON uses the library's. */
+int64_t utx_peer_sec(const ut_entry *e);
+
+/* Broken-down UTC time of any 64-bit second count (no time_t limits). */
+struct utx_civil {
+    int64_t year;
+    int month, day, hour, min, sec; /* month 1..12, day 1..31 */
+};
+void utx_civil_utc(int64_t sec, struct utx_civil *c);
+
+/* utmpdump's time: "YYYY-MM-DDTHH:MM:SS,uuuuuu+00:00" (usec as %06d,
+ * so an out-of-range 1000000 prints in full, as utmpdump does). */
+void utx_fmt_utmpdump_time(char *buf, size_t n, int64_t sec, int32_t usec);
+
+/* RFC 3339 UTC: "YYYY-MM-DDTHH:MM:SS.uuuuuuZ"; the fraction is left out
+ * when usec is outside 0..999999. */
+void utx_fmt_rfc3339(char *buf, size_t n, int64_t sec, int32_t usec);
+
+/* localtime_r of a 64-bit second count; 0 when it does not fit time_t or
+ * the C library cannot convert it. */
+int utx_localtime(int64_t sec, struct tm *tm);
+
+/* ------------------------------------------------------------------ */
+/* text                                                                */
+
+/* Copy SRC to DST (size N) replacing what utmpdump replaces with '?':
+ * control bytes, DEL, bytes >= 0x80, '[' and ']'. */
+void utx_cleanse(char *dst, size_t n, const char *src);
+
+/* Address as utmpdump prints it: IPv4 dotted quad unless bytes 4..15 are
+ * non-zero (util-linux's rule), "0.0.0.0" when there is none. */
+void utx_fmt_compat_addr(char *buf, size_t n, const ut_entry *e);
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                */
+
+/* 1 when S is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
+int utx_utf8_valid(const char *s);
+
+/* S as a JSON string with quotes.  Valid UTF-8 sequences are copied;
+ * every byte of an invalid sequence becomes \u00XX (its Latin-1 reading),
+ * so nothing is lost or replaced by U+FFFD.  Controls are escaped. */
+void utx_json_str(FILE *out, const char *s);
+
+/* S as lower-case hex in quotes (the exact bytes of a non-UTF-8 field). */
+void utx_json_hex(FILE *out, const char *s);
+
+/* ------------------------------------------------------------------ */
+/* subcommands implemented outside utx.c                               */
+
+/* utx-last.c: `utx last` and `utx lastb` (argv[0] is the subcommand). */
+int utx_last_main(int argc, char **argv);
+
+#endif /* UTX_CMD_H */

@@ -1,0 +1,158 @@
+//! Auto-detection over every binary file of the shared corpus: each must
+//! come out as exactly the format named here (Linux files stay Linux), or
+//! be refused where the file is not a login record file at all.
+
+mod formats_common;
+
+use formats_common::corpus;
+use utx::{Format, Options, Reader};
+
+/// (path under the corpus, expected format name or error kind).
+const EXPECTED: &[(&str, &str)] = &[
+    ("dtformats/utmp-linux_libc6", "linux-384-le"),
+    ("plaso/utmp", "linux-384-le"),
+    ("plaso/utmp_aarch64", "linux-400-le"),
+    ("plaso/utmp_corrupted", "linux-384-le"),
+    ("plaso/utmp_s390", "linux-400-be"),
+    ("plaso/utmp_x86_64", "linux-384-le"),
+    ("plaso/wtmp.1", "linux-384-le"),
+    ("s4/logs/CentOS7/x86_64/btmp", "linux-384-le"),
+    ("s4/logs/CentOS7/x86_64/lastlog", "linux-lastlog-292-le"),
+    ("s4/logs/CentOS7/x86_64/utmp", "linux-384-le"),
+    ("s4/logs/CentOS7/x86_64/wtmp", "linux-384-le"),
+    ("s4/logs/CentOS9/x86_64/btmp", "linux-384-le"),
+    ("s4/logs/CentOS9/x86_64/wtmp", "linux-384-le"),
+    (
+        "s4/logs/Debian11/aarch64_ARMv6/lastlog",
+        "linux-lastlog-292-le",
+    ),
+    ("s4/logs/Debian11/aarch64_ARMv6/utmp", "linux-384-le"),
+    ("s4/logs/Debian11/aarch64_ARMv6/wtmp", "linux-384-le"),
+    (
+        "s4/logs/Debian11/armv6l_ARMv6/lastlog",
+        "linux-lastlog-292-le",
+    ),
+    ("s4/logs/Debian11/armv6l_ARMv6/utmp", "linux-384-le"),
+    ("s4/logs/Debian11/armv6l_ARMv6/wtmp", "linux-384-le"),
+    (
+        "s4/logs/Debian11/armv7l_ARMv6/lastlog",
+        "linux-lastlog-292-le",
+    ),
+    ("s4/logs/Debian11/armv7l_ARMv6/utmp", "linux-384-le"),
+    ("s4/logs/Debian11/armv7l_ARMv6/wtmp", "linux-384-le"),
+    (
+        "s4/logs/Debian11/armv7l_ARMv6/wtmp.1-2023010601.backup",
+        "linux-384-le",
+    ),
+    ("s4/logs/Debian13/RISC-V/lastlog", "linux-lastlog-292-le"),
+    ("s4/logs/Debian13/RISC-V/utmp", "linux-384-le"),
+    ("s4/logs/Debian13/RISC-V/wtmp", "linux-384-le"),
+    ("s4/logs/FreeBSD13.1/x86_64/utx.active", "freebsd-utx"),
+    ("s4/logs/FreeBSD13.1/x86_64/utx.lastlogin", "freebsd-utx"),
+    ("s4/logs/FreeBSD13.1/x86_64/utx.log", "freebsd-utx-log"),
+    ("s4/logs/NetBSD9.3/x86_64/lastlog", "netbsd-lastlog-32-le"),
+    ("s4/logs/NetBSD9.3/x86_64/lastlogx", "netbsd-lastlogx"),
+    ("s4/logs/NetBSD9.3/x86_64/utmp", "netbsd-utmp-40-le"),
+    ("s4/logs/NetBSD9.3/x86_64/utmpx", "netbsd-utmpx-520-le"),
+    ("s4/logs/NetBSD9.3/x86_64/wtmp", "netbsd-utmp-40-le"),
+    ("s4/logs/NetBSD9.3/x86_64/wtmpx", "netbsd-utmpx-520-le"),
+    (
+        "s4/logs/OpenBSD7.4/x86_64/lastlog",
+        "openbsd-lastlog-272-le",
+    ),
+    ("s4/logs/OpenBSD7.4/x86_64/utmp", "openbsd-utmp-304-le"),
+    ("s4/logs/OpenBSD7.4/x86_64/wtmp", "openbsd-utmp-304-le"),
+    ("s4/logs/OpenSUSE15/btmp", "linux-384-le"),
+    ("s4/logs/OpenSUSE15/lastlog", "linux-lastlog-292-le"),
+    ("s4/logs/OpenSUSE15/wtmp", "linux-384-le"),
+    ("s4/logs/RedHatEnterprise9/x86_64/utmp", "linux-384-le"),
+    ("s4/logs/Ubuntu16/x86_32/btmp", "linux-384-le"),
+    ("s4/logs/Ubuntu16/x86_32/lastlog", "linux-lastlog-292-le"),
+    ("s4/logs/Ubuntu16/x86_32/wtmp", "linux-384-le"),
+    ("s4/logs/Ubuntu20/x86_64/lastlog", "linux-lastlog-292-le"),
+    (
+        "s4/logs/programs/utmp/1-byte (invalid).utmp",
+        "ERR:NotRecognised",
+    ),
+    (
+        "s4/logs/programs/utmp/1-byte (invalid).wtmp",
+        "ERR:NotRecognised",
+    ),
+    (
+        "s4/logs/programs/utmp/1-byte (invalid).wtmpx",
+        "ERR:NotRecognised",
+    ),
+    ("s4/logs/programs/utmp/1-byte.wtmp", "ERR:NotRecognised"),
+    ("s4/logs/programs/utmp/empty (invalid).wtmp", "linux-384-le"),
+    (
+        "s4/logs/programs/utmp/host-entry1.wtmp",
+        "ERR:NotRecognised",
+    ),
+    (
+        "s4/logs/programs/utmp/host-entry1_(all_0x00).wtmp",
+        "linux-384-le",
+    ),
+    (
+        "s4/logs/programs/utmp/host-entry1_(all_0xFF).wtmp",
+        "ERR:NotRecognised",
+    ),
+    ("s4/logs/programs/utmp/host-entry6.wtmp", "linux-384-le"),
+    ("solaris-synthetic/wtmpx", "solaris-utmpx-372-be"),
+    ("util-linux/ts/utmp/subsec", "utmpdump-text"),
+    ("util-linux/ts/utmp/txt-a", "utmpdump-text"),
+    ("util-linux/ts/utmp/txt-a-old", "utmpdump-text"),
+    ("util-linux/ts/utmp/txt-b", "utmpdump-text"),
+    ("util-linux/ts/utmp/txt-b-old", "utmpdump-text"),
+    ("util-linux/ts/utmp/txt-ipv6", "utmpdump-text"),
+    ("util-linux/ts/utmp/txt-ipv6-old", "utmpdump-text"),
+    ("util-linux/ts/utmp/wtmp-a.BE", "linux-384-be"),
+    ("util-linux/ts/utmp/wtmp-a.LE", "linux-384-le"),
+    ("util-linux/ts/utmp/wtmp-b.BE", "linux-384-be"),
+    ("util-linux/ts/utmp/wtmp-b.LE", "linux-384-le"),
+    ("util-linux/ts/utmp/wtmp-ipv6.BE", "linux-384-be"),
+    ("util-linux/ts/utmp/wtmp-ipv6.LE", "linux-384-le"),
+    ("utmp-rs/basic32.utmp", "linux-384-le"),
+    ("utmp-rs/basic64.utmp", "linux-400-le"),
+    ("utmp-rs/empty.utmp", "linux-384-le"),
+    ("utmp-rs/long_user_32.utmp", "linux-384-le"),
+    ("utmp-rs/with_host_32.utmp", "linux-384-le"),
+];
+
+#[test]
+fn every_corpus_file_is_detected_as_its_own_format() {
+    let Some(c) = corpus() else { return };
+    let mut wrong = Vec::new();
+    for (path, want) in EXPECTED {
+        let got = match Reader::open(c.join(path), Options::default()) {
+            Ok(r) => r.format().name().to_string(),
+            Err(e) => format!("ERR:{:?}", e.kind),
+        };
+        if got != *want {
+            wrong.push(format!("{path}: got {got}, want {want}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    // The table names real formats (no typo hides a check).
+    for (_, want) in EXPECTED {
+        assert!(
+            want.starts_with("ERR:") || Format::from_name(want).is_some(),
+            "{want}"
+        );
+    }
+}
+
+/// No Linux corpus file is detected as another family's format.
+#[test]
+fn linux_files_stay_linux() {
+    let Some(_) = corpus() else { return };
+    for (path, want) in EXPECTED {
+        if let Some(f) = Format::from_name(want) {
+            let non_linux = path.contains("BSD") || path.contains("solaris");
+            assert_eq!(
+                f.family() != utx::format::Family::Linux,
+                non_linux,
+                "{path}: {want}"
+            );
+        }
+    }
+}
