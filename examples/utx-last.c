@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "utx.h"
+#include "utx-modern.h"
 
 int utx_last_main(int argc, char **argv);
 
@@ -79,6 +80,7 @@ enum what { R_CRASH = 1, R_DOWN, R_NORMAL, R_NOW, R_REBOOT, R_PHANTOM, R_TIMECHA
 struct last_ctl {
     const char *prog;
     int lastb, extended, showhost, altlist, usedns, useip, json, merge;
+    int verbose, host_db; /* --verbose; no -f: this host's wtmp/btmp or successor */
     int name_len, domain_len;
     long maxrecs;
     char **show; /* user and tty arguments, NULL-terminated */
@@ -817,6 +819,9 @@ static int reader_failed(const struct last_ctl *ctl, struct ut_reader *r, int st
 static int open_input(const struct last_ctl *ctl, const char *path, char **files, size_t nfiles,
                       struct ut_reader **r, char *err, size_t errlen)
 {
+    if (ctl->host_db) /* wtmp, else wtmpdb (utx-modern.h) */
+        return ut_reader_open_db(ctl->lastb ? UT_DB_BTMP : UT_DB_WTMP, UT_OPEN_REVERSE, r, err,
+                                 errlen);
     if (ctl->merge && nfiles > 1)
         return ut_reader_open_files((const char *const *)files, nfiles, UT_FORMAT_AUTO,
                                     UT_OPEN_REVERSE, r, err, errlen);
@@ -827,15 +832,19 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
 {
     struct ut_reader *r = NULL;
     struct ut_sessions *ss = NULL;
-    char err[256];
+    char err[256], srcfile[4096];
     int st, rc = 0, quit = 0;
     int64_t begintime;
 
     ctl->currentdate = (int64_t)time(NULL);
     ctl->boot_time = boot_time_now();
 
-    begintime = begin_time(path);
     st = open_input(ctl, path, files, nfiles, &r, err, sizeof err);
+    if (st == UT_OK && ctl->host_db && utx_source_file(r, srcfile, sizeof srcfile))
+        path = srcfile; /* e.g. the wtmpdb database that replaced wtmp */
+    if (st == UT_OK && ctl->verbose)
+        utx_print_source(stderr, r);
+    begintime = begin_time(path);
     if (st != UT_OK) {
         /* util-linux lists an empty file as just "begins <ctime>". */
         if (!file_size_is_zero(path)) {
@@ -941,6 +950,8 @@ static void usage(const struct last_ctl *ctl, FILE *out)
             "     --json           print sessions as JSON lines\n"
             "     --merge          read all -f files as one history, oldest first\n"
             "                      (rotated logs: -f wtmp.2.gz -f wtmp.1 -f wtmp)\n"
+            "     --verbose        name the source read on stderr (without -f: wtmp,\n"
+            "                      or wtmpdb where this system has no wtmp)\n"
             " -h, --help           display this help\n",
             ctl->prog, ctl->lastb ? "/var/log/btmp" : "/var/log/wtmp");
 }
@@ -954,7 +965,7 @@ static const struct {
     {"hostlast", 0, 'a'},  {"since", 1, 's'},    {"until", 1, 't'},     {"present", 1, 'p'},
     {"system", 0, 'x'},    {"dns", 0, 'd'},      {"ip", 0, 'i'},        {"fulltimes", 0, 'F'},
     {"fullnames", 0, 'w'}, {"time-format", 1, 'T'}, {"json", 0, 'J'},
-    {"merge", 0, 'M'},
+    {"merge", 0, 'M'},     {"verbose", 0, 'V'},
 };
 
 static int parse_long_number(const struct last_ctl *ctl, const char *s, long *out)
@@ -985,6 +996,7 @@ static int apply(struct last_ctl *ctl, int key, const char *arg, char ***files, 
     case 'F': ctl->time_fmt = TF_CTIME; break;
     case 'J': ctl->json = 1; break;
     case 'M': ctl->merge = 1; break;
+    case 'V': ctl->verbose = 1; break;
     case 'w':
         if (ctl->name_len < UT_USER_FIELD)
             ctl->name_len = UT_USER_FIELD;
@@ -1155,8 +1167,10 @@ int utx_last_main(int argc, char **argv)
     }
     if (nrest)
         ctl.show = rest;
-    if (!nfiles)
+    if (!nfiles) {
         files[nfiles++] = ctl.lastb ? "/var/log/btmp" : "/var/log/wtmp";
+        ctl.host_db = 1;
+    }
 
     if (ctl.merge)
         rc = process_file(&ctl, files[0], files, nfiles);

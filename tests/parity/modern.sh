@@ -135,6 +135,40 @@ else
     skp "lastlog2 cases (sqlite3 not installed: apt-get install sqlite3)"
 fi
 
+# 4b. A wtmpdb database and the equivalent wtmp file (written by util-linux
+# `utmpdump -r`): `utx last` on the database prints what util-linux `last`
+# prints on the file, byte for byte (both are named wtmp.db so the
+# "begins" line matches).
+if command -v sqlite3 >/dev/null && command -v utmpdump >/dev/null && command -v last >/dev/null; then
+    mkdir -p "$W/eqa" "$W/eqb"
+    cat >"$W/eq.txt" <<'E'
+[2] [00000] [~~  ] [reboot  ] [~           ] [6.1.0-28-amd64      ] [0.0.0.0        ] [2023-11-14T22:13:20,000000+00:00]
+[7] [00000] [    ] [alice   ] [pts/0       ] [192.0.2.7           ] [192.0.2.7      ] [2023-11-14T22:14:20,250000+00:00]
+[7] [00000] [    ] [bob     ] [tty1        ] [                    ] [0.0.0.0        ] [2023-11-14T22:15:00,000000+00:00]
+[8] [00000] [    ] [alice   ] [pts/0       ] [192.0.2.7           ] [192.0.2.7      ] [2023-11-14T22:20:00,000000+00:00]
+[7] [00000] [    ] [carol   ] [pts/1       ] [2001:db8::1         ] [2001:db8::1    ] [2023-11-14T22:21:00,000000+00:00]
+[8] [00000] [    ] [carol   ] [pts/1       ] [2001:db8::1         ] [2001:db8::1    ] [2023-11-14T22:25:00,000000+00:00]
+[1] [00000] [~~  ] [shutdown] [~           ] [6.1.0-28-amd64      ] [0.0.0.0        ] [2023-11-14T22:28:20,000000+00:00]
+[2] [00000] [~~  ] [reboot  ] [~           ] [6.1.0-28-amd64      ] [0.0.0.0        ] [2023-11-14T22:30:00,000000+00:00]
+E
+    utmpdump -r <"$W/eq.txt" >"$W/eqa/wtmp.db" 2>/dev/null
+    sqlite3 "$W/eqb/wtmp.db" "CREATE TABLE IF NOT EXISTS wtmp(ID INTEGER PRIMARY KEY, Type INTEGER, User TEXT NOT NULL, Login INTEGER, Logout INTEGER, TTY TEXT, RemoteHost TEXT, Service TEXT) STRICT;
+        INSERT INTO wtmp VALUES(1,1,'reboot',1700000000000000,1700000900000000,'~','6.1.0-28-amd64',NULL);
+        INSERT INTO wtmp VALUES(2,3,'alice',1700000060250000,1700000400000000,'pts/0','192.0.2.7','sshd');
+        INSERT INTO wtmp VALUES(3,3,'bob',1700000100000000,NULL,'tty1',NULL,'login');
+        INSERT INTO wtmp VALUES(4,3,'carol',1700000460000000,1700000700000000,'pts/1','2001:db8::1','sshd');
+        INSERT INTO wtmp VALUES(5,1,'reboot',1700001000000000,NULL,'~','6.1.0-28-amd64',NULL);"
+    for o in "" "-x" "-F -x" "-i" "-w" "-n 2"; do
+        # shellcheck disable=SC2086
+        last $o -f "$W/eqa/wtmp.db" >"$W/la.exp" 2>&1
+        # shellcheck disable=SC2086
+        "$UTX" last $o -f "$W/eqb/wtmp.db" >"$W/la.out" 2>&1
+        same "last $o: wtmpdb database = util-linux last on the equivalent wtmp" "$W/la.exp" "$W/la.out"
+    done
+else
+    skp "wtmpdb vs wtmp (needs sqlite3, utmpdump and last)"
+fi
+
 # 5. who --watch prints the table again after a session appears.
 "$UTX" who --root "$T" --watch=2 >"$W/watch.out" 2>"$W/watch.err" &
 WATCH_PID=$!
