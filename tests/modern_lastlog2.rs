@@ -186,10 +186,16 @@ fn non_utf8_and_null_columns() {
     drop(c);
     let all = read_all(&db, false);
     assert_eq!(all.len(), 2);
-    let latin1 = all.iter().find(|e| e.user.as_bytes() == b"l\xf6we!").unwrap();
+    let latin1 = all
+        .iter()
+        .find(|e| e.user.as_bytes() == b"l\xf6we!")
+        .unwrap();
     assert_ne!(latin1.flags & utx::entry::flags::NOT_UTF8, 0);
     assert_eq!(latin1.line.as_bytes(), b"");
-    let nt = all.iter().find(|e| e.user.as_bytes() == b"nulltime").unwrap();
+    let nt = all
+        .iter()
+        .find(|e| e.user.as_bytes() == b"nulltime")
+        .unwrap();
     assert_eq!(nt.sec, 0);
     assert_ne!(nt.flags & utx::entry::flags::TIME_IMPLAUSIBLE, 0);
 }
