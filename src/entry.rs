@@ -448,7 +448,7 @@ impl Entry {
             Some(std::net::IpAddr::V6(a)) => {
                 self.addr_family = AddrFamily::Ipv6;
                 self.addr = a.octets();
-                self.addr_text.set(a.to_string().as_bytes());
+                self.addr_text.set(ipv6_text(&a.octets()).as_bytes());
             }
             None => {}
         }
@@ -479,9 +479,7 @@ impl Entry {
         } else {
             self.addr_family = AddrFamily::Ipv6;
             self.addr = *raw;
-            let mut s = String::with_capacity(40);
-            let _ = write!(s, "{}", Ipv6Addr::from(*raw));
-            self.addr_text.set(s.as_bytes());
+            self.addr_text.set(ipv6_text(raw).as_bytes());
         }
     }
 
@@ -514,4 +512,40 @@ pub enum StrField {
     Id,
     Host,
     Service,
+}
+
+/// IPv6 text as glibc's `inet_ntop` writes it: like Rust's, except that an
+/// IPv4-compatible address (`::a.b.c.d`) keeps its dotted quad.
+pub fn ipv6_text(raw: &[u8; 16]) -> String {
+    let mut s = String::with_capacity(40);
+    let zero_head = raw[..12].iter().all(|&b| b == 0);
+    let last = u32::from_be_bytes([raw[12], raw[13], raw[14], raw[15]]);
+    if zero_head && last > 1 {
+        let _ = write!(s, "::{}.{}.{}.{}", raw[12], raw[13], raw[14], raw[15]);
+    } else {
+        let _ = write!(s, "{}", Ipv6Addr::from(*raw));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The texts glibc's inet_ntop gives (checked with `python3 -c
+    /// "import socket; socket.inet_ntop(...)"`, which calls it).
+    #[test]
+    fn ipv6_text_matches_inet_ntop() {
+        let cases: [(&str, &str); 5] = [
+            ("::c000:201", "::192.0.2.1"),
+            ("::ffff:c000:201", "::ffff:192.0.2.1"),
+            ("2001:503:ba3e::2:30", "2001:503:ba3e::2:30"),
+            ("::1", "::1"),
+            ("fe80::1", "fe80::1"),
+        ];
+        for (input, want) in cases {
+            let a: Ipv6Addr = input.parse().unwrap();
+            assert_eq!(ipv6_text(&a.octets()), want);
+        }
+    }
 }
