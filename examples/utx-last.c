@@ -81,6 +81,7 @@ struct last_ctl {
     const char *prog;
     int lastb, extended, showhost, altlist, usedns, useip, json, merge;
     int verbose, host_db; /* --verbose; no -f: this host's wtmp/btmp or successor */
+    const char *source;   /* ut_reader_source() of the open reader, for --json */
     int name_len, domain_len;
     long maxrecs;
     char **show; /* user and tty arguments, NULL-terminated */
@@ -614,7 +615,14 @@ static const char *const kind_names[] = {"user", "reboot", "shutdown", "runlevel
 static const char *const end_names[] = {"logged-out", "still-logged-in", "gone", "crash",
                                         "down", "still-running", "instant"};
 
-static void json_session(const ut_session *s)
+/* ,"source":"…" (what the reader opened: a path, "wtmpdb:PATH", …). */
+static void json_source(const struct last_ctl *ctl)
+{
+    fputs(",\"source\":", stdout);
+    json_str(ctl->source ? ctl->source : "");
+}
+
+static void json_session(const struct last_ctl *ctl, const ut_session *s)
 {
     printf("{\"kind\":\"%s\",\"user\":", s->kind < 5 ? kind_names[s->kind] : "unknown");
     json_str(s->user);
@@ -642,10 +650,11 @@ static void json_session(const ut_session *s)
         printf(",\"runlevel\":\"%c\"", isprint(s->runlevel & 0xff) ? s->runlevel & 0xff : '?');
     if (s->kind == UT_KIND_CLOCK_CHANGE)
         printf(",\"clock\":\"%s\"", s->time_change == UT_TIME_CHANGE_NEW ? "new" : "old");
+    json_source(ctl);
     fputs("}\n", stdout);
 }
 
-static void json_entry(const ut_entry *e)
+static void json_entry(const struct last_ctl *ctl, const ut_entry *e)
 {
     fputs("{\"user\":", stdout);
     json_str(e->user);
@@ -655,10 +664,12 @@ static void json_entry(const ut_entry *e)
     json_str(e->host);
     fputs(",\"addr\":", stdout);
     json_str(e->addr_text);
-    printf(",\"pid\":%lld,\"time\":%lld.%06d,\"type\":\"%s\",\"offset\":%llu}\n",
+    printf(",\"pid\":%lld,\"time\":%lld.%06d,\"type\":\"%s\",\"offset\":%llu",
            (long long)e->pid, (long long)e->sec, (int)e->usec,
            ut_type_name(e->entry_type) ? ut_type_name(e->entry_type) : "?",
            (unsigned long long)e->offset);
+    json_source(ctl);
+    fputs("}\n", stdout);
 }
 
 /* ------------------------------------------------------------------ */
@@ -844,6 +855,9 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
         path = srcfile; /* e.g. the wtmpdb database that replaced wtmp */
     if (st == UT_OK && ctl->verbose)
         utx_print_source(stderr, r);
+    ctl->source = NULL;
+    if (st == UT_OK && ut_reader_source(r, &ctl->source) != UT_OK)
+        ctl->source = NULL;
     begintime = begin_time(path);
     if (st != UT_OK) {
         /* util-linux lists an empty file as just "begins <ctime>". */
@@ -868,7 +882,7 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
         while (!quit && (st = ut_reader_next(r, &e)) == UT_OK) {
             struct line_in in;
             if (ctl->json) {
-                json_entry(e);
+                json_entry(ctl, e);
                 ctl->recsdone++;
                 quit = ctl->maxrecs && ctl->maxrecs <= ctl->recsdone;
                 continue;
@@ -897,7 +911,7 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
             if (!session_line(ctl, s, line, sizeof line, &in))
                 continue;
             if (ctl->json) {
-                json_session(s);
+                json_session(ctl, s);
                 ctl->recsdone++;
                 quit = ctl->maxrecs && ctl->maxrecs <= ctl->recsdone;
                 continue;
@@ -914,6 +928,7 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
         fprintf(stderr, "%s: %s: %llu chunks read\n", ctl->prog, path, (unsigned long long)chunks);
     }
     ut_reader_close(r);
+    ctl->source = NULL; /* it belonged to the reader */
 
     if (!ctl->json && ctl->time_fmt != TF_NONE) {
         char timestr[96];
