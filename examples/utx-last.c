@@ -149,6 +149,17 @@ static int local_tm(int64_t when, struct tm *tm)
     return 1;
 }
 
+/* strlcpy: copy at most n - 1 bytes of src and a NUL. */
+static void copy_str(char *dst, size_t n, const char *src)
+{
+    size_t i = 0;
+    while (i + 1 < n && src[i]) {
+        dst[i] = src[i];
+        i++;
+    }
+    dst[i] = '\0';
+}
+
 /* Decimal digits of v, zero-padded to `width`; returns the end. */
 static char *put_num(char *p, long long v, int width)
 {
@@ -159,8 +170,10 @@ static char *put_num(char *p, long long v, int width)
         tmp[n++] = (char)('0' + u % 10);
         u /= 10;
     } while (u);
-    if (v < 0)
+    if (v < 0) { /* printf's %0Nd: the sign counts in the width */
         *p++ = '-';
+        width--;
+    }
     while (width-- > n)
         *p++ = '0';
     while (n)
@@ -338,15 +351,38 @@ static int parse_time(const char *s, int64_t *out)
 /* ------------------------------------------------------------------ */
 /* output of one line (util-linux list())                              */
 
+/* isprint() of every byte in the current locale, computed once: the
+ * listing asks for every byte of every line. */
+static const unsigned char *printable_table(void)
+{
+    static unsigned char table[256];
+    static int ready;
+    int c;
+    if (!ready) {
+        for (c = 0; c < 256; c++)
+            table[c] = isprint(c) || c == '\a' || c == '\t' || c == '\r' || c == '\n';
+        ready = 1;
+    }
+    return table;
+}
+
 /* Print `s` as util-linux does, through fputc_careful(c, stdout, '*'):
  * control characters as '*' and the character ^ 0x40, other non-ASCII
  * bytes as a backslash and 3 octal digits. One fwrite per line. */
-static void put_careful(const char *s)
+static void put_careful(const char *s, size_t n)
 {
-    char out[4 * (FINAL_LEN + 2)], *p = out;
-    for (; *s; s++) {
-        unsigned char u = (unsigned char)*s;
-        if (isprint(u) || u == '\a' || u == '\t' || u == '\r' || u == '\n') {
+    const unsigned char *ok = printable_table();
+    char out[4 * 4096], *p = out;
+    size_t i = 0;
+    while (i < n && ok[(unsigned char)s[i]])
+        i++;
+    if (i == n) { /* the usual case: nothing to replace */
+        fwrite(s, 1, n, stdout);
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        unsigned char u = (unsigned char)s[i];
+        if (ok[u]) {
             *p++ = (char)u;
         } else if (u >= 0x80) {
             *p++ = '\\';
@@ -373,18 +409,18 @@ static char *put_field(char *p, char *end, const char *s, int width, int prec)
     return p;
 }
 
-/* util-linux trim_trailing_spaces(): cut trailing blanks, end with "\n". */
-static void trim_trailing_spaces(char *s)
+/* util-linux trim_trailing_spaces() on the n bytes at s: cut trailing
+ * white space, end with "\n" (and a NUL); returns the new length. */
+static size_t trim_trailing_spaces(char *s, size_t n)
 {
-    char *p;
-    for (p = s; *p; ++p)
-        continue;
+    char *p = s + n;
     while (p > s && isspace((unsigned char)*--p))
         continue;
     if (p > s)
         ++p;
     *p++ = '\n';
     *p = '\0';
+    return (size_t)(p - s);
 }
 
 /* The host column with -i/-d: the address through getnameinfo, treating
@@ -430,13 +466,14 @@ struct line_in {
 /* Print one line unless filtered. Returns 1 when the -n limit is reached. */
 static int list(struct last_ctl *ctl, const struct line_in *in)
 {
-    char logintime[96], logouttime[96], length[32], final[FINAL_LEN + 2];
+    char logintime[96], logouttime[96], length[32];
+    size_t total;
     char utline[UT_LINE_FIELD + 1], domain[UT_HOST_FIELD];
     int64_t secs;
-    int mins, hours, days, len, r;
+    int mins, hours, days, r;
     int fmt = ctl->time_fmt;
 
-    snprintf(utline, sizeof utline, "%s", in->line);
+    copy_str(utline, sizeof utline, in->line);
     if (strncmp(utline, "ftp", 3) == 0 && isdigit((unsigned char)utline[3]))
         utline[3] = '\0';
     if (strncmp(utline, "uucp", 4) == 0 && isdigit((unsigned char)utline[4]))
@@ -470,48 +507,63 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
 
     if (in->logout == ctl->currentdate) {
         if (fmt > TF_SHORT) {
-            snprintf(logouttime, sizeof logouttime, "  still running");
+            copy_str(logouttime, sizeof logouttime, "  still running");
             length[0] = '\0';
         } else {
-            snprintf(logouttime, sizeof logouttime, "  still");
-            snprintf(length, sizeof length, "running");
+            copy_str(logouttime, sizeof logouttime, "  still");
+            copy_str(length, sizeof length, "running");
         }
-    } else if (days) {
-        snprintf(length, sizeof length, "(%d+%02d:%02d)", days, abs(hours), abs(mins));
-    } else if (hours) {
-        snprintf(length, sizeof length, " (%02d:%02d)", hours, abs(mins));
-    } else if (secs >= 0) {
-        snprintf(length, sizeof length, " (%02d:%02d)", hours, mins);
     } else {
-        snprintf(length, sizeof length, " (-00:%02d)", abs(mins));
+        /* "(%d+%02d:%02d)", " (%02d:%02d)" or " (-00:%02d)"; hours and
+         * minutes print without a sign even when secs < 0, as there. */
+        char *p = length;
+        if (days) {
+            *p++ = '(';
+            p = put_num(p, days, 0);
+            *p++ = '+';
+            p = put_num(p, abs(hours), 2);
+        } else {
+            *p++ = ' ';
+            *p++ = '(';
+            if (hours || secs >= 0)
+                p = put_num(p, hours, 2);
+            else {
+                memcpy(p, "-00", 3);
+                p += 3;
+            }
+        }
+        *p++ = ':';
+        p = put_num(p, (days || hours || secs < 0) ? abs(mins) : mins, 2);
+        *p++ = ')';
+        *p = '\0';
     }
 
     switch (in->what) {
     case R_CRASH:
-        snprintf(logouttime, sizeof logouttime, "- crash");
+        copy_str(logouttime, sizeof logouttime, "- crash");
         break;
     case R_DOWN:
-        snprintf(logouttime, sizeof logouttime, "- down ");
+        copy_str(logouttime, sizeof logouttime, "- down ");
         break;
     case R_NOW:
         if (fmt > TF_SHORT) {
-            snprintf(logouttime, sizeof logouttime, "  still logged in");
+            copy_str(logouttime, sizeof logouttime, "  still logged in");
             length[0] = '\0';
         } else {
-            snprintf(logouttime, sizeof logouttime, "  still");
-            snprintf(length, sizeof length, "logged in");
+            copy_str(logouttime, sizeof logouttime, "  still");
+            copy_str(length, sizeof length, "logged in");
         }
         break;
     case R_PHANTOM:
         if (fmt > TF_SHORT) {
-            snprintf(logouttime, sizeof logouttime, "  gone - no logout");
+            copy_str(logouttime, sizeof logouttime, "  gone - no logout");
             length[0] = '\0';
         } else if (fmt == TF_SHORT) {
-            snprintf(logouttime, sizeof logouttime, "   gone");
-            snprintf(length, sizeof length, "- no logout");
+            copy_str(logouttime, sizeof logouttime, "   gone");
+            copy_str(length, sizeof length, "- no logout");
         } else {
             logouttime[0] = '\0';
-            snprintf(length, sizeof length, "no logout");
+            copy_str(length, sizeof length, "no logout");
         }
         break;
     case R_TIMECHANGE:
@@ -526,7 +578,7 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
     if (ctl->usedns || ctl->useip)
         r = dns_lookup(domain, sizeof domain, ctl->useip, in->addr);
     if (r != 0)
-        snprintf(domain, sizeof domain, "%s", in->host); /* at most 255 bytes */
+        copy_str(domain, sizeof domain, in->host); /* at most 255 bytes */
 
     {
         /* The snprintf of util-linux list(), field by field: "%-8.*s
@@ -554,18 +606,13 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
             p = put_field(p, end, length, 0, INT_MAX);
         }
         *p++ = '\n';
-        len = (int)(p - full);
-        if (len > FINAL_LEN - 1)
-            len = FINAL_LEN - 1;
-        memcpy(final, full, (size_t)len);
-        final[len] = '\0';
-        if (p - full > FINAL_LEN - 1)
-            len = (int)(p - full);
+        /* util-linux's snprintf into final[512] keeps 511 bytes; its
+         * result (the full length) decides the extra newline. */
+        total = (size_t)(p - full);
+        put_careful(full, trim_trailing_spaces(full, total < FINAL_LEN - 1 ? total : FINAL_LEN - 1));
+        if (total >= FINAL_LEN)
+            putchar('\n');
     }
-    trim_trailing_spaces(final);
-    put_careful(final);
-    if (len < 0 || len >= FINAL_LEN)
-        putchar('\n');
 
     ctl->recsdone++;
     return ctl->maxrecs && ctl->maxrecs <= ctl->recsdone;
@@ -736,12 +783,12 @@ static const char *base_name(const char *path)
 }
 
 /* When the file begins: its first record's time, else its ctime. */
-static int64_t begin_time(const char *path)
+static int64_t begin_time(const char *path, ut_format format)
 {
     struct ut_reader *r = NULL;
     const ut_entry *e;
     struct stat st;
-    if (ut_reader_open(path, UT_FORMAT_AUTO, 0, &r, NULL, 0) == UT_OK) {
+    if (ut_reader_open(path, format, 0, &r, NULL, 0) == UT_OK) {
         int st_ok = ut_reader_next(r, &e);
         if (st_ok == UT_OK && !(e->flags & UT_ENTRY_PARTIAL_RECORD)) {
             int64_t t = host_time(e->format, e->sec);
@@ -772,7 +819,7 @@ static int session_line(const struct last_ctl *ctl, const ut_session *s, char *l
     in->addr = s->addr;
     in->login = host_time(s->format, s->login_sec);
     in->line = line;
-    snprintf(line, linelen, "%s", s->line);
+    copy_str(line, linelen, s->line);
     switch (s->kind) {
     case UT_KIND_USER:
         in->logout = has ? logout : 0;
@@ -792,12 +839,17 @@ static int session_line(const struct last_ctl *ctl, const ut_session *s, char *l
         }
         return 1;
     case UT_KIND_REBOOT:
-        snprintf(line, linelen, "system boot");
+        /* Typed boot records of other systems (FreeBSD) carry no user. */
+        if (!s->user[0])
+            in->user = "reboot";
+        copy_str(line, linelen, "system boot");
         in->logout = has ? logout : ctl->currentdate;
         in->what = R_REBOOT;
         return 1;
     case UT_KIND_SHUTDOWN:
-        snprintf(line, linelen, "system down");
+        if (!s->user[0])
+            in->user = "shutdown";
+        copy_str(line, linelen, "system down");
         in->logout = has ? logout : 0;
         in->what = R_NORMAL;
         return ctl->extended;
@@ -858,7 +910,14 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
     ctl->source = NULL;
     if (st == UT_OK && ut_reader_source(r, &ctl->source) != UT_OK)
         ctl->source = NULL;
-    begintime = begin_time(path);
+    /* The first record's time, read now (as util-linux does before its
+     * loop), with the format already detected. */
+    {
+        ut_format format = UT_FORMAT_AUTO;
+        if (st == UT_OK && !(ctl->merge && nfiles > 1))
+            ut_reader_format(r, &format);
+        begintime = begin_time(path, format);
+    }
     if (st != UT_OK) {
         /* util-linux lists an empty file as just "begins <ctime>". */
         if (!file_size_is_zero(path)) {

@@ -186,6 +186,12 @@ impl Reader {
                 .map_err(|e| Error::new(e.kind, format!("{origin}: {}", e.message)))?,
             f => f,
         };
+        // A system path whose bytes are another format's too (FreeBSD
+        // utx.lastlogin) says what it holds.
+        let format = match Database::format_of_path(&origin) {
+            Some(f) if opts.format == Format::Auto => f,
+            _ => format,
+        };
         let stream: Box<dyn EntryStream> = if let Some(layout) = format.layout() {
             Box::new(records::RecordStream::new(src, layout, opts.reverse)?)
         } else if format == Format::UtmpdumpText {
