@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "utx.h"
+#include "utx-modern.h"
 
 int utx_last_main(int argc, char **argv);
 
@@ -79,6 +80,8 @@ enum what { R_CRASH = 1, R_DOWN, R_NORMAL, R_NOW, R_REBOOT, R_PHANTOM, R_TIMECHA
 struct last_ctl {
     const char *prog;
     int lastb, extended, showhost, altlist, usedns, useip, json, merge;
+    int verbose, host_db; /* --verbose; no -f: this host's wtmp/btmp or successor */
+    const char *source;   /* ut_reader_source() of the open reader, for --json */
     int name_len, domain_len;
     long maxrecs;
     char **show; /* user and tty arguments, NULL-terminated */
@@ -659,7 +662,14 @@ static const char *const kind_names[] = {"user", "reboot", "shutdown", "runlevel
 static const char *const end_names[] = {"logged-out", "still-logged-in", "gone", "crash",
                                         "down", "still-running", "instant"};
 
-static void json_session(const ut_session *s)
+/* ,"source":"…" (what the reader opened: a path, "wtmpdb:PATH", …). */
+static void json_source(const struct last_ctl *ctl)
+{
+    fputs(",\"source\":", stdout);
+    json_str(ctl->source ? ctl->source : "");
+}
+
+static void json_session(const struct last_ctl *ctl, const ut_session *s)
 {
     printf("{\"kind\":\"%s\",\"user\":", s->kind < 5 ? kind_names[s->kind] : "unknown");
     json_str(s->user);
@@ -687,10 +697,11 @@ static void json_session(const ut_session *s)
         printf(",\"runlevel\":\"%c\"", isprint(s->runlevel & 0xff) ? s->runlevel & 0xff : '?');
     if (s->kind == UT_KIND_CLOCK_CHANGE)
         printf(",\"clock\":\"%s\"", s->time_change == UT_TIME_CHANGE_NEW ? "new" : "old");
+    json_source(ctl);
     fputs("}\n", stdout);
 }
 
-static void json_entry(const ut_entry *e)
+static void json_entry(const struct last_ctl *ctl, const ut_entry *e)
 {
     fputs("{\"user\":", stdout);
     json_str(e->user);
@@ -700,10 +711,12 @@ static void json_entry(const ut_entry *e)
     json_str(e->host);
     fputs(",\"addr\":", stdout);
     json_str(e->addr_text);
-    printf(",\"pid\":%lld,\"time\":%lld.%06d,\"type\":\"%s\",\"offset\":%llu}\n",
+    printf(",\"pid\":%lld,\"time\":%lld.%06d,\"type\":\"%s\",\"offset\":%llu",
            (long long)e->pid, (long long)e->sec, (int)e->usec,
            ut_type_name(e->entry_type) ? ut_type_name(e->entry_type) : "?",
            (unsigned long long)e->offset);
+    json_source(ctl);
+    fputs("}\n", stdout);
 }
 
 /* ------------------------------------------------------------------ */
@@ -869,6 +882,9 @@ static int reader_failed(const struct last_ctl *ctl, struct ut_reader *r, int st
 static int open_input(const struct last_ctl *ctl, const char *path, char **files, size_t nfiles,
                       struct ut_reader **r, char *err, size_t errlen)
 {
+    if (ctl->host_db) /* wtmp, else wtmpdb (utx-modern.h) */
+        return ut_reader_open_db(ctl->lastb ? UT_DB_BTMP : UT_DB_WTMP, UT_OPEN_REVERSE, r, err,
+                                 errlen);
     if (ctl->merge && nfiles > 1)
         return ut_reader_open_files((const char *const *)files, nfiles, UT_FORMAT_AUTO,
                                     UT_OPEN_REVERSE, r, err, errlen);
@@ -879,7 +895,7 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
 {
     struct ut_reader *r = NULL;
     struct ut_sessions *ss = NULL;
-    char err[256];
+    char err[256], srcfile[4096];
     int st, rc = 0, quit = 0;
     int64_t begintime;
 
@@ -887,6 +903,13 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
     ctl->boot_time = boot_time_now();
 
     st = open_input(ctl, path, files, nfiles, &r, err, sizeof err);
+    if (st == UT_OK && ctl->host_db && utx_source_file(r, srcfile, sizeof srcfile))
+        path = srcfile; /* e.g. the wtmpdb database that replaced wtmp */
+    if (st == UT_OK && ctl->verbose)
+        utx_print_source(stderr, r);
+    ctl->source = NULL;
+    if (st == UT_OK && ut_reader_source(r, &ctl->source) != UT_OK)
+        ctl->source = NULL;
     /* The first record's time, read now (as util-linux does before its
      * loop), with the format already detected. */
     {
@@ -918,7 +941,7 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
         while (!quit && (st = ut_reader_next(r, &e)) == UT_OK) {
             struct line_in in;
             if (ctl->json) {
-                json_entry(e);
+                json_entry(ctl, e);
                 ctl->recsdone++;
                 quit = ctl->maxrecs && ctl->maxrecs <= ctl->recsdone;
                 continue;
@@ -947,7 +970,7 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
             if (!session_line(ctl, s, line, sizeof line, &in))
                 continue;
             if (ctl->json) {
-                json_session(s);
+                json_session(ctl, s);
                 ctl->recsdone++;
                 quit = ctl->maxrecs && ctl->maxrecs <= ctl->recsdone;
                 continue;
@@ -964,6 +987,7 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
         fprintf(stderr, "%s: %s: %llu chunks read\n", ctl->prog, path, (unsigned long long)chunks);
     }
     ut_reader_close(r);
+    ctl->source = NULL; /* it belonged to the reader */
 
     if (!ctl->json && ctl->time_fmt != TF_NONE) {
         char timestr[96];
@@ -1000,6 +1024,8 @@ static void usage(const struct last_ctl *ctl, FILE *out)
             "     --json           print sessions as JSON lines\n"
             "     --merge          read all -f files as one history, oldest first\n"
             "                      (rotated logs: -f wtmp.2.gz -f wtmp.1 -f wtmp)\n"
+            "     --verbose        name the source read on stderr (without -f: wtmp,\n"
+            "                      or wtmpdb where this system has no wtmp)\n"
             " -h, --help           display this help\n",
             ctl->prog, ctl->lastb ? "/var/log/btmp" : "/var/log/wtmp");
 }
@@ -1013,7 +1039,7 @@ static const struct {
     {"hostlast", 0, 'a'},  {"since", 1, 's'},    {"until", 1, 't'},     {"present", 1, 'p'},
     {"system", 0, 'x'},    {"dns", 0, 'd'},      {"ip", 0, 'i'},        {"fulltimes", 0, 'F'},
     {"fullnames", 0, 'w'}, {"time-format", 1, 'T'}, {"json", 0, 'J'},
-    {"merge", 0, 'M'},
+    {"merge", 0, 'M'},     {"verbose", 0, 'V'},
 };
 
 static int parse_long_number(const struct last_ctl *ctl, const char *s, long *out)
@@ -1044,6 +1070,7 @@ static int apply(struct last_ctl *ctl, int key, const char *arg, char ***files, 
     case 'F': ctl->time_fmt = TF_CTIME; break;
     case 'J': ctl->json = 1; break;
     case 'M': ctl->merge = 1; break;
+    case 'V': ctl->verbose = 1; break;
     case 'w':
         if (ctl->name_len < UT_USER_FIELD)
             ctl->name_len = UT_USER_FIELD;
@@ -1214,8 +1241,10 @@ int utx_last_main(int argc, char **argv)
     }
     if (nrest)
         ctl.show = rest;
-    if (!nfiles)
+    if (!nfiles) {
         files[nfiles++] = ctl.lastb ? "/var/log/btmp" : "/var/log/wtmp";
+        ctl.host_db = 1;
+    }
 
     if (ctl.merge)
         rc = process_file(&ctl, files[0], files, nfiles);

@@ -174,6 +174,12 @@ impl Reader {
         defaults::open_db_in(Path::new("/"), db, opts)
     }
 
+    /// As [`Reader::open_db`], for the system whose root directory is
+    /// `root` (a copied tree, a test).
+    pub fn open_db_in(root: impl AsRef<Path>, db: Database, opts: Options) -> Result<Reader> {
+        defaults::open_db_in(root.as_ref(), db, opts)
+    }
+
     fn from_source(mut src: Box<dyn ByteSource>, origin: String, opts: Options) -> Result<Reader> {
         let format = match opts.format {
             Format::Auto => detect::detect(&crate::source::prefetch::Prefetched::new(src.as_mut()))
