@@ -227,6 +227,35 @@ static void test_monitor(void)
     ut_monitor_close(NULL);
 }
 
+/* Every new function refuses NULL handles and outputs. */
+static void test_null_args(void)
+{
+    ut_monitor *m = NULL;
+    ut_reader *r = NULL;
+    ut_strlist *l = NULL;
+    const char *text = NULL;
+    size_t n = 0;
+    int fd = 0, events = 0;
+    uint64_t t = 0;
+    ut_category cats = 0;
+
+    CHECK(ut_monitor_open(UT_MONITOR_ALL, NULL, NULL, 0) == UT_ERR_NULL);
+    CHECK(ut_monitor_open(0x1000, &m, NULL, 0) == UT_ERR_INVALID && m == NULL);
+    CHECK(ut_monitor_fd(NULL, &fd) == UT_ERR_NULL);
+    CHECK(ut_monitor_events(NULL, &events) == UT_ERR_NULL);
+    CHECK(ut_monitor_timeout(NULL, &t) == UT_ERR_NULL);
+    CHECK(ut_monitor_flush(NULL) == UT_ERR_NULL);
+    CHECK(ut_monitor_watched(NULL, &cats) == UT_ERR_NULL);
+    CHECK(ut_monitor_describe(NULL, &text) == UT_ERR_NULL);
+    CHECK(ut_monitor_error(NULL, &text, NULL) == UT_ERR_NULL);
+    CHECK(ut_strlist_count(NULL, &n) == UT_ERR_NULL);
+    CHECK(ut_strlist_get(NULL, 0, &text) == UT_ERR_NULL);
+    CHECK(ut_reader_open_db_at(NULL, UT_DB_UTMP, 0, NULL, NULL, 0) == UT_ERR_NULL);
+    CHECK(ut_reader_open_db_at(root, 99, 0, &r, NULL, 0) == UT_ERR_INVALID && r == NULL);
+    CHECK(ut_logind_list(NULL, UT_LOGIND_SEATS, NULL, NULL, 0) == UT_ERR_NULL);
+    CHECK(ut_logind_list(root, 0, &l, NULL, 0) == UT_ERR_INVALID && l == NULL);
+}
+
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -235,6 +264,7 @@ int main(void)
         perror("mkdtemp");
         return 2;
     }
+    test_null_args();
     test_not_running_then_empty();
     test_sessions_and_lists();
     test_monitor();

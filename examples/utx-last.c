@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "utx.h"
+#include "utx-modern.h"
 
 int utx_last_main(int argc, char **argv);
 
@@ -79,6 +80,8 @@ enum what { R_CRASH = 1, R_DOWN, R_NORMAL, R_NOW, R_REBOOT, R_PHANTOM, R_TIMECHA
 struct last_ctl {
     const char *prog;
     int lastb, extended, showhost, altlist, usedns, useip, json, merge;
+    int verbose, host_db; /* --verbose; no -f: this host's wtmp/btmp or successor */
+    const char *source;   /* ut_reader_source() of the open reader, for --json */
     int name_len, domain_len;
     long maxrecs;
     char **show; /* user and tty arguments, NULL-terminated */
@@ -146,6 +149,17 @@ static int local_tm(int64_t when, struct tm *tm)
     return 1;
 }
 
+/* strlcpy: copy at most n - 1 bytes of src and a NUL. */
+static void copy_str(char *dst, size_t n, const char *src)
+{
+    size_t i = 0;
+    while (i + 1 < n && src[i]) {
+        dst[i] = src[i];
+        i++;
+    }
+    dst[i] = '\0';
+}
+
 /* Decimal digits of v, zero-padded to `width`; returns the end. */
 static char *put_num(char *p, long long v, int width)
 {
@@ -156,8 +170,10 @@ static char *put_num(char *p, long long v, int width)
         tmp[n++] = (char)('0' + u % 10);
         u /= 10;
     } while (u);
-    if (v < 0)
+    if (v < 0) { /* printf's %0Nd: the sign counts in the width */
         *p++ = '-';
+        width--;
+    }
     while (width-- > n)
         *p++ = '0';
     while (n)
@@ -335,15 +351,38 @@ static int parse_time(const char *s, int64_t *out)
 /* ------------------------------------------------------------------ */
 /* output of one line (util-linux list())                              */
 
+/* isprint() of every byte in the current locale, computed once: the
+ * listing asks for every byte of every line. */
+static const unsigned char *printable_table(void)
+{
+    static unsigned char table[256];
+    static int ready;
+    int c;
+    if (!ready) {
+        for (c = 0; c < 256; c++)
+            table[c] = isprint(c) || c == '\a' || c == '\t' || c == '\r' || c == '\n';
+        ready = 1;
+    }
+    return table;
+}
+
 /* Print `s` as util-linux does, through fputc_careful(c, stdout, '*'):
  * control characters as '*' and the character ^ 0x40, other non-ASCII
  * bytes as a backslash and 3 octal digits. One fwrite per line. */
-static void put_careful(const char *s)
+static void put_careful(const char *s, size_t n)
 {
-    char out[4 * (FINAL_LEN + 2)], *p = out;
-    for (; *s; s++) {
-        unsigned char u = (unsigned char)*s;
-        if (isprint(u) || u == '\a' || u == '\t' || u == '\r' || u == '\n') {
+    const unsigned char *ok = printable_table();
+    char out[4 * 4096], *p = out;
+    size_t i = 0;
+    while (i < n && ok[(unsigned char)s[i]])
+        i++;
+    if (i == n) { /* the usual case: nothing to replace */
+        fwrite(s, 1, n, stdout);
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        unsigned char u = (unsigned char)s[i];
+        if (ok[u]) {
             *p++ = (char)u;
         } else if (u >= 0x80) {
             *p++ = '\\';
@@ -370,18 +409,18 @@ static char *put_field(char *p, char *end, const char *s, int width, int prec)
     return p;
 }
 
-/* util-linux trim_trailing_spaces(): cut trailing blanks, end with "\n". */
-static void trim_trailing_spaces(char *s)
+/* util-linux trim_trailing_spaces() on the n bytes at s: cut trailing
+ * white space, end with "\n" (and a NUL); returns the new length. */
+static size_t trim_trailing_spaces(char *s, size_t n)
 {
-    char *p;
-    for (p = s; *p; ++p)
-        continue;
+    char *p = s + n;
     while (p > s && isspace((unsigned char)*--p))
         continue;
     if (p > s)
         ++p;
     *p++ = '\n';
     *p = '\0';
+    return (size_t)(p - s);
 }
 
 /* The host column with -i/-d: the address through getnameinfo, treating
@@ -427,13 +466,14 @@ struct line_in {
 /* Print one line unless filtered. Returns 1 when the -n limit is reached. */
 static int list(struct last_ctl *ctl, const struct line_in *in)
 {
-    char logintime[96], logouttime[96], length[32], final[FINAL_LEN + 2];
+    char logintime[96], logouttime[96], length[32];
+    size_t total;
     char utline[UT_LINE_FIELD + 1], domain[UT_HOST_FIELD];
     int64_t secs;
-    int mins, hours, days, len, r;
+    int mins, hours, days, r;
     int fmt = ctl->time_fmt;
 
-    snprintf(utline, sizeof utline, "%s", in->line);
+    copy_str(utline, sizeof utline, in->line);
     if (strncmp(utline, "ftp", 3) == 0 && isdigit((unsigned char)utline[3]))
         utline[3] = '\0';
     if (strncmp(utline, "uucp", 4) == 0 && isdigit((unsigned char)utline[4]))
@@ -467,48 +507,63 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
 
     if (in->logout == ctl->currentdate) {
         if (fmt > TF_SHORT) {
-            snprintf(logouttime, sizeof logouttime, "  still running");
+            copy_str(logouttime, sizeof logouttime, "  still running");
             length[0] = '\0';
         } else {
-            snprintf(logouttime, sizeof logouttime, "  still");
-            snprintf(length, sizeof length, "running");
+            copy_str(logouttime, sizeof logouttime, "  still");
+            copy_str(length, sizeof length, "running");
         }
-    } else if (days) {
-        snprintf(length, sizeof length, "(%d+%02d:%02d)", days, abs(hours), abs(mins));
-    } else if (hours) {
-        snprintf(length, sizeof length, " (%02d:%02d)", hours, abs(mins));
-    } else if (secs >= 0) {
-        snprintf(length, sizeof length, " (%02d:%02d)", hours, mins);
     } else {
-        snprintf(length, sizeof length, " (-00:%02d)", abs(mins));
+        /* "(%d+%02d:%02d)", " (%02d:%02d)" or " (-00:%02d)"; hours and
+         * minutes print without a sign even when secs < 0, as there. */
+        char *p = length;
+        if (days) {
+            *p++ = '(';
+            p = put_num(p, days, 0);
+            *p++ = '+';
+            p = put_num(p, abs(hours), 2);
+        } else {
+            *p++ = ' ';
+            *p++ = '(';
+            if (hours || secs >= 0)
+                p = put_num(p, hours, 2);
+            else {
+                memcpy(p, "-00", 3);
+                p += 3;
+            }
+        }
+        *p++ = ':';
+        p = put_num(p, (days || hours || secs < 0) ? abs(mins) : mins, 2);
+        *p++ = ')';
+        *p = '\0';
     }
 
     switch (in->what) {
     case R_CRASH:
-        snprintf(logouttime, sizeof logouttime, "- crash");
+        copy_str(logouttime, sizeof logouttime, "- crash");
         break;
     case R_DOWN:
-        snprintf(logouttime, sizeof logouttime, "- down ");
+        copy_str(logouttime, sizeof logouttime, "- down ");
         break;
     case R_NOW:
         if (fmt > TF_SHORT) {
-            snprintf(logouttime, sizeof logouttime, "  still logged in");
+            copy_str(logouttime, sizeof logouttime, "  still logged in");
             length[0] = '\0';
         } else {
-            snprintf(logouttime, sizeof logouttime, "  still");
-            snprintf(length, sizeof length, "logged in");
+            copy_str(logouttime, sizeof logouttime, "  still");
+            copy_str(length, sizeof length, "logged in");
         }
         break;
     case R_PHANTOM:
         if (fmt > TF_SHORT) {
-            snprintf(logouttime, sizeof logouttime, "  gone - no logout");
+            copy_str(logouttime, sizeof logouttime, "  gone - no logout");
             length[0] = '\0';
         } else if (fmt == TF_SHORT) {
-            snprintf(logouttime, sizeof logouttime, "   gone");
-            snprintf(length, sizeof length, "- no logout");
+            copy_str(logouttime, sizeof logouttime, "   gone");
+            copy_str(length, sizeof length, "- no logout");
         } else {
             logouttime[0] = '\0';
-            snprintf(length, sizeof length, "no logout");
+            copy_str(length, sizeof length, "no logout");
         }
         break;
     case R_TIMECHANGE:
@@ -523,7 +578,7 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
     if (ctl->usedns || ctl->useip)
         r = dns_lookup(domain, sizeof domain, ctl->useip, in->addr);
     if (r != 0)
-        snprintf(domain, sizeof domain, "%s", in->host); /* at most 255 bytes */
+        copy_str(domain, sizeof domain, in->host); /* at most 255 bytes */
 
     {
         /* The snprintf of util-linux list(), field by field: "%-8.*s
@@ -551,18 +606,13 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
             p = put_field(p, end, length, 0, INT_MAX);
         }
         *p++ = '\n';
-        len = (int)(p - full);
-        if (len > FINAL_LEN - 1)
-            len = FINAL_LEN - 1;
-        memcpy(final, full, (size_t)len);
-        final[len] = '\0';
-        if (p - full > FINAL_LEN - 1)
-            len = (int)(p - full);
+        /* util-linux's snprintf into final[512] keeps 511 bytes; its
+         * result (the full length) decides the extra newline. */
+        total = (size_t)(p - full);
+        put_careful(full, trim_trailing_spaces(full, total < FINAL_LEN - 1 ? total : FINAL_LEN - 1));
+        if (total >= FINAL_LEN)
+            putchar('\n');
     }
-    trim_trailing_spaces(final);
-    put_careful(final);
-    if (len < 0 || len >= FINAL_LEN)
-        putchar('\n');
 
     ctl->recsdone++;
     return ctl->maxrecs && ctl->maxrecs <= ctl->recsdone;
@@ -612,7 +662,14 @@ static const char *const kind_names[] = {"user", "reboot", "shutdown", "runlevel
 static const char *const end_names[] = {"logged-out", "still-logged-in", "gone", "crash",
                                         "down", "still-running", "instant"};
 
-static void json_session(const ut_session *s)
+/* ,"source":"…" (what the reader opened: a path, "wtmpdb:PATH", …). */
+static void json_source(const struct last_ctl *ctl)
+{
+    fputs(",\"source\":", stdout);
+    json_str(ctl->source ? ctl->source : "");
+}
+
+static void json_session(const struct last_ctl *ctl, const ut_session *s)
 {
     printf("{\"kind\":\"%s\",\"user\":", s->kind < 5 ? kind_names[s->kind] : "unknown");
     json_str(s->user);
@@ -640,10 +697,11 @@ static void json_session(const ut_session *s)
         printf(",\"runlevel\":\"%c\"", isprint(s->runlevel & 0xff) ? s->runlevel & 0xff : '?');
     if (s->kind == UT_KIND_CLOCK_CHANGE)
         printf(",\"clock\":\"%s\"", s->time_change == UT_TIME_CHANGE_NEW ? "new" : "old");
+    json_source(ctl);
     fputs("}\n", stdout);
 }
 
-static void json_entry(const ut_entry *e)
+static void json_entry(const struct last_ctl *ctl, const ut_entry *e)
 {
     fputs("{\"user\":", stdout);
     json_str(e->user);
@@ -653,10 +711,12 @@ static void json_entry(const ut_entry *e)
     json_str(e->host);
     fputs(",\"addr\":", stdout);
     json_str(e->addr_text);
-    printf(",\"pid\":%lld,\"time\":%lld.%06d,\"type\":\"%s\",\"offset\":%llu}\n",
+    printf(",\"pid\":%lld,\"time\":%lld.%06d,\"type\":\"%s\",\"offset\":%llu",
            (long long)e->pid, (long long)e->sec, (int)e->usec,
            ut_type_name(e->entry_type) ? ut_type_name(e->entry_type) : "?",
            (unsigned long long)e->offset);
+    json_source(ctl);
+    fputs("}\n", stdout);
 }
 
 /* ------------------------------------------------------------------ */
@@ -723,12 +783,12 @@ static const char *base_name(const char *path)
 }
 
 /* When the file begins: its first record's time, else its ctime. */
-static int64_t begin_time(const char *path)
+static int64_t begin_time(const char *path, ut_format format)
 {
     struct ut_reader *r = NULL;
     const ut_entry *e;
     struct stat st;
-    if (ut_reader_open(path, UT_FORMAT_AUTO, 0, &r, NULL, 0) == UT_OK) {
+    if (ut_reader_open(path, format, 0, &r, NULL, 0) == UT_OK) {
         int st_ok = ut_reader_next(r, &e);
         if (st_ok == UT_OK && !(e->flags & UT_ENTRY_PARTIAL_RECORD)) {
             int64_t t = host_time(e->format, e->sec);
@@ -759,7 +819,7 @@ static int session_line(const struct last_ctl *ctl, const ut_session *s, char *l
     in->addr = s->addr;
     in->login = host_time(s->format, s->login_sec);
     in->line = line;
-    snprintf(line, linelen, "%s", s->line);
+    copy_str(line, linelen, s->line);
     switch (s->kind) {
     case UT_KIND_USER:
         in->logout = has ? logout : 0;
@@ -779,12 +839,17 @@ static int session_line(const struct last_ctl *ctl, const ut_session *s, char *l
         }
         return 1;
     case UT_KIND_REBOOT:
-        snprintf(line, linelen, "system boot");
+        /* Typed boot records of other systems (FreeBSD) carry no user. */
+        if (!s->user[0])
+            in->user = "reboot";
+        copy_str(line, linelen, "system boot");
         in->logout = has ? logout : ctl->currentdate;
         in->what = R_REBOOT;
         return 1;
     case UT_KIND_SHUTDOWN:
-        snprintf(line, linelen, "system down");
+        if (!s->user[0])
+            in->user = "shutdown";
+        copy_str(line, linelen, "system down");
         in->logout = has ? logout : 0;
         in->what = R_NORMAL;
         return ctl->extended;
@@ -817,6 +882,9 @@ static int reader_failed(const struct last_ctl *ctl, struct ut_reader *r, int st
 static int open_input(const struct last_ctl *ctl, const char *path, char **files, size_t nfiles,
                       struct ut_reader **r, char *err, size_t errlen)
 {
+    if (ctl->host_db) /* wtmp, else wtmpdb (utx-modern.h) */
+        return ut_reader_open_db(ctl->lastb ? UT_DB_BTMP : UT_DB_WTMP, UT_OPEN_REVERSE, r, err,
+                                 errlen);
     if (ctl->merge && nfiles > 1)
         return ut_reader_open_files((const char *const *)files, nfiles, UT_FORMAT_AUTO,
                                     UT_OPEN_REVERSE, r, err, errlen);
@@ -827,15 +895,29 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
 {
     struct ut_reader *r = NULL;
     struct ut_sessions *ss = NULL;
-    char err[256];
+    char err[256], srcfile[4096];
     int st, rc = 0, quit = 0;
     int64_t begintime;
 
     ctl->currentdate = (int64_t)time(NULL);
     ctl->boot_time = boot_time_now();
 
-    begintime = begin_time(path);
     st = open_input(ctl, path, files, nfiles, &r, err, sizeof err);
+    if (st == UT_OK && ctl->host_db && utx_source_file(r, srcfile, sizeof srcfile))
+        path = srcfile; /* e.g. the wtmpdb database that replaced wtmp */
+    if (st == UT_OK && ctl->verbose)
+        utx_print_source(stderr, r);
+    ctl->source = NULL;
+    if (st == UT_OK && ut_reader_source(r, &ctl->source) != UT_OK)
+        ctl->source = NULL;
+    /* The first record's time, read now (as util-linux does before its
+     * loop), with the format already detected. */
+    {
+        ut_format format = UT_FORMAT_AUTO;
+        if (st == UT_OK && !(ctl->merge && nfiles > 1))
+            ut_reader_format(r, &format);
+        begintime = begin_time(path, format);
+    }
     if (st != UT_OK) {
         /* util-linux lists an empty file as just "begins <ctime>". */
         if (!file_size_is_zero(path)) {
@@ -859,7 +941,7 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
         while (!quit && (st = ut_reader_next(r, &e)) == UT_OK) {
             struct line_in in;
             if (ctl->json) {
-                json_entry(e);
+                json_entry(ctl, e);
                 ctl->recsdone++;
                 quit = ctl->maxrecs && ctl->maxrecs <= ctl->recsdone;
                 continue;
@@ -888,7 +970,7 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
             if (!session_line(ctl, s, line, sizeof line, &in))
                 continue;
             if (ctl->json) {
-                json_session(s);
+                json_session(ctl, s);
                 ctl->recsdone++;
                 quit = ctl->maxrecs && ctl->maxrecs <= ctl->recsdone;
                 continue;
@@ -905,6 +987,7 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
         fprintf(stderr, "%s: %s: %llu chunks read\n", ctl->prog, path, (unsigned long long)chunks);
     }
     ut_reader_close(r);
+    ctl->source = NULL; /* it belonged to the reader */
 
     if (!ctl->json && ctl->time_fmt != TF_NONE) {
         char timestr[96];
@@ -941,6 +1024,8 @@ static void usage(const struct last_ctl *ctl, FILE *out)
             "     --json           print sessions as JSON lines\n"
             "     --merge          read all -f files as one history, oldest first\n"
             "                      (rotated logs: -f wtmp.2.gz -f wtmp.1 -f wtmp)\n"
+            "     --verbose        name the source read on stderr (without -f: wtmp,\n"
+            "                      or wtmpdb where this system has no wtmp)\n"
             " -h, --help           display this help\n",
             ctl->prog, ctl->lastb ? "/var/log/btmp" : "/var/log/wtmp");
 }
@@ -954,7 +1039,7 @@ static const struct {
     {"hostlast", 0, 'a'},  {"since", 1, 's'},    {"until", 1, 't'},     {"present", 1, 'p'},
     {"system", 0, 'x'},    {"dns", 0, 'd'},      {"ip", 0, 'i'},        {"fulltimes", 0, 'F'},
     {"fullnames", 0, 'w'}, {"time-format", 1, 'T'}, {"json", 0, 'J'},
-    {"merge", 0, 'M'},
+    {"merge", 0, 'M'},     {"verbose", 0, 'V'},
 };
 
 static int parse_long_number(const struct last_ctl *ctl, const char *s, long *out)
@@ -985,6 +1070,7 @@ static int apply(struct last_ctl *ctl, int key, const char *arg, char ***files, 
     case 'F': ctl->time_fmt = TF_CTIME; break;
     case 'J': ctl->json = 1; break;
     case 'M': ctl->merge = 1; break;
+    case 'V': ctl->verbose = 1; break;
     case 'w':
         if (ctl->name_len < UT_USER_FIELD)
             ctl->name_len = UT_USER_FIELD;
@@ -1155,8 +1241,10 @@ int utx_last_main(int argc, char **argv)
     }
     if (nrest)
         ctl.show = rest;
-    if (!nfiles)
+    if (!nfiles) {
         files[nfiles++] = ctl.lastb ? "/var/log/btmp" : "/var/log/wtmp";
+        ctl.host_db = 1;
+    }
 
     if (ctl.merge)
         rc = process_file(&ctl, files[0], files, nfiles);

@@ -22,6 +22,23 @@ void utx_print_source(FILE *out, const ut_reader *r)
         fprintf(out, "utx: source: %s\n", src);
 }
 
+const char *utx_source_file(const ut_reader *r, char *buf, size_t n)
+{
+    static const char *const kinds[] = {"wtmpdb:", "lastlog2:"};
+    const char *src = NULL;
+    size_t i;
+
+    if (ut_reader_source(r, &src) != UT_OK || src == NULL || src[0] == '\0')
+        return NULL;
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (strncmp(src, kinds[i], strlen(kinds[i])) == 0)
+            src += strlen(kinds[i]);
+    if (src[0] != '/' || strlen(src) >= n)
+        return NULL; /* "logind:…", "memory" */
+    memcpy(buf, src, strlen(src) + 1);
+    return buf;
+}
+
 void utx_json_source(FILE *out, const ut_reader *r)
 {
     const char *src = NULL, *p;

@@ -16,6 +16,11 @@
  * "wtmpdb:/var/lib/wtmpdb/wtmp.db", ... */
 void utx_print_source(FILE *out, const ut_reader *r);
 
+/* The file behind the source ("/var/lib/wtmpdb/wtmp.db" for
+ * "wtmpdb:/var/lib/wtmpdb/wtmp.db"), copied into BUF (size N); NULL when
+ * the source is not one file (logind, memory) or does not fit. */
+const char *utx_source_file(const ut_reader *r, char *buf, size_t n);
+
 /* The source as a JSON string with quotes ("null" when unknown). */
 void utx_json_source(FILE *out, const ut_reader *r);
 

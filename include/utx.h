@@ -712,6 +712,16 @@ typedef struct ut_session {
 #define UT_FORMAT_FREEBSD_UTX_LASTLOGIN 47
 
 /**
+ * Cygwin utmp/wtmp, 32-bit (i686), 308 bytes.
+ */
+#define UT_FORMAT_CYGWIN_UTMP_308_LE 48
+
+/**
+ * Cygwin utmp/wtmp, 64-bit (x86_64), 320 bytes.
+ */
+#define UT_FORMAT_CYGWIN_UTMP_320_LE 49
+
+/**
  * Linux (glibc, utmps, utmpdump text, wtmpdb, lastlog2, logind): pair by line.
  */
 #define UT_FAMILY_LINUX 0

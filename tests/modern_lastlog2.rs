@@ -171,3 +171,31 @@ fn written_by_the_sqlite3_tool() {
     assert_eq!(all[0].sec, 1_700_000_500);
     assert_eq!(all[0].addr_text.to_string_lossy(), "203.0.113.9");
 }
+
+#[test]
+fn non_utf8_and_null_columns() {
+    let dir = Scratch::new("ll2-bytes");
+    let db = dir.join("lastlog2.db");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute_batch(LASTLOG2_SCHEMA).unwrap();
+    c.execute_batch(
+        "INSERT INTO Lastlog2 VALUES(CAST(X'6cf6776521' AS TEXT), 1700000000, NULL, NULL, NULL);\
+         INSERT INTO Lastlog2 VALUES('nulltime', NULL, 'pts/0', 'h', 's');",
+    )
+    .unwrap();
+    drop(c);
+    let all = read_all(&db, false);
+    assert_eq!(all.len(), 2);
+    let latin1 = all
+        .iter()
+        .find(|e| e.user.as_bytes() == b"l\xf6we!")
+        .unwrap();
+    assert_ne!(latin1.flags & utx::entry::flags::NOT_UTF8, 0);
+    assert_eq!(latin1.line.as_bytes(), b"");
+    let nt = all
+        .iter()
+        .find(|e| e.user.as_bytes() == b"nulltime")
+        .unwrap();
+    assert_eq!(nt.sec, 0);
+    assert_ne!(nt.flags & utx::entry::flags::TIME_IMPLAUSIBLE, 0);
+}

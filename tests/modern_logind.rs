@@ -175,3 +175,19 @@ fn a_state_directory_is_detected() {
         .unwrap();
     assert_eq!(err.kind, ErrorKind::InvalidArgument, "{}", err.message);
 }
+
+#[test]
+fn a_session_without_user_takes_the_name_from_its_user_file() {
+    let root = Scratch::new("logind-noname");
+    logind_tree(
+        &root,
+        &[(
+            "8",
+            session_file(&[("UID", "1001"), ("STATE", "online"), ("TTY", "tty4")]),
+        )],
+    );
+    let all: Vec<_> = sessions_reader(&root, false).map(|e| e.unwrap()).collect();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].user.to_string_lossy(), "bob");
+    assert_eq!(all[0].uid, 1001);
+}

@@ -9,7 +9,7 @@ use super::types::*;
 use super::ut_reader;
 use crate::entry::Entry;
 use crate::error::{Error, ErrorKind};
-use crate::session::{self, rules, Pairing, Session, SessionOptions};
+use crate::session::{self, rules, Pairing, Session};
 
 /// Pairs a reader's entries into sessions. Opaque; create with
 /// `ut_sessions_open`, free with `ut_sessions_close`. It reads through the
@@ -115,16 +115,11 @@ pub unsafe extern "C" fn ut_sessions_open(
         if let Err(err) = session::check_reverse(&r.reader) {
             return fail(errbuf, errlen, &err);
         }
-        let opts = SessionOptions {
-            check_liveness: flags & UT_SESSIONS_NO_LIVENESS == 0,
-            rules: None,
-        };
-        let rules = opts
-            .rules
-            .unwrap_or_else(|| rules::for_format(r.reader.format()));
+        let rules = rules::for_format(r.reader.format());
+        let check_liveness = flags & UT_SESSIONS_NO_LIVENESS == 0;
         let handle = Box::new(ut_sessions {
             reader,
-            pairing: Pairing::new(rules, opts.check_liveness),
+            pairing: Pairing::new(rules, check_liveness),
             entry: Entry::default(),
             session: Session::default(),
             c_session: empty_c_session(),
@@ -154,7 +149,7 @@ pub unsafe extern "C" fn ut_sessions_next(
         loop {
             match r.reader.next_into(&mut s.entry) {
                 Ok(true) => {
-                    if s.pairing.feed(&s.entry, &mut s.session) {
+                    if s.pairing.feed(&mut s.entry, &mut s.session) {
                         s.publish();
                         *session = &s.c_session;
                         return UT_OK;

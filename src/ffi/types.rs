@@ -131,6 +131,10 @@ pub const UT_FORMAT_HPUX_UTMP_60_BE: ut_format = 46;
 /// FreeBSD ≥ 9 utx.lastlogin: `futx` records read as last logins (never
 /// chosen by detection: the bytes are those of UT_FORMAT_FREEBSD_UTX).
 pub const UT_FORMAT_FREEBSD_UTX_LASTLOGIN: ut_format = 47;
+/// Cygwin utmp/wtmp, 32-bit (i686), 308 bytes.
+pub const UT_FORMAT_CYGWIN_UTMP_308_LE: ut_format = 48;
+/// Cygwin utmp/wtmp, 64-bit (x86_64), 320 bytes.
+pub const UT_FORMAT_CYGWIN_UTMP_320_LE: ut_format = 49;
 
 /// System family of a format (`ut_format_family`): decides how `last`
 /// pairs logins with logouts.
@@ -444,6 +448,8 @@ mod tests {
             (UT_FORMAT_AIX_UTMP_648_BE, Format::AixUtmp648Be),
             (UT_FORMAT_HPUX_UTMP_60_BE, Format::HpuxUtmp60Be),
             (UT_FORMAT_FREEBSD_UTX_LASTLOGIN, Format::FreebsdUtxLastlogin),
+            (UT_FORMAT_CYGWIN_UTMP_308_LE, Format::CygwinUtmp308Le),
+            (UT_FORMAT_CYGWIN_UTMP_320_LE, Format::CygwinUtmp320Le),
         ];
         for (c, f) in pairs {
             assert_eq!(c, f as u32, "{}", f.name());

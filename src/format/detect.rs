@@ -193,9 +193,20 @@ impl Candidate {
 /// the entry flag uses, so byte-swapped times lose. A layout without a
 /// type field has only its time to go by: an implausible one disqualifies.
 fn record_score(layout: &RecordLayout, rec: &[u8], now: i64) -> u32 {
-    let base = layout.score(rec);
+    let mut base = layout.score(rec);
     if base == 0 {
         return 0;
+    }
+    // FreeBSD's fu_id is opaque, often random binary: it must not cost
+    // the record its string points.
+    if layout.format.family() == crate::format::Family::FreeBsd {
+        let ok = |f: Option<(usize, usize)>| {
+            f.is_none_or(|(o, n)| layout::plausible_string(&rec[o..o + n]))
+        };
+        let id_only = !ok(layout.id) && ok(layout.user) && ok(layout.line) && ok(layout.host);
+        if id_only {
+            base += 25;
+        }
     }
     let (sec, usec) = layout.time(rec);
     // Byte-swapped 32-bit times often land in the 1970s; no typeless

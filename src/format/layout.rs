@@ -1,8 +1,8 @@
 //! Fixed-size record layouts as data, and the one decoder that reads them.
 
 use crate::entry::{flags, Entry, EntryType, StrField};
-use crate::format::{aix, bsd, freebsd, hpux, linux, macos, netbsd, openbsd, solaris};
-use crate::format::{Family, Format};
+use crate::format::Format;
+use crate::format::{aix, bsd, cygwin, freebsd, hpux, linux, macos, netbsd, openbsd, solaris};
 
 /// Byte order of a layout's integers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +59,49 @@ pub enum Kind {
 /// strings to a normalized type; `None` marks a record that is not valid.
 pub type Classify = fn(raw: i64, entry: &Entry) -> Option<EntryType>;
 
+/// A layout with no fields yet, for rows that name only what they have
+/// (`RecordLayout { user: …, ..layout::blank(…) }`).
+pub const fn blank(
+    format: Format,
+    size: usize,
+    endian: Endian,
+    kind: Kind,
+    classify: Classify,
+) -> RecordLayout {
+    RecordLayout {
+        format,
+        size,
+        endian,
+        kind,
+        raw_type: Int::Absent,
+        classify,
+        pid: Int::Absent,
+        session: Int::Absent,
+        exit_termination: Int::Absent,
+        exit_status: Int::Absent,
+        time: Time::SecUsec(Int::Absent, Int::Absent),
+        user: None,
+        line: None,
+        id: None,
+        host: None,
+        host_len: Int::Absent,
+        addr: Addr::Absent,
+        padding: &[],
+    }
+}
+
+/// The SVR4 type numbering (Solaris, IRIX, AIX, HP-UX, NetBSD, macOS):
+/// Linux's, with OLD_TIME (3) and NEW_TIME (4) swapped. `extra` maps the
+/// family's numbers above 9.
+pub fn svr4_type(raw: i64, extra: &[(i64, EntryType)]) -> Option<EntryType> {
+    match raw {
+        3 => Some(EntryType::OldTime),
+        4 => Some(EntryType::NewTime),
+        0..=9 => EntryType::from_linux(raw),
+        _ => extra.iter().find(|(n, _)| *n == raw).map(|(_, t)| *t),
+    }
+}
+
 /// One fixed-size record format.
 #[derive(Debug)]
 pub struct RecordLayout {
@@ -112,6 +155,8 @@ pub static ALL: &[&RecordLayout] = &[
     &solaris::FUTMPX_372_LE,
     &solaris::FUTMPX_372_BE,
     &solaris::IRIX_372_BE,
+    &cygwin::UTMP_320_LE,
+    &cygwin::UTMP_308_LE,
     &freebsd::FUTX_197,
     &freebsd::FUTX_LASTLOGIN_197,
     &hpux::HPUX_60_BE,
@@ -208,12 +253,6 @@ impl RecordLayout {
         set_string(e, StrField::Line, rec, self.line);
         set_string(e, StrField::Id, rec, self.id);
         set_string(e, StrField::Host, rec, self.host);
-        if let (Some((off, len)), Some(n)) = (self.host, self.int(rec, self.host_len)) {
-            // ut_syslen counts the NUL; a shorter host is cut there.
-            if n > 1 && (n as usize) <= len {
-                e.set_fixed(StrField::Host, &rec[off..off + n as usize - 1]);
-            }
-        }
         let raw = self.int(rec, self.raw_type);
         e.raw_type = raw.map_or(-1, |r| r as i32);
         let Some(t) = (self.classify)(raw.unwrap_or(-1), e) else {
@@ -243,6 +282,12 @@ impl RecordLayout {
                 24 | 28 | 30 => e.set_addr_v6_bytes(rec[o + 8..o + 24].try_into().expect("16")),
                 _ => {}
             },
+        }
+        if let (Some((off, len)), Some(n)) = (self.host, self.int(rec, self.host_len)) {
+            // Solaris ut_syslen counts the NUL; a shorter host is cut there.
+            if n > 1 && (n as usize) <= len {
+                e.set_fixed(StrField::Host, &rec[off..off + n as usize - 1]);
+            }
         }
         if self.kind == Kind::LastLog {
             e.uid = (offset / self.size as u64) as i64;
@@ -318,11 +363,7 @@ impl RecordLayout {
         if self.padding.iter().all(|&(o, n)| all_zero(&rec[o..o + n])) {
             score += 15;
         }
-        // FreeBSD's fu_id is opaque and often random binary.
-        let id = (self.format.family() != Family::FreeBsd)
-            .then_some(self.id)
-            .flatten();
-        let strings_ok = [self.user, self.line, id, self.host]
+        let strings_ok = [self.user, self.line, self.id, self.host]
             .iter()
             .flatten()
             .all(|&(o, n)| plausible_string(&rec[o..o + n]));
@@ -390,47 +431,4 @@ pub fn all_zero(bytes: &[u8]) -> bool {
         && words
             .into_iter()
             .all(|w| u64::from_ne_bytes(w.try_into().expect("8 bytes")) == 0)
-}
-
-/// A layout with no fields yet, for rows that name only what they have
-/// (`RecordLayout { user: …, ..layout::blank(…) }`).
-pub const fn blank(
-    format: Format,
-    size: usize,
-    endian: Endian,
-    kind: Kind,
-    classify: Classify,
-) -> RecordLayout {
-    RecordLayout {
-        format,
-        size,
-        endian,
-        kind,
-        raw_type: Int::Absent,
-        classify,
-        pid: Int::Absent,
-        session: Int::Absent,
-        exit_termination: Int::Absent,
-        exit_status: Int::Absent,
-        time: Time::SecUsec(Int::Absent, Int::Absent),
-        user: None,
-        line: None,
-        id: None,
-        host: None,
-        host_len: Int::Absent,
-        addr: Addr::Absent,
-        padding: &[],
-    }
-}
-
-/// The SVR4 type numbering (Solaris, IRIX, AIX, HP-UX, NetBSD, macOS):
-/// Linux's, with OLD_TIME (3) and NEW_TIME (4) swapped. `extra` maps the
-/// family's numbers above 9.
-pub fn svr4_type(raw: i64, extra: &[(i64, EntryType)]) -> Option<EntryType> {
-    match raw {
-        3 => Some(EntryType::OldTime),
-        4 => Some(EntryType::NewTime),
-        0..=9 => EntryType::from_linux(raw),
-        _ => extra.iter().find(|(n, _)| *n == raw).map(|(_, t)| *t),
-    }
 }

@@ -17,10 +17,11 @@
 //! Order: like a wtmp file, by time: every login and end event sorted by
 //! (time in µs, row ID, login before end). A reverse reader gives exactly
 //! the reverse (newest first). The reader takes a snapshot of the event
-//! times (16 bytes per event) when opened or rewound and fetches each row
-//! by its primary key when it is reached, so memory grows with the number
-//! of rows but not with their text; rows deleted meanwhile (rotation) are
-//! skipped, and a Logout set after the snapshot shows on the next rewind.
+//! times (24 bytes per event) when opened or rewound and fetches the rows
+//! of the next 256 events with one primary-key query when it reaches them,
+//! so memory grows with the number of rows but not with their text; rows
+//! deleted meanwhile (rotation) are skipped, and a Logout set after the
+//! snapshot shows on the next rewind.
 
 use crate::entry::EntryType;
 
@@ -104,11 +105,24 @@ mod imp {
     use crate::format::Format;
     use crate::reader::EntryStream;
     use crate::source::sqlite::{self, int_value, sql_error, text_bytes};
-    use rusqlite::{params, Connection, OptionalExtension};
+    use rusqlite::Connection;
+    use std::collections::HashMap;
     use std::path::Path;
 
     /// One event: (time µs, row ID, 0 = login / 1 = end).
     type Event = (i64, i64, u8);
+
+    /// Events whose rows are fetched with one query (one `IN (…)` list).
+    const BATCH: usize = 256;
+
+    /// The text columns of one row, and its Type.
+    struct Row {
+        row_type: i64,
+        user: Vec<u8>,
+        tty: Vec<u8>,
+        host: Vec<u8>,
+        service: Vec<u8>,
+    }
 
     pub struct WtmpdbStream {
         conn: Connection,
@@ -116,6 +130,9 @@ mod imp {
         reverse: bool,
         events: Vec<Event>,
         pos: usize,
+        /// Rows of the events from `pos` to the end of the current batch.
+        rows: HashMap<i64, Row>,
+        batch_end: usize,
     }
 
     impl WtmpdbStream {
@@ -137,6 +154,8 @@ mod imp {
                 reverse,
                 events: Vec::new(),
                 pos: 0,
+                rows: HashMap::new(),
+                batch_end: 0,
             };
             s.rewind()?;
             Ok(s)
@@ -161,58 +180,81 @@ mod imp {
                     ))
                 })
                 .map_err(err)?;
-            rows.collect::<rusqlite::Result<Vec<Event>>>().map_err(err)
+            let mut events = rows
+                .collect::<rusqlite::Result<Vec<Event>>>()
+                .map_err(err)?;
+            if self.reverse {
+                events.reverse();
+            }
+            Ok(events)
         }
 
-        /// Fill `e` from row `id` for the event kind; false if the row is gone.
-        fn fill(&self, (time, id, kind): Event, e: &mut Entry) -> Result<bool> {
-            let err = |x| sql_error(&self.shown, "wtmpdb", x);
-            let mut stmt = self
-                .conn
-                .prepare_cached(
-                    "SELECT Type, User, TTY, RemoteHost, Service FROM wtmp WHERE ID = ?1",
-                )
-                .map_err(err)?;
-            let found = stmt
-                .query_row(params![id], |r| {
-                    e.reset(Format::Wtmpdb, id as u64);
-                    let raw = int_value(r.get_ref(0)?).unwrap_or(-1);
-                    let at_logout = kind == 1;
-                    e.entry_type = classify(raw, at_logout);
-                    e.raw_type = i32::try_from(raw).unwrap_or(-1);
-                    if e.entry_type == EntryType::ShutdownTime {
-                        // As a wtmp file's shutdown record: user "shutdown".
-                        e.set_str(StrField::User, b"shutdown");
-                    } else {
-                        e.set_str(StrField::User, text_bytes(r.get_ref(1)?));
-                    }
-                    e.set_str(StrField::Line, text_bytes(r.get_ref(2)?));
-                    e.set_str(StrField::Host, text_bytes(r.get_ref(3)?));
-                    e.set_str(StrField::Service, text_bytes(r.get_ref(4)?));
-                    Ok(())
+        /// Fetch the rows of the next batch of events with one query.
+        fn load_batch(&mut self) -> Result<()> {
+            let end = (self.pos + BATCH).min(self.events.len());
+            let mut ids: Vec<i64> = self.events[self.pos..end].iter().map(|e| e.1).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let marks = vec!["?"; ids.len()].join(",");
+            let sql = format!(
+                "SELECT ID, Type, User, TTY, RemoteHost, Service FROM wtmp WHERE ID IN ({marks})"
+            );
+            let err = |e| sql_error(&self.shown, "wtmpdb", e);
+            let mut stmt = self.conn.prepare_cached(&sql).map_err(err)?;
+            let rows = stmt
+                .query_map(rusqlite::params_from_iter(ids.iter()), |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        Row {
+                            row_type: int_value(r.get_ref(1)?).unwrap_or(-1),
+                            user: text_bytes(r.get_ref(2)?).to_vec(),
+                            tty: text_bytes(r.get_ref(3)?).to_vec(),
+                            host: text_bytes(r.get_ref(4)?).to_vec(),
+                            service: text_bytes(r.get_ref(5)?).to_vec(),
+                        },
+                    ))
                 })
-                .optional()
                 .map_err(err)?;
-            if found.is_none() {
-                return Ok(false);
+            self.rows.clear();
+            for row in rows {
+                let (id, row) = row.map_err(err)?;
+                self.rows.insert(id, row);
             }
-            e.set_addr_from_host_text();
-            let (sec, usec) = split_usec(time);
-            e.set_time(sec, usec);
-            Ok(true)
+            self.batch_end = end;
+            Ok(())
         }
+    }
+
+    /// Fill `e` from one event and its row.
+    fn fill((time, id, kind): Event, row: &Row, e: &mut Entry) {
+        e.reset(Format::Wtmpdb, id as u64);
+        e.entry_type = classify(row.row_type, kind == 1);
+        e.raw_type = i32::try_from(row.row_type).unwrap_or(-1);
+        if e.entry_type == EntryType::ShutdownTime {
+            // As a wtmp file's shutdown record: user "shutdown".
+            e.set_str(StrField::User, b"shutdown");
+        } else {
+            e.set_str(StrField::User, &row.user);
+        }
+        e.set_str(StrField::Line, &row.tty);
+        e.set_str(StrField::Host, &row.host);
+        e.set_str(StrField::Service, &row.service);
+        e.set_addr_from_host_text();
+        let (sec, usec) = split_usec(time);
+        e.set_time(sec, usec);
     }
 
     impl EntryStream for WtmpdbStream {
         fn next(&mut self, e: &mut Entry) -> Result<bool> {
             while self.pos < self.events.len() {
-                let i = if self.reverse {
-                    self.events.len() - 1 - self.pos
-                } else {
-                    self.pos
-                };
+                if self.pos >= self.batch_end {
+                    self.load_batch()?;
+                }
+                let ev = self.events[self.pos];
                 self.pos += 1;
-                if self.fill(self.events[i], e)? {
+                // A row deleted since the snapshot (rotation) is skipped.
+                if let Some(row) = self.rows.get(&ev.1) {
+                    fill(ev, row, e);
                     return Ok(true);
                 }
             }
@@ -222,6 +264,8 @@ mod imp {
         fn rewind(&mut self) -> Result<()> {
             self.events = self.snapshot()?;
             self.pos = 0;
+            self.batch_end = 0;
+            self.rows.clear();
             Ok(())
         }
     }

@@ -174,11 +174,23 @@ impl Reader {
         defaults::open_db_in(Path::new("/"), db, opts)
     }
 
+    /// As [`Reader::open_db`], for the system whose root directory is
+    /// `root` (a copied tree, a test).
+    pub fn open_db_in(root: impl AsRef<Path>, db: Database, opts: Options) -> Result<Reader> {
+        defaults::open_db_in(root.as_ref(), db, opts)
+    }
+
     fn from_source(mut src: Box<dyn ByteSource>, origin: String, opts: Options) -> Result<Reader> {
         let format = match opts.format {
             Format::Auto => detect::detect(&crate::source::prefetch::Prefetched::new(src.as_mut()))
                 .map_err(|e| Error::new(e.kind, format!("{origin}: {}", e.message)))?,
             f => f,
+        };
+        // A system path whose bytes are another format's too (FreeBSD
+        // utx.lastlogin) says what it holds.
+        let format = match Database::format_of_path(&origin) {
+            Some(f) if opts.format == Format::Auto => f,
+            _ => format,
         };
         let stream: Box<dyn EntryStream> = if let Some(layout) = format.layout() {
             Box::new(records::RecordStream::new(src, layout, opts.reverse)?)

@@ -126,16 +126,17 @@ impl Default for Session {
 }
 
 impl Session {
-    /// Fill from the login (or event) record `e`.
-    fn start(&mut self, kind: SessionKind, e: &Entry) {
+    /// Fill from the login (or event) record `e`, taking its strings: the
+    /// buffers are swapped, not copied (the reader refills them anyway).
+    fn start(&mut self, kind: SessionKind, e: &mut Entry) {
         self.kind = kind;
-        self.user.set(e.user.as_bytes());
-        self.line.set(e.line.as_bytes());
-        self.id.set(e.id.as_bytes());
-        self.host.set(e.host.as_bytes());
+        std::mem::swap(&mut self.user, &mut e.user);
+        std::mem::swap(&mut self.line, &mut e.line);
+        std::mem::swap(&mut self.id, &mut e.id);
+        std::mem::swap(&mut self.host, &mut e.host);
         self.addr_family = e.addr_family;
         self.addr = e.addr;
-        self.addr_text.set(e.addr_text.as_bytes());
+        std::mem::swap(&mut self.addr_text, &mut e.addr_text);
         self.pid = e.pid;
         self.login_sec = e.sec;
         self.login_usec = e.usec;
@@ -196,11 +197,14 @@ impl Mark {
 /// names, and SipHash's DoS resistance buys nothing for a table bounded
 /// by the lines of one file.
 #[derive(Default)]
-struct Fnv(u64);
+struct WordHash(u64);
 
-impl Hasher for Fnv {
+impl Hasher for WordHash {
     fn finish(&self) -> u64 {
-        self.0
+        // Multiplication only carries upwards; fold the high bits down so
+        // the table's index bits see every byte ("pts/1" vs "pts/2").
+        let h = (self.0 ^ (self.0 >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
     }
     fn write(&mut self, bytes: &[u8]) {
         const K: u64 = 0x517c_c1b7_2722_0a95;
@@ -223,7 +227,7 @@ impl Hasher for Fnv {
     }
 }
 
-type Pending = HashMap<Vec<u8>, Mark, BuildHasherDefault<Fnv>>;
+type Pending = HashMap<Vec<u8>, Mark, BuildHasherDefault<WordHash>>;
 
 /// The pairing state machine: feed entries newest first, get sessions.
 pub struct Pairing {
@@ -262,8 +266,9 @@ impl Pairing {
     }
 
     /// Feed the next older entry. Returns true when `out` now holds a
-    /// session made from it.
-    pub fn feed(&mut self, e: &Entry, out: &mut Session) -> bool {
+    /// session made from it; its strings are then taken from `e` (which
+    /// is left with other, unspecified strings: refill it before reuse).
+    pub fn feed(&mut self, e: &mut Entry, out: &mut Session) -> bool {
         let ev = (self.rules.classify)(e);
         let mut produced = false;
         let mut down = None::<bool>;
@@ -322,10 +327,10 @@ impl Pairing {
             }
             Event::Login => {
                 (self.rules.key)(e, &mut self.key);
+                let storable = (self.rules.storable)(e);
                 out.start(SessionKind::User, e);
                 // The nearest later record of this key closes the login,
                 // which then takes its place (one lookup, no allocation).
-                let storable = (self.rules.storable)(e);
                 let found = match self.pending.get_mut(self.key.as_slice()) {
                     Some(m) if storable => Some(std::mem::replace(m, Mark::of(e))),
                     Some(_) => self.pending.remove(self.key.as_slice()),
@@ -409,7 +414,7 @@ impl Sessions {
     /// The next session into `out`; false at the end.
     pub fn next_into(&mut self, out: &mut Session) -> Result<bool> {
         while self.reader.next_into(&mut self.entry)? {
-            if self.pairing.feed(&self.entry, out) {
+            if self.pairing.feed(&mut self.entry, out) {
                 return Ok(true);
             }
         }

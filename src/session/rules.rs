@@ -6,7 +6,7 @@
 //! get their own rows here; the engine in `session/mod.rs` is shared.
 
 use crate::entry::{Entry, EntryType};
-use crate::format::Format;
+use crate::format::{Family, Format};
 
 /// What one record means to the pairing engine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,10 +185,37 @@ pub static SVR4: Rules = Rules {
     boot_ends_as_down: true,
 };
 
-/// The rules for records of `format`.
+/// The rules for records of `format`: each family's own `last`.
 pub fn for_format(format: Format) -> &'static Rules {
-    // Every format known so far is a Linux one (or Linux-like, such as
-    // wtmpdb and utmpdump text); other families get rows as they land.
-    let _ = format;
-    &LINUX
+    match format.family() {
+        Family::Linux => &LINUX,
+        Family::FreeBsd => &FREEBSD,
+        Family::MacOs => &MACOS,
+        Family::NetBsd | Family::OpenBsd | Family::ClassicBsd => &BSD,
+        Family::Solaris | Family::Irix => &SVR4,
+        // AIX and HP-UX `last` were not read; their records are typed
+        // like SVR4's and pair by line, and a boot is called a crash.
+        Family::Aix | Family::HpUx => &BSD,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_format_has_its_familys_rules() {
+        for f in Format::all() {
+            let r = for_format(f);
+            let want = match f.family() {
+                Family::Linux => "linux",
+                Family::FreeBsd => "freebsd",
+                Family::MacOs => "macos",
+                Family::Solaris | Family::Irix => "svr4",
+                _ => "bsd",
+            };
+            assert_eq!(r.name, want, "{}", f.name());
+        }
+        assert_eq!(for_format(Format::Glibc384Le).name, "linux");
+    }
 }

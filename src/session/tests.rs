@@ -25,7 +25,7 @@ fn pair(oldest_first: &[Entry]) -> Vec<Session> {
     let mut out = Vec::new();
     for e in oldest_first.iter().rev() {
         let mut s = Session::default();
-        if p.feed(e, &mut s) {
+        if p.feed(&mut e.clone(), &mut s) {
             out.push(s);
         }
     }
@@ -186,7 +186,7 @@ fn gone_when_the_process_is_not_alive() {
     }
     let mut p = Pairing::new(&rules::LINUX, true);
     let mut s = Session::default();
-    assert!(p.feed(&e, &mut s));
+    assert!(p.feed(&mut e.clone(), &mut s));
     if std::path::Path::new("/proc/self").exists() {
         assert_eq!(s.end, SessionEnd::Gone);
     }
@@ -200,7 +200,7 @@ fn pending_table_is_bounded_by_distinct_lines() {
         let line = format!("pts/{}", i % 7);
         let t = if i % 2 == 0 { DeadProcess } else { UserProcess };
         let user = if t == DeadProcess { "" } else { "u" };
-        p.feed(&rec(t, user, &line, i, 1_000_000 - i), &mut s);
+        p.feed(&mut rec(t, user, &line, i, 1_000_000 - i), &mut s);
         assert!(p.pending_len() <= 7);
     }
 }
@@ -210,7 +210,7 @@ fn pair_with(rules: &'static Rules, oldest_first: &[Entry]) -> Vec<Session> {
     let mut out = Vec::new();
     for e in oldest_first.iter().rev() {
         let mut s = Session::default();
-        if p.feed(e, &mut s) {
+        if p.feed(&mut e.clone(), &mut s) {
             out.push(s);
         }
     }

@@ -36,6 +36,11 @@ impl EnvFile {
             .ok()
     }
 
+    /// Set `key` (a later value wins over the file's).
+    pub fn set(&mut self, key: &str, value: Vec<u8>) {
+        self.pairs.push((key.to_string(), value));
+    }
+
     pub fn len(&self) -> usize {
         self.pairs.len()
     }

@@ -193,11 +193,24 @@ impl Logind {
         }
     }
 
-    /// Every current session, oldest first (by start time, then id).
+    /// The user name logind keeps for `uid` (`users/<uid>`, `NAME`).
+    pub fn user_name(&self, uid: i64) -> Option<Vec<u8>> {
+        let path = self.category_dir(Category::Users).join(uid.to_string());
+        let env = envfile::parse(&fs::read(path).ok()?);
+        env.get("NAME").map(<[u8]>::to_vec)
+    }
+
+    /// Every current session, oldest first (by start time, then id). A
+    /// session file without `USER` gets the name from its user's file.
     pub fn read_sessions(&self) -> Result<Vec<Session>> {
         let mut out = Vec::new();
         for id in self.sessions()? {
-            if let Some(s) = self.session(&id)? {
+            if let Some(mut s) = self.session(&id)? {
+                if s.env.get("USER").is_none_or(|u| u.is_empty()) {
+                    if let Some(name) = s.env.get_int("UID").and_then(|u| self.user_name(u)) {
+                        s.env.set("USER", name);
+                    }
+                }
                 out.push(s);
             }
         }

@@ -41,12 +41,14 @@ pub fn pid_alive(pid: i64) -> bool {
 }
 
 /// Whether a process whose name (`/proc/<pid>/comm`) is one of `names`
-/// runs; `None` where there is no /proc to tell.
+/// runs; `None` where /proc cannot tell: there is none, or it hides other
+/// users' processes (`hidepid`, seen as an unreadable `/proc/1/comm`), so
+/// a root daemon would look absent.
 pub fn process_running(names: &[&str]) -> Option<bool> {
-    let rd = std::fs::read_dir("/proc").ok()?;
-    if !Path::new("/proc/self/comm").exists() {
+    if std::fs::read("/proc/1/comm").is_err() {
         return None;
     }
+    let rd = std::fs::read_dir("/proc").ok()?;
     for ent in rd.flatten() {
         let name = ent.file_name();
         let Some(pid) = name.to_str() else { continue };

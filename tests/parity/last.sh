@@ -155,6 +155,21 @@ else
         printf '[7] [%05d] [ts/9] [%-8s] [pts/9       ] [live.example        ] [192.0.2.7      ] [%s]\n' \
             $$ "$me" "$now" | utmpdump -r -o "$WORK/live.wtmp" 2>/dev/null
         compare "last -f live.wtmp (this shell's pid)" last -f "$WORK/live.wtmp"
+        # Logouts before their logins: negative durations of minutes,
+        # hours and days ("(-00:30)", "(-2:15)", "(-3+02:15)").
+        {
+            for r in "7 100 1 neg1 10:00 01" "8 100 1 - 09:30 01" "7 101 2 neg2 10:00 01" \
+                     "8 101 2 - 07:45 01" "7 102 3 neg3 10:00 05" "8 102 3 - 07:45 02"; do
+                set -- $r
+                u=$4; [ "$u" = - ] && u=
+                printf '[%s] [%05d] [ts/%s] [%-8s] [pts/%-8s] [h                   ] [0.0.0.0        ] [2020-01-%sT%s:00,000000+00:00]\n' \
+                    "$1" "$2" "$3" "$u" "$3" "$6" "$5"
+            done
+        } | utmpdump -r -o "$WORK/neg.wtmp" 2>/dev/null
+        for o in "" -F --time-format=notime; do
+            # shellcheck disable=SC2086
+            compare "last -f neg.wtmp $o (negative durations)" last $o -f "$WORK/neg.wtmp"
+        done
     fi
 fi
 
