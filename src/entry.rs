@@ -116,12 +116,20 @@ pub mod flags {
 
 /// A string field: raw bytes with a NUL kept after them. The buffer is
 /// reused from record to record and may be longer than the text: the text
-/// is `buf[..len]` and `buf[len]` is its NUL. A field never set has no
-/// buffer (so a fresh `Entry` allocates nothing) and reads as "".
-#[derive(Clone, Default)]
+/// is `buf[..len]` and `buf[len]` is its NUL (so `buf` is never empty).
+#[derive(Clone)]
 pub struct Field {
     buf: Vec<u8>,
     len: usize,
+}
+
+impl Default for Field {
+    fn default() -> Self {
+        Field {
+            buf: vec![0],
+            len: 0,
+        }
+    }
 }
 
 impl std::fmt::Debug for Field {
@@ -140,26 +148,20 @@ impl Field {
 
     /// The bytes, followed by a NUL.
     pub fn as_bytes_with_nul(&self) -> &[u8] {
-        self.buf.get(..=self.len).unwrap_or(b"\0")
+        &self.buf[..=self.len]
     }
 
     /// Where `as_bytes_with_nul` starts (for the C view, without the
     /// slicing).
     #[inline(always)]
     pub fn as_ptr(&self) -> *const u8 {
-        if self.buf.is_empty() {
-            c"".as_ptr().cast()
-        } else {
-            self.buf.as_ptr()
-        }
+        self.buf.as_ptr()
     }
 
     #[inline(always)]
     pub fn clear(&mut self) {
         self.len = 0;
-        if let Some(nul) = self.buf.first_mut() {
-            *nul = 0;
-        }
+        self.buf[0] = 0;
     }
 
     /// A buffer of at least `n` bytes (grows once, then is reused).

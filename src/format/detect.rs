@@ -250,7 +250,7 @@ fn score_events(
         if src.read_full_at(&mut buf, i * rec)? < layout.size {
             break;
         }
-        if buf.iter().all(|&b| b == 0) {
+        if layout::all_zero(&buf) {
             continue;
         }
         let mut s = record_score(layout, &buf, now);
@@ -298,7 +298,7 @@ fn score_lastlog(
                 break 'extents;
             }
             i += 1;
-            if buf.iter().all(|&b| b == 0) {
+            if layout::all_zero(&buf) {
                 continue;
             }
             let (sec, _) = layout.time(&buf);

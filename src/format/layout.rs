@@ -221,20 +221,29 @@ impl RecordLayout {
     /// false when the record is not valid for this layout (unknown type).
     #[inline(always)]
     pub fn decode(&self, rec: &[u8], offset: u64, e: &mut Entry) -> bool {
+        self.decode_as(rec, offset, e, true)
+    }
+
+    /// `decode`, with or without the address. Detection never looks at
+    /// it (the type is classified before it is read), and formatting the
+    /// garbage a wrong layout sees there as IPv6 text was a tenth of its
+    /// time.
+    #[inline(always)]
+    fn decode_as(&self, rec: &[u8], offset: u64, e: &mut Entry, addr: bool) -> bool {
         // The hosts' own layouts get a copy of the decoder compiled for
         // their constant offsets and types (the hot path when reading
         // big local files); every other layout uses the generic one.
         if std::ptr::eq(self, &linux::GLIBC_384_LE) {
-            linux::GLIBC_384_LE.decode_inline(rec, offset, e)
+            linux::GLIBC_384_LE.decode_inline(rec, offset, e, addr)
         } else if std::ptr::eq(self, &linux::GLIBC_400_LE) {
-            linux::GLIBC_400_LE.decode_inline(rec, offset, e)
+            linux::GLIBC_400_LE.decode_inline(rec, offset, e, addr)
         } else {
-            self.decode_inline(rec, offset, e)
+            self.decode_inline(rec, offset, e, addr)
         }
     }
 
     #[inline(always)]
-    fn decode_inline(&self, rec: &[u8], offset: u64, e: &mut Entry) -> bool {
+    fn decode_inline(&self, rec: &[u8], offset: u64, e: &mut Entry, addr: bool) -> bool {
         debug_assert_eq!(rec.len(), self.size);
         e.reset_scalars(self.format, offset);
         e.service.clear();
@@ -259,6 +268,7 @@ impl RecordLayout {
         let (sec, usec) = self.time(rec);
         e.set_time(sec, usec);
         match self.addr {
+            _ if !addr => {}
             Addr::Absent => {}
             Addr::V6Words(o) => e.set_addr_v6_bytes(rec[o..o + 16].try_into().expect("16")),
             Addr::V4(o) => {
@@ -289,22 +299,42 @@ impl RecordLayout {
         true
     }
 
-    /// Decode into this thread's scratch entry and look at it with `f`
-    /// (`None` for an invalid record): detection decodes thousands of
-    /// records per open, and a fresh entry each (buffers allocated, grown
-    /// and freed) was most of its time.
+    /// Decode (without the address) into this thread's scratch entry and
+    /// look at it with `f`; `None` for an invalid record. Detection
+    /// decodes thousands of records per open, each twice (score, then the
+    /// empty test): a fresh entry each time (buffers allocated, grown and
+    /// freed) was most of its cost, and the second decode of the same
+    /// bytes is skipped.
     fn with_scratch<T>(&self, rec: &[u8], f: impl FnOnce(&Entry) -> T) -> Option<T> {
-        thread_local!(static SCRATCH: std::cell::RefCell<Entry> = Default::default());
-        let mut decode = Some(|e: &mut Entry| self.decode(rec, 0, e).then(|| f(e)));
+        thread_local!(static SCRATCH: std::cell::RefCell<Scratch> = Default::default());
+        let mut f = Some(f);
         let from_scratch = SCRATCH
             .try_with(|s| {
-                let mut e = s.try_borrow_mut().ok()?;
-                decode.take().map(|d| d(&mut e))
+                let mut s = s.try_borrow_mut().ok()?;
+                let s = &mut *s;
+                // Only a static layout's result is reused: a temporary
+                // one could have been at the same address.
+                let layout: *const RecordLayout = self;
+                let again = s.layout == layout
+                    && s.rec == rec
+                    && ALL.iter().any(|l| std::ptr::eq(*l, self));
+                if !again {
+                    s.layout = layout;
+                    s.rec.clear();
+                    s.rec.extend_from_slice(rec);
+                    s.valid = self.decode_as(rec, 0, &mut s.entry, false);
+                }
+                let f = f.take()?;
+                Some(s.valid.then(|| f(&s.entry)))
             })
             .ok()
             .flatten();
         // The scratch entry was busy (re-entered) or gone (thread exiting).
-        from_scratch.unwrap_or_else(|| decode.take().and_then(|d| d(&mut Entry::default())))
+        from_scratch.unwrap_or_else(|| {
+            let mut e = Entry::default();
+            let f = f.take()?;
+            self.decode_as(rec, 0, &mut e, false).then(|| f(&e))
+        })
     }
 
     /// Whether `rec` decodes as an EMPTY record with no user, line or host:
@@ -349,6 +379,26 @@ impl RecordLayout {
     }
 }
 
+/// A thread's detection scratch: an entry and what was last decoded into
+/// it.
+struct Scratch {
+    entry: Entry,
+    layout: *const RecordLayout,
+    rec: Vec<u8>,
+    valid: bool,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            entry: Entry::default(),
+            layout: std::ptr::null(),
+            rec: Vec::new(),
+            valid: false,
+        }
+    }
+}
+
 /// What scoring needs of a decoded record.
 struct Scored {
     entry_type: EntryType,
@@ -375,7 +425,7 @@ pub fn plausible_string(field: &[u8]) -> bool {
 
 /// Whether every byte is zero, a word at a time (detection checks the
 /// padding and the 256-byte host of every sampled record).
-fn all_zero(bytes: &[u8]) -> bool {
+pub fn all_zero(bytes: &[u8]) -> bool {
     let words = bytes.chunks_exact(8);
     words.remainder().iter().all(|&b| b == 0)
         && words
