@@ -14,38 +14,32 @@ host_file() {
     done
 }
 
-# First bundled sample whose name matches, or nothing.
-sample_file() {
-    local f
-    for f in samples/$1; do
-        if [ -f "$f" ]; then echo "$f"; return; fi
-    done
-}
-
 status=0
-# run TITLE SUBCOMMAND SAMPLE-GLOB HOST-PATH...
+# run TITLE HOST-ARGS SAMPLE-ARGS-BEFORE-FILE SAMPLE HOST-PATH...
+#   HOST-ARGS: the subcommand reading this host's database;
+#   SAMPLE-ARGS: the subcommand to which the sample file's path is added.
 run() {
-    local title=$1 sub=$2 glob=$3 file
-    shift 3
+    local title=$1 host_args=$2 sample_args=$3 sample=$4 file
+    shift 4
     file=$(host_file "$@")
     echo
     if [ -n "$file" ]; then
         echo "=== $title: host database $file"
-        echo "\$ $UTX $sub"
-        "$UTX" $sub || status=1
+        echo "\$ $UTX $host_args"
+        "$UTX" $host_args || status=1
         return
     fi
-    file=$(sample_file "$glob")
-    if [ -n "$file" ]; then
-        echo "=== $title: this host has no (or an empty) $*; using bundled sample $file"
-        echo "\$ $UTX $sub $file"
-        "$UTX" $sub "$file" || status=1
+    if [ -f "samples/$sample" ]; then
+        echo "=== $title: this host has no (or an empty) $*; using bundled sample samples/$sample"
+        echo "\$ $UTX $sample_args samples/$sample"
+        "$UTX" $sample_args "samples/$sample" || status=1
     else
-        echo "=== $title: this host has no $* and samples/ has no $glob; skipped"
+        echo "=== $title: this host has no $* and samples/$sample is missing"
+        status=1
     fi
 }
 
-run "who is logged in" who '*utmp*' /run/utmp /var/run/utmp
-run "login history (dump)" dump '*wtmp*' /var/log/wtmp
-run "last login per user" lastlog '*lastlog*' /var/log/lastlog
+run "who is logged in (utmp)" "who" "who" utmp /run/utmp /var/run/utmp
+run "login history (wtmp, utmpdump format)" "dump --db wtmp" "dump" wtmp /var/log/wtmp
+run "last login per user (lastlog)" "lastlog" "lastlog -f" lastlog /var/log/lastlog
 exit $status

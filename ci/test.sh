@@ -20,6 +20,8 @@ CC=${CC:-cc}
 C_STRICT="-std=c99 -Wall -Wextra -Wpedantic -Werror"
 CFLAGS_T="-O1 -g -pthread -Iinclude"
 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+# A test that runs longer than this has hung (a bad input must never hang).
+CTEST_TIMEOUT=${CTEST_TIMEOUT:-300}
 VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite"
 LIBS_PRIVATE=$(cat $B/native-static-libs 2>/dev/null)
 C_TESTS=$(ls c-tests/*.c 2>/dev/null | sort)
@@ -137,14 +139,17 @@ c_tests() {
         esac || { echo "FAIL(compile) $name [$mode]"; bad=1; continue; }
         echo "--- $name [$mode]"
         case $mode in
-            static) "$bin" ;;
-            dynamic) LD_LIBRARY_PATH=$B "$bin" ;;
+            static) timeout -k 5 "$CTEST_TIMEOUT" "$bin" ;;
+            dynamic) LD_LIBRARY_PATH=$B timeout -k 5 "$CTEST_TIMEOUT" "$bin" ;;
             asan) LD_LIBRARY_PATH=$B ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
-                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$bin" ;;
-            valgrind) LD_LIBRARY_PATH=$B $VALGRIND "$bin" ;;
+                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 timeout -k 5 "$CTEST_TIMEOUT" "$bin" ;;
+            valgrind) LD_LIBRARY_PATH=$B timeout -k 5 "$CTEST_TIMEOUT" $VALGRIND "$bin" ;;
         esac
         rc=$?
-        if [ $rc -ne 0 ]; then echo "FAIL $name [$mode]: exit $rc"; bad=1; else echo "ok $name [$mode]"; fi
+        if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+            echo "FAIL $name [$mode]: still running after ${CTEST_TIMEOUT}s: hung (CTEST_TIMEOUT)"; bad=1
+        elif [ $rc -ne 0 ]; then echo "FAIL $name [$mode]: exit $rc"; bad=1
+        else echo "ok $name [$mode]"; fi
     done
     return $bad
 }
@@ -154,6 +159,23 @@ step_c_asan() { c_tests asan; }
 step_c_valgrind() {
     command -v valgrind >/dev/null || { echo "error: valgrind not installed"; return 1; }
     c_tests valgrind
+}
+
+# Root reads any file, so bad_input skips its mode-000 check as root; run
+# it once more as nobody to cover that check too.
+step_c_nonroot() {
+    local tmp rc
+    if [ "$(id -u)" != 0 ]; then echo "not root: bad_input already ran its permission check"; return 0; fi
+    command -v setpriv >/dev/null || { echo "error: setpriv (util-linux) not installed"; return 1; }
+    [ -x $CT/bad_input-static ] || $CC $C_STRICT $CFLAGS_T -o $CT/bad_input-static c-tests/bad_input.c \
+        $B/libutx.a $LIBS_PRIVATE || return 1
+    tmp=$(mktemp -d /tmp/utx-nonroot.XXXXXX)
+    cp $CT/bad_input-static "$tmp/bad_input"
+    chmod 755 "$tmp" "$tmp/bad_input"
+    (cd "$tmp" && timeout -k 5 "$CTEST_TIMEOUT" setpriv --reuid=65534 --regid=65534 --clear-groups ./bad_input)
+    rc=$?
+    rm -rf "$tmp"
+    return $rc
 }
 
 # ---- install + pkg-config --------------------------------------------------
@@ -213,7 +235,7 @@ step_parity() { bash tests/parity/run.sh $B/utx; }
 
 # ---- driver ----------------------------------------------------------------
 
-ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind install parity"
+ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot install parity"
 steps=${*:-$ALL_STEPS}
 for s in $steps; do
     case $s in

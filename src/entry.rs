@@ -116,20 +116,12 @@ pub mod flags {
 
 /// A string field: raw bytes with a NUL kept after them. The buffer is
 /// reused from record to record and may be longer than the text: the text
-/// is `buf[..len]` and `buf[len]` is its NUL.
-#[derive(Clone)]
+/// is `buf[..len]` and `buf[len]` is its NUL. A field never set has no
+/// buffer (so a fresh `Entry` allocates nothing) and reads as "".
+#[derive(Clone, Default)]
 pub struct Field {
     buf: Vec<u8>,
     len: usize,
-}
-
-impl Default for Field {
-    fn default() -> Self {
-        Field {
-            buf: vec![0],
-            len: 0,
-        }
-    }
 }
 
 impl std::fmt::Debug for Field {
@@ -148,21 +140,26 @@ impl Field {
 
     /// The bytes, followed by a NUL.
     pub fn as_bytes_with_nul(&self) -> &[u8] {
-        &self.buf[..=self.len]
+        self.buf.get(..=self.len).unwrap_or(b"\0")
     }
 
     /// Where `as_bytes_with_nul` starts (for the C view, without the
     /// slicing).
     #[inline(always)]
     pub fn as_ptr(&self) -> *const u8 {
-        self.buf.as_ptr()
+        if self.buf.is_empty() {
+            c"".as_ptr().cast()
+        } else {
+            self.buf.as_ptr()
+        }
     }
 
     #[inline(always)]
     pub fn clear(&mut self) {
-        // The buffer always holds at least the NUL.
         self.len = 0;
-        self.buf[0] = 0;
+        if let Some(nul) = self.buf.first_mut() {
+            *nul = 0;
+        }
     }
 
     /// A buffer of at least `n` bytes (grows once, then is reused).
@@ -547,5 +544,94 @@ mod tests {
             let a: Ipv6Addr = input.parse().unwrap();
             assert_eq!(ipv6_text(&a.octets()), want);
         }
+    }
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use std::net::Ipv4Addr;
+
+    use super::*;
+
+    /// Deterministic bytes for the comparisons below (xorshift).
+    fn noise(seed: &mut u32) -> u32 {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 17;
+        *seed ^= *seed << 5;
+        *seed
+    }
+
+    /// The word-at-a-time paths against the byte-at-a-time definitions,
+    /// on fields of many widths with NULs, high bytes, valid and broken
+    /// UTF-8 at every position.
+    #[test]
+    fn fixed_fields_match_the_plain_definition() {
+        let mut seed = 0x1234_5678;
+        let alphabet: &[u8] = b"\0\0\0ab~/.-\x7f\x80\xc3\xa9\xe2\x82\xac\xff";
+        for width in (0..=40).chain([256, 257]) {
+            for _ in 0..300 {
+                let raw: Vec<u8> = (0..width)
+                    .map(|_| alphabet[noise(&mut seed) as usize % alphabet.len()])
+                    .collect();
+                let n = raw.iter().position(|&b| b == 0).unwrap_or(raw.len());
+                assert_eq!(memchr0(&raw), n);
+                let mut want = 0;
+                if n == raw.len() && n > 0 {
+                    want |= flags::FULL_WIDTH;
+                }
+                if std::str::from_utf8(&raw[..n]).is_err() {
+                    want |= flags::NOT_UTF8;
+                }
+                let mut e = Entry::default();
+                // A longer value first: nothing of it may show through.
+                e.set_fixed(StrField::Host, &[b'x'; 300]);
+                e.flags = 0;
+                e.set_fixed(StrField::Host, &raw);
+                assert_eq!(e.host.as_bytes(), &raw[..n], "{raw:?}");
+                assert_eq!(e.host.as_bytes_with_nul(), [&raw[..n], &[0]].concat());
+                assert_eq!(e.host.as_ptr(), e.host.as_bytes_with_nul().as_ptr());
+                assert_eq!(e.flags, want, "{raw:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn ipv4_text_matches_std() {
+        let mut seed = 0x9e37_79b9;
+        let edge = [0u8, 1, 9, 10, 99, 100, 199, 200, 255];
+        let mut all: Vec<[u8; 4]> = Vec::new();
+        for a in edge {
+            for b in edge {
+                all.push([a, b, 255 - a, b / 2]);
+            }
+        }
+        for v in 0..=255u8 {
+            all.push([v, v, v, v]);
+        }
+        all.extend((0..2000).map(|_| noise(&mut seed).to_be_bytes()));
+        let mut e = Entry::default();
+        for octets in all {
+            e.set_ipv4(octets);
+            let want = Ipv4Addr::from(octets).to_string();
+            assert_eq!(e.addr_text.as_bytes(), want.as_bytes());
+            assert_eq!(*e.addr_text.as_bytes_with_nul().last().unwrap(), 0);
+            assert_eq!(e.addr_family, AddrFamily::Ipv4);
+        }
+    }
+
+    #[test]
+    fn cleared_and_default_fields_are_empty_strings() {
+        let mut f = Field::default();
+        assert_eq!(f.as_bytes_with_nul(), b"\0");
+        f.set(b"pts/12\0junk");
+        assert_eq!(f.as_bytes(), b"pts/12");
+        assert_eq!(format!("{f:?}"), "Field([112, 116, 115, 47, 49, 50, 0])");
+        f.clear();
+        assert!(f.is_empty());
+        assert_eq!(f.as_bytes_with_nul(), b"\0");
+        let mut e = Entry::default();
+        e.set_fixed(StrField::User, b"root\0\0\0\0");
+        e.reset(Format::Auto, 0);
+        assert_eq!(e.user.as_bytes_with_nul(), b"\0");
     }
 }

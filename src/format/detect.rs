@@ -278,12 +278,7 @@ fn score_events(
 
 /// Decodes as an EMPTY record with no strings.
 fn looks_empty(layout: &RecordLayout, rec: &[u8]) -> bool {
-    let mut e = crate::entry::Entry::default();
-    layout.decode(rec, 0, &mut e)
-        && e.entry_type == crate::entry::EntryType::Empty
-        && e.user.is_empty()
-        && e.line.is_empty()
-        && e.host.is_empty()
+    layout.decodes_empty(rec)
 }
 
 fn score_lastlog(

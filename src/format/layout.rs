@@ -289,28 +289,44 @@ impl RecordLayout {
         true
     }
 
-    /// Decode into this thread's scratch entry: detection scores hundreds
-    /// of records per open, and a fresh entry each (six buffers allocated,
-    /// grown and freed) was most of its time. Returns the two fields
-    /// scoring needs, or `None` for an invalid record.
-    fn decode_scratch(&self, rec: &[u8]) -> Option<Scored> {
+    /// Decode into this thread's scratch entry and look at it with `f`
+    /// (`None` for an invalid record): detection decodes thousands of
+    /// records per open, and a fresh entry each (buffers allocated, grown
+    /// and freed) was most of its time.
+    fn with_scratch<T>(&self, rec: &[u8], f: impl FnOnce(&Entry) -> T) -> Option<T> {
         thread_local!(static SCRATCH: std::cell::RefCell<Entry> = Default::default());
-        let scored = |e: &mut Entry| {
-            self.decode(rec, 0, e).then_some(Scored {
-                entry_type: e.entry_type,
-                flags: e.flags,
+        let mut decode = Some(|e: &mut Entry| self.decode(rec, 0, e).then(|| f(e)));
+        let from_scratch = SCRATCH
+            .try_with(|s| {
+                let mut e = s.try_borrow_mut().ok()?;
+                decode.take().map(|d| d(&mut e))
             })
-        };
-        SCRATCH.with(|s| match s.try_borrow_mut() {
-            Ok(mut e) => scored(&mut e),
-            Err(_) => scored(&mut Entry::default()),
+            .ok()
+            .flatten();
+        // The scratch entry was busy (re-entered) or gone (thread exiting).
+        from_scratch.unwrap_or_else(|| decode.take().and_then(|d| d(&mut Entry::default())))
+    }
+
+    /// Whether `rec` decodes as an EMPTY record with no user, line or host:
+    /// what a misaligned layout sees in a mostly-zero file (detection).
+    pub fn decodes_empty(&self, rec: &[u8]) -> bool {
+        self.with_scratch(rec, |e| {
+            e.entry_type == EntryType::Empty
+                && e.user.is_empty()
+                && e.line.is_empty()
+                && e.host.is_empty()
         })
+        .unwrap_or(false)
     }
 
     /// How well `rec` fits this layout, 0 (not at all) to 100. Used by
     /// detection, never by decoding.
     pub fn score(&self, rec: &[u8]) -> u32 {
-        let Some(e) = self.decode_scratch(rec) else {
+        let scored = |e: &Entry| Scored {
+            entry_type: e.entry_type,
+            flags: e.flags,
+        };
+        let Some(e) = self.with_scratch(rec, scored) else {
             return 0;
         };
         let mut score = 40;
