@@ -6,7 +6,7 @@
 #   make check-header    fail if include/utx.h is stale
 #   make run             run `utx` on this host's databases (or the samples)
 #   make test            every check; one PASS/FAIL line per step
-#   make bench           bash bench/run.sh
+#   make bench           bash bench/run.sh, then bench/sessions.sh
 #
 # The library is built by cargo; this file only names, links and installs
 # the results.  Cargo decides whether anything needs recompiling, so the
@@ -126,6 +126,7 @@ test: all
 # The bench links the library built here instead of rebuilding its own.
 bench: all
 	UTX_LIB=$(CURDIR)/$(B)/libutx.a bash bench/run.sh
+	UTX=$(CURDIR)/$(B)/utx bash bench/sessions.sh
 
 clean:
 	rm -rf $(B)

@@ -15,8 +15,8 @@
 #   UTX_BENCH_RUNS     runs per timed measurement (default 5)
 #   UTX_BENCH_GLIBC_BUDGET  seconds one glibc run may take before it is cut
 #                      short and scaled from the prefix it read (default 120)
-#   UTX_LIB            static library to link (default: cargo build --release
-#                      and target/release/libutx.a)
+#   UTX_LIB            static library to link (default: `make lib` and
+#                      build/libutx.a; without a Makefile, cargo build --release)
 #   CC                 C compiler (default cc)
 set -euo pipefail
 
@@ -38,8 +38,15 @@ trap 'exit 130' INT TERM
 say() { printf '%s\n' "$*"; }
 
 # --- build ---------------------------------------------------------------
+# The release static library, as `make` builds it (build/libutx.a with the
+# native libraries rustc names); without the Makefile, straight from cargo.
+native="-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
 if [ -n "${UTX_LIB:-}" ]; then
     lib=$UTX_LIB
+elif [ -f "$root/Makefile" ]; then
+    make -s -C "$root" lib >/dev/null
+    lib=$root/build/libutx.a
+    native=$(cat "$root/build/native-static-libs")
 else
     cargo build --release --quiet --lib
     lib=$root/target/release/libutx.a
@@ -47,8 +54,9 @@ fi
 [ -f "$lib" ] || { say "bench: no library at $lib" >&2; exit 1; }
 
 cflags=(-std=c99 -D_GNU_SOURCE -O2 -Wall -Wextra -Wpedantic -Werror)
+# shellcheck disable=SC2086 # $native is a list of linker flags
 "$cc" "${cflags[@]}" -I"$root/include" -o "$tmp/bench" "$root/bench/bench.c" \
-    "$lib" -lgcc_s -lutil -lrt -lpthread -lm -ldl
+    "$lib" $native
 "$cc" "${cflags[@]}" -o "$tmp/utmpgen" "$root/tests/gen/utmpgen.c"
 
 # --- data ----------------------------------------------------------------
@@ -70,7 +78,9 @@ cat "$data" >/dev/null
 # --- helpers -------------------------------------------------------------
 # get KEY FILE: value of a key=value line
 get() { sed -n "s/^$1=//p" "$2" | head -n1; }
-# stats: reads numbers on stdin, prints "min median max"
+# cpu FILE: user + system seconds of that run
+cpu() { awk -F= '$1 == "user_s" || $1 == "sys_s" { t += $2 } END { printf "%.6f\n", t }' "$1"; }
+# stats: numbers on stdin -> "min median max"
 stats() {
     sort -g | awk '{ v[NR] = $1 } END {
         if (NR == 0) { print "nan nan nan"; exit }
@@ -78,113 +88,128 @@ stats() {
         printf "%.6f %.6f %.6f\n", v[1], m, v[NR] }'
 }
 calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
-verdict() { awk "BEGIN { exit !($1) }" && echo PASS || echo MISS; }
+verdict() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo MISS; fi; }
 
-run_one() { # MODE FILE [ARG] -> writes $tmp/out.N, prints its path
-    local out=$tmp/out.$((++outn))
-    "$tmp/bench" "$@" >"$out"
-    echo "$out"
-}
 outn=0
+run_one() { # MODE FILE [ARG]: one process; its key=value output in $out
+    out=$tmp/out.$((++outn))
+    "$tmp/bench" "$@" >"$out"
+}
 
 # --- measurements --------------------------------------------------------
 : >"$tmp/utx.s"
-: >"$tmp/read.s"
+: >"$tmp/utx.cpu"
 : >"$tmp/utx.rss"
+: >"$tmp/read.s"
+: >"$tmp/read.cpu"
 for _ in $(seq "$runs"); do
     # Interleaved so slow spells on the shared machine hit both alike.
-    o=$(run_one utx "$data")
-    get seconds "$o" >>"$tmp/utx.s"
-    get maxrss_kib "$o" >>"$tmp/utx.rss"
-    utx_sum=$(get checksum "$o")
-    utx_n=$(get records "$o")
-    o=$(run_one read "$data")
-    get seconds "$o" >>"$tmp/read.s"
-    read_sum=$(get checksum "$o")
-    read_n=$(get records "$o")
+    run_one utx "$data"
+    get seconds "$out" >>"$tmp/utx.s"
+    cpu "$out" >>"$tmp/utx.cpu"
+    get maxrss_kib "$out" >>"$tmp/utx.rss"
+    utx_sum=$(get checksum "$out")
+    utx_n=$(get records "$out")
+    run_one read "$data"
+    get seconds "$out" >>"$tmp/read.s"
+    cpu "$out" >>"$tmp/read.cpu"
+    read_sum=$(get checksum "$out")
+    read_n=$(get records "$out")
+    read_rss=$(get maxrss_kib "$out")
 done
 read -r utx_min utx_med utx_max < <(stats <"$tmp/utx.s")
 read -r rd_min rd_med rd_max < <(stats <"$tmp/read.s")
-read -r rss_min rss_med rss_max < <(stats <"$tmp/utx.rss")
+read -r utxc_min _ _ < <(stats <"$tmp/utx.cpu")
+read -r rdc_min _ _ < <(stats <"$tmp/read.cpu")
+read -r _ _ rss_max < <(stats <"$tmp/utx.rss")
 
-# Peak RSS on the 4x smaller file: must not scale with size.
+# Peak RSS on the 4x smaller file: must not grow with the file.
 : >"$tmp/small.rss"
 for _ in 1 2 3; do
-    o=$(run_one utx "$small")
-    get maxrss_kib "$o" >>"$tmp/small.rss"
-    small_n=$(get records "$o")
+    run_one utx "$small"
+    get maxrss_kib "$out" >>"$tmp/small.rss"
 done
-read -r srss_min srss_med srss_max < <(stats <"$tmp/small.rss")
-o=$(run_one read "$data")
-read_rss=$(get maxrss_kib "$o")
+read -r _ _ srss_max < <(stats <"$tmp/small.rss")
 
-# glibc: slow (fcntl lock/unlock and several syscalls per record).  Up to
-# three runs while each stays short; a run cut at the budget is scaled.
+# glibc: slow (an fcntl lock and unlock and more system calls per record).
+# Up to three runs while each stays short; a run cut at the budget is
+# scaled from the prefix it read.
 : >"$tmp/glibc.s"
 glibc_note=""
-for i in 1 2 3; do
-    o=$(run_one glibc "$data" "$budget")
-    g_s=$(get seconds "$o")
-    g_n=$(get records "$o")
-    if [ "$(get partial "$o")" = 1 ]; then
+glibc_sum=""
+for _ in 1 2 3; do
+    run_one glibc "$data" "$budget"
+    g_s=$(get seconds "$out")
+    g_n=$(get records "$out")
+    if [ "$(get partial "$out")" = 1 ]; then
         calc "$g_s * $utx_n / $g_n" >>"$tmp/glibc.s"
         echo >>"$tmp/glibc.s"
-        glibc_note="(measured on the first $g_n of $utx_n records in ${g_s}s, scaled)"
+        glibc_note="cut at ${budget} s: timed on the first $g_n of $utx_n records, scaled"
         break
     fi
     echo "$g_s" >>"$tmp/glibc.s"
-    glibc_sum=$(get checksum "$o")
-    glibc_n=$g_n
-    awk "BEGIN { exit !($g_s > 30) }" && break
+    glibc_sum=$(get checksum "$out")
+    if awk "BEGIN { exit !($g_s > 30) }"; then break; fi
 done
 read -r gl_min gl_med gl_max < <(grep . "$tmp/glibc.s" | stats)
 glibc_runs=$(grep -c . "$tmp/glibc.s")
 
-o=$(run_one newest "$data" 100)
-sed -n 's/^ms=//p' "$o" >"$tmp/newest.ms"
+reps=100
+run_one newest "$data" "$reps"
+sed -n 's/^ms=//p' "$out" >"$tmp/newest.ms"
 read -r nw_min nw_med nw_max < <(stats <"$tmp/newest.ms")
+nw_p90=$(sort -g "$tmp/newest.ms" | awk -v n="$reps" 'NR == int(n * 0.9) { print }')
 
 # --- report --------------------------------------------------------------
 mib() { calc "$1 / 1024"; }
-ms() { calc "$1 * 1000"; }
+size_mib() { calc "$(stat -c %s "$1") / 1048576"; }
+ns() { calc "$1 * 1e9 / $records"; }
 ratio_best=$(calc "$utx_min / $rd_min")
 ratio_med=$(calc "$utx_med / $rd_med")
+ratio_cpu=$(calc "$utxc_min / $rdc_min")
 glibc_ratio=$(calc "$gl_min / $utx_min")
-per_rec_ns=$(calc "$utx_min * 1e9 / $utx_n")
-rd_per_rec_ns=$(calc "$rd_min * 1e9 / $read_n")
-gl_per_rec_ns=$(calc "$gl_min * 1e9 / $utx_n")
 
-check_sums="OK"
-[ "$utx_n" = "$records" ] && [ "$read_n" = "$records" ] || check_sums="MISMATCH (record counts)"
-[ "$utx_sum" = "$read_sum" ] || check_sums="MISMATCH (utx $utx_sum, read $read_sum)"
-if [ -n "${glibc_sum:-}" ] && [ "$glibc_sum" != "$utx_sum" ]; then
+check_sums=OK
+if [ "$utx_n" != "$records" ] || [ "$read_n" != "$records" ]; then
+    check_sums="MISMATCH (record counts: utx $utx_n, read $read_n)"
+elif [ "$utx_sum" != "$read_sum" ]; then
+    check_sums="MISMATCH (utx $utx_sum, read $read_sum)"
+elif [ -n "$glibc_sum" ] && [ "$glibc_sum" != "$utx_sum" ]; then
     check_sums="MISMATCH (utx $utx_sum, glibc $glibc_sum)"
 fi
+row() { # LABEL MIN MED MAX RUNS NOTE
+    printf '%-30s %7.3f s %7.3f s %7.3f s %8s ns  %s runs %s\n' \
+        "$1" "$2" "$3" "$4" "$(ns "$2")" "$5" "$6"
+}
 
-cat <<EOF
-utx benchmark  $(date -u '+%Y-%m-%dT%H:%M:%SZ')  $(uname -srm)  $(nproc) CPUs
-  load average: $(cut -d' ' -f1-3 /proc/loadavg)  (shared, noisy machine: each
-  timing is the best and median of several separate processes; ratios use
-  the best run of each, the least disturbed estimate of real cost)
-library:   $lib
-data file: $data (cached; delete it to regenerate)
-           $(stat -c %s "$data") bytes, $records records of $recsize bytes, utmpgen big
-           page cache warmed (cat twice) before measuring
-checks:    all readers saw $utx_n records, same checksum: $check_sums
-
-                                   best       median     max      ns/record
-1. utx full read (C API)        $(printf '%8.3f s %8.3f s %8.3f s %8s' "$utx_min" "$utx_med" "$utx_max" "$per_rec_ns")   ($runs runs)
-2. glibc getutxent loop         $(printf '%8.3f s %8.3f s %8.3f s %8s' "$gl_min" "$gl_med" "$gl_max" "$gl_per_rec_ns")   ($glibc_runs runs) $glibc_note
-3. read() loop, 1 MiB buffer    $(printf '%8.3f s %8.3f s %8.3f s %8s' "$rd_min" "$rd_med" "$rd_max" "$rd_per_rec_ns")   ($runs runs)
-4. newest 10 (REVERSE open+10 next+close), 100 reps:
-                                $(printf '%8.3f ms %7.3f ms %7.3f ms' "$(calc "$nw_min")" "$(calc "$nw_med")" "$(calc "$nw_max")")
-5. peak RSS, utx full read:     $(mib "$rss_max") MiB on $(calc "$(stat -c %s "$data") / 1048576") MiB file; $(mib "$srss_max") MiB on $(calc "$(stat -c %s "$small") / 1048576") MiB file
-                                (read() loop for comparison: $(mib "$read_rss") MiB; max of runs, ru_maxrss)
-
-targets:
-  utx / read loop  = $ratio_best x (median $ratio_med x)  target <= 2.0x     $(verdict "$ratio_best <= 2.0")
-  glibc / utx      = $glibc_ratio x                       expected ~25x      $(verdict "$glibc_ratio >= 10")
-  newest 10        = median $(calc "$nw_med") ms, max $(calc "$nw_max") ms  target < 1 ms   $(verdict "$nw_med < 1.0")
-  peak RSS         = $(mib "$rss_max") MiB (4x smaller file: $(mib "$srss_max") MiB)  target < 8 MiB, not scaling   $(verdict "$rss_max < 8192 && $rss_max - $srss_max < 1024")
-EOF
+say "utx benchmark  $(date -u '+%Y-%m-%dT%H:%M:%SZ')  $(uname -srm), $(nproc) CPUs"
+say "  The machine is shared and noisy (load average at the end:"
+say "  $(cut -d' ' -f1-3 /proc/loadavg)): each figure comes from separate processes,"
+say "  repeated; ratios use the best run of each (the least disturbed"
+say "  estimate); CPU = user + system time of the process."
+say "library:   $lib"
+say "data file: $data"
+say "           cached (delete it to regenerate): $(stat -c %s "$data") bytes,"
+say "           $records records of $recsize bytes written by utmpgen big;"
+say "           page cache warmed (cat twice) before measuring"
+say "checks:    utx, read() and glibc saw the same $utx_n records"
+say "           (sum of type + first user byte + seconds): $check_sums"
+say ""
+say "                                  best    median       max  per record"
+row "1. utx full read (C API)" "$utx_min" "$utx_med" "$utx_max" "$runs" \
+    "(CPU best $(calc "$utxc_min") s)"
+row "2. glibc getutxent loop" "$gl_min" "$gl_med" "$gl_max" "$glibc_runs" "$glibc_note"
+row "3. read() loop, 1 MiB buffer" "$rd_min" "$rd_med" "$rd_max" "$runs" \
+    "(CPU best $(calc "$rdc_min") s)"
+say "4. newest 10 (UT_OPEN_REVERSE open + 10 next + close), $reps times:"
+say "     min $(calc "$nw_min") ms, median $(calc "$nw_med") ms, 90th percentile $(calc "$nw_p90") ms, max $(calc "$nw_max") ms"
+say "5. peak RSS (ru_maxrss, max of runs) of the utx full read:"
+say "     $(mib "$rss_max") MiB on the $(size_mib "$data") MiB file, $(mib "$srss_max") MiB on a $(size_mib "$small") MiB prefix (4x smaller)"
+say "     (the read() loop with its 1 MiB buffer: $(mib "$read_rss") MiB)"
+say ""
+say "targets:"
+say "  utx / read loop  $ratio_best x (median $ratio_med x, CPU $ratio_cpu x)  target <= 2.0x: $(verdict "$ratio_best <= 2.0")"
+say "  glibc / utx      $glibc_ratio x  expected ~25x: $(verdict "$glibc_ratio >= 10") (at least 10x)"
+say "  newest 10        median $(calc "$nw_med") ms  target < 1 ms: $(verdict "$nw_med < 1.0")"
+say "  peak RSS         $(mib "$rss_max") MiB (1/4 size: $(mib "$srss_max") MiB)  target < 8 MiB and flat: $(verdict "$rss_max < 8192 && $rss_max - $srss_max < 1024")"
 [ "$check_sums" = OK ]

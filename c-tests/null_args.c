@@ -86,7 +86,7 @@ static void test_open(const char *path) {
     char err[128];
     ut_status st;
     const ut_format bad_formats[] = {100000u, 0x7FFFFFFFu, 0xFFFFFFFFu};
-    const ut_open_flags bad_flags[] = {2u, 0x80u, 0x80000000u, 0xFFFFFFFFu};
+    const ut_open_flags bad_flags[] = {0x80u, 0x1000u, 0x80000000u, 0xFFFFFFFFu};
     size_t i;
 
     r = SENTINEL_READER;
@@ -185,7 +185,7 @@ static void test_open_db(void) {
     }
     /* Bad flags are refused whether or not the database exists here. */
     r = SENTINEL_READER;
-    st = ut_reader_open_db(UT_DB_UTMP, 0x4u, &r, err, sizeof err);
+    st = ut_reader_open_db(UT_DB_UTMP, 0x40000000u, &r, err, sizeof err);
     CHECK_STATUS(st, UT_ERR_INVALID);
     CHECK(r == SENTINEL_READER, "open_db(bad flags) wrote *out");
 }

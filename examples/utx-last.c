@@ -1,16 +1,1263 @@
 /*
- * utx-last.c - `utx last` and `utx lastb`.
+ * utx-last.c - `utx last` and `utx lastb`: login history the way
+ * util-linux 2.38 last(1) prints it, built on the sessions API
+ * (ut_sessions_open / ut_sessions_next).
  *
- * Placeholder until the session-pairing implementation lands: it says so
- * and fails, rather than printing an empty (and wrong) history.
+ * With LANG=C and the same TZ, the output is byte for byte what
+ * util-linux `last -f FILE` prints for the options below; `--json`
+ * prints one JSON object per session instead.
+ *
+ *   utx last [options] [user|tty ...]
+ *     -f, --file FILE      read FILE (several allowed; default /var/log/wtmp,
+ *                          or /var/log/btmp for lastb)
+ *     -n, --limit N, -N    at most N lines
+ *     -x, --system         also shutdowns, run-level and clock changes
+ *     -w, --fullnames      full user and host names
+ *     -F, --fulltimes      full login and logout times
+ *     -i, --ip             host as a numeric address
+ *     -d, --dns            host as a resolved name
+ *     -a, --hostlast       host in the last column
+ *     -R, --nohostname     no host column
+ *     -s, --since TIME     -t, --until TIME     -p, --present TIME
+ *     --time-format notime|short|full|iso
+ *     --json               JSON lines
+ *     --merge              the -f files as one history, oldest first
+ *                          (wtmp.2.gz wtmp.1 wtmp); .gz files are read as is
+ *
+ * Uses only utx.h and standard C / POSIX headers.
  */
-#include <stdio.h>
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE 1 /* CLOCK_BOOTTIME, NI_* on glibc */
 
-#include "utx-cmd.h"
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "utx.h"
+#include "utx-modern.h"
+
+int utx_last_main(int argc, char **argv);
+
+/* Widths util-linux uses: 8-char names and 16-char hosts unless -w, which
+ * widens them to the on-disk field sizes of a Linux utmp record. */
+#define LAST_LOGIN_LEN 8
+#define LAST_DOMAIN_LEN 16
+#define UT_USER_FIELD 32
+#define UT_LINE_FIELD 32
+#define UT_HOST_FIELD 256
+#define FINAL_LEN 512
+
+enum time_fmt { TF_NONE = 0, TF_SHORT, TF_CTIME, TF_ISO, TF_HHMM };
+
+/* Column widths and formats per --time-format (util-linux timefmts[]). */
+static const struct {
+    const char *name;
+    int in_len, in_fmt, out_len, out_fmt;
+} timefmts[] = {
+    {"notime", 0, TF_NONE, 0, TF_NONE},
+    {"short", 16, TF_CTIME, 7, TF_HHMM},
+    {"full", 24, TF_CTIME, 26, TF_CTIME},
+    {"iso", 25, TF_ISO, 27, TF_ISO},
+};
+
+/* How a line ends (util-linux R_*). */
+enum what { R_CRASH = 1, R_DOWN, R_NORMAL, R_NOW, R_REBOOT, R_PHANTOM, R_TIMECHANGE };
+
+struct last_ctl {
+    const char *prog;
+    int lastb, extended, showhost, altlist, usedns, useip, json, merge;
+    int verbose, host_db; /* --verbose; no -f: this host's wtmp/btmp or successor */
+    const char *source;   /* ut_reader_source() of the open reader, for --json */
+    int name_len, domain_len;
+    long maxrecs;
+    char **show; /* user and tty arguments, NULL-terminated */
+    int64_t since, until, present; /* 0 = not set, as in util-linux */
+    int time_fmt;
+    int64_t boot_time;   /* this host's boot time (seconds) */
+    int64_t currentdate; /* when reading the file started */
+    long recsdone;       /* lines printed, over all files */
+};
+
+/* util-linux built against glibc before 2.40 reads the 32-bit tv_sec of
+ * 384/382-byte records as signed (2106-era times show as 1901-1969);
+ * utx reads them unsigned. To print what the host's `last` prints, fold
+ * them back the same way on such hosts. */
+#if defined(__GLIBC__) && (__GLIBC__ < 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ < 40))
+#define LAST_SIGNED_TIME32 1
+#else
+#define LAST_SIGNED_TIME32 0
+#endif
+
+static int64_t host_time(ut_format format, int64_t sec)
+{
+    if (LAST_SIGNED_TIME32 && sec > INT32_MAX && sec <= (int64_t)UINT32_MAX &&
+        (format == UT_FORMAT_LINUX_384_LE || format == UT_FORMAT_LINUX_384_BE ||
+         format == UT_FORMAT_LINUX_382_BE))
+        return sec - ((int64_t)1 << 32);
+    return sec;
+}
+
+/* ------------------------------------------------------------------ */
+/* time formatting                                                     */
+
+static const char *const wday_names[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+static const char *const mon_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+/* localtime_r() with a one-slot cache per UTC quarter-hour: every UTC
+ * offset in use is a multiple of 15 minutes and zones change offset only
+ * at such instants, so within [q, q + 900) only the seconds move. wtmp
+ * times come in runs, and localtime_r() is most of the cost of a line. */
+static int local_tm(int64_t when, struct tm *tm)
+{
+    static int64_t cached_q;
+    static struct tm cached;
+    static int have;
+    int64_t q = when - ((when % 900) + 900) % 900;
+    int d = (int)(when - q);
+    if (!have || q != cached_q) {
+        time_t t = (time_t)q;
+        if (!localtime_r(&t, &cached)) {
+            have = 0;
+            t = (time_t)when;
+            return localtime_r(&t, tm) != NULL;
+        }
+        cached_q = q;
+        have = 1;
+    }
+    *tm = cached;
+    tm->tm_sec += d % 60;
+    tm->tm_min += d / 60;
+    if (tm->tm_sec > 59 || tm->tm_min > 59) { /* a zone not on the quarter-hour grid */
+        time_t t = (time_t)when;
+        return localtime_r(&t, tm) != NULL;
+    }
+    return 1;
+}
+
+/* strlcpy: copy at most n - 1 bytes of src and a NUL. */
+static void copy_str(char *dst, size_t n, const char *src)
+{
+    size_t i = 0;
+    while (i + 1 < n && src[i]) {
+        dst[i] = src[i];
+        i++;
+    }
+    dst[i] = '\0';
+}
+
+/* Decimal digits of v, zero-padded to `width`; returns the end. */
+static char *put_num(char *p, long long v, int width)
+{
+    char tmp[24];
+    int n = 0;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) { /* printf's %0Nd: the sign counts in the width */
+        *p++ = '-';
+        width--;
+    }
+    while (width-- > n)
+        *p++ = '0';
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
+/* Seconds east of UTC at `when` (like tm_gmtoff, portably). */
+static long utc_offset(int64_t when, const struct tm *local)
+{
+    struct tm g;
+    time_t t = (time_t)when;
+    long days;
+    if (!gmtime_r(&t, &g))
+        return 0;
+    days = (long)(local->tm_year - g.tm_year) * 366 + (local->tm_yday - g.tm_yday);
+    if (local->tm_year != g.tm_year)
+        days = local->tm_year > g.tm_year ? 1 : -1;
+    return ((days * 24 + (local->tm_hour - g.tm_hour)) * 60 + (local->tm_min - g.tm_min)) * 60 +
+           (local->tm_sec - g.tm_sec);
+}
+
+/* util-linux time_formatter(): "" (none), "HH:MM", ctime() without the
+ * newline, or ISO 8601 with the UTC offset. `dst` holds at least 64. */
+static void format_time(int fmt, char *dst, size_t len, int64_t when)
+{
+    struct tm tm;
+    char *p = dst;
+    dst[0] = '\0';
+    if (fmt == TF_NONE || len < 64)
+        return;
+    if (!local_tm(when, &tm)) {
+        snprintf(dst, len, "%lld", (long long)when);
+        return;
+    }
+    switch (fmt) {
+    case TF_HHMM:
+        p = put_num(p, tm.tm_hour, 2);
+        *p++ = ':';
+        p = put_num(p, tm.tm_min, 2);
+        break;
+    case TF_CTIME: /* "%.3s %.3s%3d %.2d:%.2d:%.2d %d" */
+        memcpy(p, wday_names[tm.tm_wday % 7], 3);
+        p[3] = ' ';
+        memcpy(p + 4, mon_names[tm.tm_mon % 12], 3);
+        p += 7;
+        *p++ = tm.tm_mday < 100 ? ' ' : (char)('0' + tm.tm_mday / 100 % 10);
+        *p++ = tm.tm_mday < 10 ? ' ' : (char)('0' + tm.tm_mday / 10 % 10);
+        *p++ = (char)('0' + tm.tm_mday % 10);
+        *p++ = ' ';
+        p = put_num(p, tm.tm_hour, 2);
+        *p++ = ':';
+        p = put_num(p, tm.tm_min, 2);
+        *p++ = ':';
+        p = put_num(p, tm.tm_sec, 2);
+        *p++ = ' ';
+        p = put_num(p, 1900LL + tm.tm_year, 0);
+        break;
+    case TF_ISO: {
+        long off = utc_offset(when, &tm);
+        char sign = off < 0 ? '-' : '+';
+        if (off < 0)
+            off = -off;
+        off %= 100 * 3600; /* keeps the output bounded */
+        p = put_num(p, 1900LL + tm.tm_year, 4);
+        *p++ = '-';
+        p = put_num(p, tm.tm_mon + 1, 2);
+        *p++ = '-';
+        p = put_num(p, tm.tm_mday, 2);
+        *p++ = 'T';
+        p = put_num(p, tm.tm_hour, 2);
+        *p++ = ':';
+        p = put_num(p, tm.tm_min, 2);
+        *p++ = ':';
+        p = put_num(p, tm.tm_sec, 2);
+        *p++ = sign;
+        p = put_num(p, off / 3600, 2);
+        *p++ = ':';
+        p = put_num(p, off % 3600 / 60, 2);
+        break;
+    }
+    }
+    *p = '\0';
+}
+
+/* ------------------------------------------------------------------ */
+/* time parsing (-s, -t, -p): absolute local times                     */
+
+static int parse_num(const char **p, int digits, int *out)
+{
+    int v = 0, i;
+    for (i = 0; i < digits; i++) {
+        if (!isdigit((unsigned char)(*p)[i]))
+            return 0;
+        v = v * 10 + ((*p)[i] - '0');
+    }
+    *p += digits;
+    *out = v;
+    return 1;
+}
+
+/* "YYYY-MM-DD[ hh:mm[:ss]]", "hh:mm[:ss]" (today), "@SECONDS", "now",
+ * "today", "yesterday", "tomorrow". */
+static int parse_time(const char *s, int64_t *out)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    const char *p = s;
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, have_date = 0;
+    time_t t;
+
+    if (s[0] == '@') {
+        char *end;
+        long long v;
+        errno = 0;
+        v = strtoll(s + 1, &end, 10);
+        if (errno || end == s + 1 || *end)
+            return -1;
+        *out = v;
+        return 0;
+    }
+    if (!strcmp(s, "now")) {
+        *out = (int64_t)now;
+        return 0;
+    }
+    if (!localtime_r(&now, &tm))
+        return -1;
+    tm.tm_isdst = -1;
+    if (!strcmp(s, "today") || !strcmp(s, "yesterday") || !strcmp(s, "tomorrow")) {
+        tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+        tm.tm_mday += !strcmp(s, "yesterday") ? -1 : !strcmp(s, "tomorrow") ? 1 : 0;
+        *out = (int64_t)mktime(&tm);
+        return 0;
+    }
+    if (parse_num(&p, 4, &y) && *p == '-') {
+        p++;
+        if (!parse_num(&p, 2, &mo) || *p++ != '-' || !parse_num(&p, 2, &d))
+            return -1;
+        tm.tm_year = y - 1900;
+        tm.tm_mon = mo - 1;
+        tm.tm_mday = d;
+        have_date = 1;
+        if (*p == ' ' || *p == 'T')
+            p++;
+        else if (*p)
+            return -1;
+    } else {
+        p = s;
+    }
+    if (*p) {
+        if (!parse_num(&p, 2, &h) || *p++ != ':' || !parse_num(&p, 2, &mi))
+            return -1;
+        if (*p == ':') {
+            p++;
+            if (!parse_num(&p, 2, &sec))
+                return -1;
+        }
+        if (*p)
+            return -1;
+    } else if (!have_date) {
+        return -1;
+    }
+    if (h > 23 || mi > 59 || sec > 60 || (have_date && (mo < 1 || mo > 12 || d < 1 || d > 31)))
+        return -1;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    t = mktime(&tm);
+    if (t == (time_t)-1)
+        return -1;
+    *out = (int64_t)t;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* output of one line (util-linux list())                              */
+
+/* isprint() of every byte in the current locale, computed once: the
+ * listing asks for every byte of every line. */
+static const unsigned char *printable_table(void)
+{
+    static unsigned char table[256];
+    static int ready;
+    int c;
+    if (!ready) {
+        for (c = 0; c < 256; c++)
+            table[c] = isprint(c) || c == '\a' || c == '\t' || c == '\r' || c == '\n';
+        ready = 1;
+    }
+    return table;
+}
+
+/* Print `s` as util-linux does, through fputc_careful(c, stdout, '*'):
+ * control characters as '*' and the character ^ 0x40, other non-ASCII
+ * bytes as a backslash and 3 octal digits. One fwrite per line. */
+static void put_careful(const char *s, size_t n)
+{
+    const unsigned char *ok = printable_table();
+    char out[4 * 4096], *p = out;
+    size_t i = 0;
+    while (i < n && ok[(unsigned char)s[i]])
+        i++;
+    if (i == n) { /* the usual case: nothing to replace */
+        fwrite(s, 1, n, stdout);
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        unsigned char u = (unsigned char)s[i];
+        if (ok[u]) {
+            *p++ = (char)u;
+        } else if (u >= 0x80) {
+            *p++ = '\\';
+            *p++ = (char)('0' + (u >> 6));
+            *p++ = (char)('0' + ((u >> 3) & 7));
+            *p++ = (char)('0' + (u & 7));
+        } else {
+            *p++ = '*';
+            *p++ = (char)(u ^ 0x40);
+        }
+    }
+    fwrite(out, 1, (size_t)(p - out), stdout);
+}
+
+/* printf's "%-W.Ps": at most `prec` bytes of s, left-justified in `width`
+ * columns, without going past `end`. */
+static char *put_field(char *p, char *end, const char *s, int width, int prec)
+{
+    int n = 0;
+    while (n < prec && s[n] && p < end)
+        *p++ = s[n++];
+    while (n++ < width && p < end)
+        *p++ = ' ';
+    return p;
+}
+
+/* util-linux trim_trailing_spaces() on the n bytes at s: cut trailing
+ * white space, end with "\n" (and a NUL); returns the new length. */
+static size_t trim_trailing_spaces(char *s, size_t n)
+{
+    char *p = s + n;
+    while (p > s && isspace((unsigned char)*--p))
+        continue;
+    if (p > s)
+        ++p;
+    *p++ = '\n';
+    *p = '\0';
+    return (size_t)(p - s);
+}
+
+/* The host column with -i/-d: the address through getnameinfo, treating
+ * the 16 bytes as util-linux does (IPv4 when words 1-3 are zero or for a
+ * v4-mapped address). Returns 0 on success. */
+static int dns_lookup(char *out, size_t len, int numeric, const uint8_t addr[16])
+{
+    static const uint8_t mapped_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    int mapped = memcmp(addr, mapped_prefix, 12) == 0;
+    int v4 = mapped;
+    size_t i;
+    if (!v4) {
+        v4 = 1;
+        for (i = 4; i < 16; i++)
+            if (addr[i])
+                v4 = 0;
+    }
+    if (v4) {
+        struct sockaddr_in sin;
+        memset(&sin, 0, sizeof sin);
+        sin.sin_family = AF_INET;
+        memcpy(&sin.sin_addr, mapped ? addr + 12 : addr, 4);
+        return getnameinfo((struct sockaddr *)&sin, sizeof sin, out, (socklen_t)len, NULL, 0,
+                           numeric ? NI_NUMERICHOST : 0);
+    } else {
+        struct sockaddr_in6 sin6;
+        memset(&sin6, 0, sizeof sin6);
+        sin6.sin6_family = AF_INET6;
+        memcpy(&sin6.sin6_addr, addr, 16);
+        return getnameinfo((struct sockaddr *)&sin6, sizeof sin6, out, (socklen_t)len, NULL, 0,
+                           numeric ? NI_NUMERICHOST : 0);
+    }
+}
+
+/* What one printed line is made of. */
+struct line_in {
+    const char *user, *line, *host;
+    const uint8_t *addr;
+    int64_t login, logout;
+    int what;
+};
+
+/* Print one line unless filtered. Returns 1 when the -n limit is reached. */
+static int list(struct last_ctl *ctl, const struct line_in *in)
+{
+    char logintime[96], logouttime[96], length[32];
+    size_t total;
+    char utline[UT_LINE_FIELD + 1], domain[UT_HOST_FIELD];
+    int64_t secs;
+    int mins, hours, days, r;
+    int fmt = ctl->time_fmt;
+
+    copy_str(utline, sizeof utline, in->line);
+    if (strncmp(utline, "ftp", 3) == 0 && isdigit((unsigned char)utline[3]))
+        utline[3] = '\0';
+    if (strncmp(utline, "uucp", 4) == 0 && isdigit((unsigned char)utline[4]))
+        utline[4] = '\0';
+
+    if (ctl->show) {
+        char **walk;
+        for (walk = ctl->show; *walk; walk++) {
+            if (strncmp(in->user, *walk, UT_USER_FIELD) == 0 || strcmp(utline, *walk) == 0 ||
+                (strncmp(utline, "tty", 3) == 0 && strcmp(utline + 3, *walk) == 0))
+                break;
+        }
+        if (*walk == NULL)
+            return 0;
+    }
+    if (ctl->present) {
+        if (ctl->present < in->login)
+            return 0;
+        if (0 < in->logout && in->logout < ctl->present)
+            return 0;
+    }
+
+    format_time(timefmts[fmt].in_fmt, logintime, sizeof logintime, in->login);
+    secs = in->logout - in->login;
+    mins = (int)((secs / 60) % 60);
+    hours = (int)((secs / 3600) % 24);
+    days = (int)(secs / 86400);
+
+    strcpy(logouttime, "- ");
+    format_time(timefmts[fmt].out_fmt, logouttime + 2, sizeof logouttime - 2, in->logout);
+
+    if (in->logout == ctl->currentdate) {
+        if (fmt > TF_SHORT) {
+            copy_str(logouttime, sizeof logouttime, "  still running");
+            length[0] = '\0';
+        } else {
+            copy_str(logouttime, sizeof logouttime, "  still");
+            copy_str(length, sizeof length, "running");
+        }
+    } else {
+        /* "(%d+%02d:%02d)", " (%02d:%02d)" or " (-00:%02d)"; hours and
+         * minutes print without a sign even when secs < 0, as there. */
+        char *p = length;
+        if (days) {
+            *p++ = '(';
+            p = put_num(p, days, 0);
+            *p++ = '+';
+            p = put_num(p, abs(hours), 2);
+        } else {
+            *p++ = ' ';
+            *p++ = '(';
+            if (hours || secs >= 0)
+                p = put_num(p, hours, 2);
+            else {
+                memcpy(p, "-00", 3);
+                p += 3;
+            }
+        }
+        *p++ = ':';
+        p = put_num(p, (days || hours || secs < 0) ? abs(mins) : mins, 2);
+        *p++ = ')';
+        *p = '\0';
+    }
+
+    switch (in->what) {
+    case R_CRASH:
+        copy_str(logouttime, sizeof logouttime, "- crash");
+        break;
+    case R_DOWN:
+        copy_str(logouttime, sizeof logouttime, "- down ");
+        break;
+    case R_NOW:
+        if (fmt > TF_SHORT) {
+            copy_str(logouttime, sizeof logouttime, "  still logged in");
+            length[0] = '\0';
+        } else {
+            copy_str(logouttime, sizeof logouttime, "  still");
+            copy_str(length, sizeof length, "logged in");
+        }
+        break;
+    case R_PHANTOM:
+        if (fmt > TF_SHORT) {
+            copy_str(logouttime, sizeof logouttime, "  gone - no logout");
+            length[0] = '\0';
+        } else if (fmt == TF_SHORT) {
+            copy_str(logouttime, sizeof logouttime, "   gone");
+            copy_str(length, sizeof length, "- no logout");
+        } else {
+            logouttime[0] = '\0';
+            copy_str(length, sizeof length, "no logout");
+        }
+        break;
+    case R_TIMECHANGE:
+        logouttime[0] = '\0';
+        length[0] = '\0';
+        break;
+    default:
+        break;
+    }
+
+    r = -1;
+    if (ctl->usedns || ctl->useip)
+        r = dns_lookup(domain, sizeof domain, ctl->useip, in->addr);
+    if (r != 0)
+        copy_str(domain, sizeof domain, in->host); /* at most 255 bytes */
+
+    {
+        /* The snprintf of util-linux list(), field by field: "%-8.*s
+         * %-12.12s %-16.*s %-*.*s %-*.*s %s\n" (or the -a / -R shapes),
+         * cut at FINAL_LEN - 1 bytes like its snprintf into final[512]. */
+        int il = timefmts[fmt].in_len, ol = timefmts[fmt].out_len;
+        char full[4096], *p = full, *end = full + sizeof full - 1;
+        p = put_field(p, end, in->user, 8, ctl->name_len);
+        *p++ = ' ';
+        p = put_field(p, end, utline, 12, 12);
+        *p++ = ' ';
+        if (ctl->showhost && !ctl->altlist) {
+            p = put_field(p, end, domain, 16, ctl->domain_len);
+            *p++ = ' ';
+        }
+        p = put_field(p, end, logintime, il, il);
+        *p++ = ' ';
+        p = put_field(p, end, logouttime, ol, ol);
+        *p++ = ' ';
+        if (ctl->showhost && ctl->altlist) {
+            p = put_field(p, end, length, 12, 12);
+            *p++ = ' ';
+            p = put_field(p, end, domain, 0, INT_MAX);
+        } else {
+            p = put_field(p, end, length, 0, INT_MAX);
+        }
+        *p++ = '\n';
+        /* util-linux's snprintf into final[512] keeps 511 bytes; its
+         * result (the full length) decides the extra newline. */
+        total = (size_t)(p - full);
+        put_careful(full, trim_trailing_spaces(full, total < FINAL_LEN - 1 ? total : FINAL_LEN - 1));
+        if (total >= FINAL_LEN)
+            putchar('\n');
+    }
+
+    ctl->recsdone++;
+    return ctl->maxrecs && ctl->maxrecs <= ctl->recsdone;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON output                                                         */
+
+/* A JSON string: valid UTF-8 passes through, other bytes as \u00XX. */
+static void json_str(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    putchar('"');
+    while (*p) {
+        int n = 0, i, ok;
+        if (*p < 0x80) {
+            if (*p == '"' || *p == '\\')
+                printf("\\%c", *p);
+            else if (*p < 0x20 || *p == 0x7f)
+                printf("\\u%04x", *p);
+            else
+                putchar(*p);
+            p++;
+            continue;
+        }
+        if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
+            n = 1;
+        else if ((*p & 0xf0) == 0xe0)
+            n = 2;
+        else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
+            n = 3;
+        ok = n > 0;
+        for (i = 1; ok && i <= n; i++)
+            ok = (p[i] & 0xc0) == 0x80;
+        if (ok) {
+            fwrite(p, 1, (size_t)n + 1, stdout);
+            p += n + 1;
+        } else {
+            printf("\\u%04x", *p);
+            p++;
+        }
+    }
+    putchar('"');
+}
+
+static const char *const kind_names[] = {"user", "reboot", "shutdown", "runlevel", "clock"};
+static const char *const end_names[] = {"logged-out", "still-logged-in", "gone", "crash",
+                                        "down", "still-running", "instant"};
+
+/* ,"source":"…" (what the reader opened: a path, "wtmpdb:PATH", …). */
+static void json_source(const struct last_ctl *ctl)
+{
+    fputs(",\"source\":", stdout);
+    json_str(ctl->source ? ctl->source : "");
+}
+
+static void json_session(const struct last_ctl *ctl, const ut_session *s)
+{
+    printf("{\"kind\":\"%s\",\"user\":", s->kind < 5 ? kind_names[s->kind] : "unknown");
+    json_str(s->user);
+    fputs(",\"line\":", stdout);
+    json_str(s->line);
+    fputs(",\"id\":", stdout);
+    json_str(s->id);
+    fputs(",\"host\":", stdout);
+    json_str(s->host);
+    fputs(",\"addr\":", stdout);
+    json_str(s->addr_text);
+    printf(",\"pid\":%lld,\"login\":%lld.%06d,\"logout\":", (long long)s->pid,
+           (long long)s->login_sec, (int)s->login_usec);
+    if (s->flags & UT_SESSION_HAS_LOGOUT)
+        printf("%lld.%06d", (long long)s->logout_sec, (int)s->logout_usec);
+    else
+        fputs("null", stdout);
+    printf(",\"end\":\"%s\",\"login_offset\":%llu,\"logout_offset\":",
+           s->end < 7 ? end_names[s->end] : "unknown", (unsigned long long)s->login_offset);
+    if (s->logout_offset >= 0)
+        printf("%lld", (long long)s->logout_offset);
+    else
+        fputs("null", stdout);
+    if (s->kind == UT_KIND_RUN_LEVEL)
+        printf(",\"runlevel\":\"%c\"", isprint(s->runlevel & 0xff) ? s->runlevel & 0xff : '?');
+    if (s->kind == UT_KIND_CLOCK_CHANGE)
+        printf(",\"clock\":\"%s\"", s->time_change == UT_TIME_CHANGE_NEW ? "new" : "old");
+    json_source(ctl);
+    fputs("}\n", stdout);
+}
+
+static void json_entry(const struct last_ctl *ctl, const ut_entry *e)
+{
+    fputs("{\"user\":", stdout);
+    json_str(e->user);
+    fputs(",\"line\":", stdout);
+    json_str(e->line);
+    fputs(",\"host\":", stdout);
+    json_str(e->host);
+    fputs(",\"addr\":", stdout);
+    json_str(e->addr_text);
+    printf(",\"pid\":%lld,\"time\":%lld.%06d,\"type\":\"%s\",\"offset\":%llu",
+           (long long)e->pid, (long long)e->sec, (int)e->usec,
+           ut_type_name(e->entry_type) ? ut_type_name(e->entry_type) : "?",
+           (unsigned long long)e->offset);
+    json_source(ctl);
+    fputs("}\n", stdout);
+}
+
+/* ------------------------------------------------------------------ */
+/* "gone - no logout": util-linux is_phantom()                         */
+
+static int64_t boot_time_now(void)
+{
+#ifdef CLOCK_BOOTTIME
+    struct timespec up;
+    struct timeval now;
+    if (gettimeofday(&now, NULL) == 0 && clock_gettime(CLOCK_BOOTTIME, &up) == 0) {
+        long long sec = (long long)now.tv_sec - up.tv_sec;
+        long usec = (long)now.tv_usec - up.tv_nsec / 1000;
+        if (usec < 0)
+            sec--;
+        return sec;
+    }
+#endif
+    return 0;
+}
+
+static int is_phantom(const struct last_ctl *ctl, const ut_session *s, int64_t login)
+{
+    struct passwd *pw;
+    char path[UT_LINE_FIELD + 32];
+    char user[UT_USER_FIELD];
+    int ret = 0;
+
+    if (login < ctl->boot_time)
+        return 1;
+    snprintf(user, sizeof user, "%s", s->user); /* util-linux cuts at 31 */
+    pw = getpwnam(user);
+    if (!pw)
+        return 1;
+    snprintf(path, sizeof path, "/proc/%u/loginuid", (unsigned)(int32_t)s->pid);
+    if (access(path, R_OK) == 0) {
+        unsigned int loginuid;
+        FILE *f = fopen(path, "r");
+        if (!f)
+            return 1;
+        if (fscanf(f, "%u", &loginuid) != 1)
+            ret = 1;
+        fclose(f);
+        if (!ret && pw->pw_uid != loginuid)
+            return 1;
+    } else {
+        struct stat st;
+        snprintf(path, sizeof path, "/dev/%.*s", UT_LINE_FIELD, s->line);
+        if (stat(path, &st))
+            return 1;
+        if (pw->pw_uid != st.st_uid)
+            return 1;
+    }
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* one file                                                            */
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash && slash[1] ? slash + 1 : path;
+}
+
+/* When the file begins: its first record's time, else its ctime. */
+static int64_t begin_time(const char *path, ut_format format)
+{
+    struct ut_reader *r = NULL;
+    const ut_entry *e;
+    struct stat st;
+    if (ut_reader_open(path, format, 0, &r, NULL, 0) == UT_OK) {
+        int st_ok = ut_reader_next(r, &e);
+        if (st_ok == UT_OK && !(e->flags & UT_ENTRY_PARTIAL_RECORD)) {
+            int64_t t = host_time(e->format, e->sec);
+            ut_reader_close(r);
+            return t;
+        }
+        ut_reader_close(r);
+    }
+    if (stat(path, &st) == 0)
+        return (int64_t)st.st_ctime;
+    return 0;
+}
+
+static int file_size_is_zero(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
+}
+
+/* The line for one session, as util-linux builds it; 0 when not listed. */
+static int session_line(const struct last_ctl *ctl, const ut_session *s, char *line,
+                        size_t linelen, struct line_in *in)
+{
+    int has = (s->flags & UT_SESSION_HAS_LOGOUT) != 0;
+    int64_t logout = host_time(s->format, s->logout_sec);
+    in->user = s->user;
+    in->host = s->host;
+    in->addr = s->addr;
+    in->login = host_time(s->format, s->login_sec);
+    in->line = line;
+    copy_str(line, linelen, s->line);
+    switch (s->kind) {
+    case UT_KIND_USER:
+        in->logout = has ? logout : 0;
+        switch (s->end) {
+        case UT_ENDED_CRASH:
+            in->what = R_CRASH;
+            break;
+        case UT_ENDED_DOWN:
+            in->what = R_DOWN;
+            break;
+        case UT_ENDED_STILL_LOGGED_IN:
+        case UT_ENDED_GONE:
+            in->what = is_phantom(ctl, s, in->login) ? R_PHANTOM : R_NOW;
+            break;
+        default:
+            in->what = R_NORMAL;
+        }
+        return 1;
+    case UT_KIND_REBOOT:
+        /* Typed boot records of other systems (FreeBSD) carry no user. */
+        if (!s->user[0])
+            in->user = "reboot";
+        copy_str(line, linelen, "system boot");
+        in->logout = has ? logout : ctl->currentdate;
+        in->what = R_REBOOT;
+        return 1;
+    case UT_KIND_SHUTDOWN:
+        if (!s->user[0])
+            in->user = "shutdown";
+        copy_str(line, linelen, "system down");
+        in->logout = has ? logout : 0;
+        in->what = R_NORMAL;
+        return ctl->extended;
+    case UT_KIND_RUN_LEVEL:
+        snprintf(line, linelen, "(to lvl %c)", (char)(s->runlevel & 0xff));
+        in->logout = has ? logout : ctl->currentdate;
+        in->what = R_NORMAL;
+        return ctl->extended;
+    case UT_KIND_CLOCK_CHANGE:
+        snprintf(line, linelen, "%s",
+                 s->time_change == UT_TIME_CHANGE_NEW ? "new time" : "old time");
+        in->logout = has ? logout : ctl->currentdate;
+        in->what = R_TIMECHANGE;
+        return ctl->extended;
+    default:
+        return 0;
+    }
+}
+
+static int reader_failed(const struct last_ctl *ctl, struct ut_reader *r, int st,
+                         const char *path)
+{
+    const char *msg = NULL;
+    ut_reader_error(r, &msg, NULL);
+    fprintf(stderr, "%s: %s: %s\n", ctl->prog, path, msg && *msg ? msg : ut_status_str(st));
+    return 1;
+}
+
+/* Open `path`, or with --merge all `files` as one history. */
+static int open_input(const struct last_ctl *ctl, const char *path, char **files, size_t nfiles,
+                      struct ut_reader **r, char *err, size_t errlen)
+{
+    if (ctl->host_db) /* wtmp, else wtmpdb (utx-modern.h) */
+        return ut_reader_open_db(ctl->lastb ? UT_DB_BTMP : UT_DB_WTMP, UT_OPEN_REVERSE, r, err,
+                                 errlen);
+    if (ctl->merge && nfiles > 1)
+        return ut_reader_open_files((const char *const *)files, nfiles, UT_FORMAT_AUTO,
+                                    UT_OPEN_REVERSE, r, err, errlen);
+    return ut_reader_open(path, UT_FORMAT_AUTO, UT_OPEN_REVERSE, r, err, errlen);
+}
+
+static int process_file(struct last_ctl *ctl, const char *path, char **files, size_t nfiles)
+{
+    struct ut_reader *r = NULL;
+    struct ut_sessions *ss = NULL;
+    char err[256], srcfile[4096];
+    int st, rc = 0, quit = 0;
+    int64_t begintime;
+
+    ctl->currentdate = (int64_t)time(NULL);
+    ctl->boot_time = boot_time_now();
+
+    st = open_input(ctl, path, files, nfiles, &r, err, sizeof err);
+    if (st == UT_OK && ctl->host_db && utx_source_file(r, srcfile, sizeof srcfile))
+        path = srcfile; /* e.g. the wtmpdb database that replaced wtmp */
+    if (st == UT_OK && ctl->verbose)
+        utx_print_source(stderr, r);
+    ctl->source = NULL;
+    if (st == UT_OK && ut_reader_source(r, &ctl->source) != UT_OK)
+        ctl->source = NULL;
+    /* The first record's time, read now (as util-linux does before its
+     * loop), with the format already detected. */
+    {
+        ut_format format = UT_FORMAT_AUTO;
+        if (st == UT_OK && !(ctl->merge && nfiles > 1))
+            ut_reader_format(r, &format);
+        begintime = begin_time(path, format);
+    }
+    if (st != UT_OK) {
+        /* util-linux lists an empty file as just "begins <ctime>". */
+        if (!file_size_is_zero(path)) {
+            fprintf(stderr, "%s: cannot open %s: %s\n", ctl->prog, path, err);
+            return 1;
+        }
+        quit = 1;
+    }
+    if (!quit && (ctl->since || ctl->until))
+        ut_reader_set_time_range(r, ctl->since ? ctl->since : INT64_MIN,
+                                 ctl->until ? ctl->until : INT64_MAX);
+    /* -t: everything newer than `until` is skipped anyway, so start at the
+     * newest entry at or before it instead of reading the tail. */
+    if (!quit && ctl->until && (st = ut_reader_seek_time(r, ctl->until)) != UT_OK) {
+        rc = reader_failed(ctl, r, st, path);
+        quit = 1;
+    }
+
+    if (!quit && ctl->lastb) {
+        const ut_entry *e;
+        while (!quit && (st = ut_reader_next(r, &e)) == UT_OK) {
+            struct line_in in;
+            if (ctl->json) {
+                json_entry(ctl, e);
+                ctl->recsdone++;
+                quit = ctl->maxrecs && ctl->maxrecs <= ctl->recsdone;
+                continue;
+            }
+            in.user = e->user;
+            in.line = e->line;
+            in.host = e->host;
+            in.addr = e->addr;
+            in.login = in.logout = host_time(e->format, e->sec);
+            in.what = R_NORMAL;
+            quit = list(ctl, &in);
+        }
+        if (st < 0)
+            rc = reader_failed(ctl, r, st, path);
+    } else if (!quit) {
+        const ut_session *s;
+        st = ut_sessions_open(r, UT_SESSIONS_NO_LIVENESS, &ss, err, sizeof err);
+        if (st != UT_OK) {
+            fprintf(stderr, "%s: %s: %s\n", ctl->prog, path, err);
+            ut_reader_close(r);
+            return 1;
+        }
+        while (!quit && (st = ut_sessions_next(ss, &s)) == UT_OK) {
+            char line[UT_LINE_FIELD + 1];
+            struct line_in in;
+            if (!session_line(ctl, s, line, sizeof line, &in))
+                continue;
+            if (ctl->json) {
+                json_session(ctl, s);
+                ctl->recsdone++;
+                quit = ctl->maxrecs && ctl->maxrecs <= ctl->recsdone;
+                continue;
+            }
+            quit = list(ctl, &in);
+        }
+        if (st < 0)
+            rc = reader_failed(ctl, r, st, path);
+        ut_sessions_close(ss);
+    }
+    if (r && getenv("UTX_LAST_CHUNKS")) {
+        uint64_t chunks = 0;
+        ut_reader_chunks_read(r, &chunks);
+        fprintf(stderr, "%s: %s: %llu chunks read\n", ctl->prog, path, (unsigned long long)chunks);
+    }
+    ut_reader_close(r);
+    ctl->source = NULL; /* it belonged to the reader */
+
+    if (!ctl->json && ctl->time_fmt != TF_NONE) {
+        char timestr[96];
+        format_time(timefmts[ctl->time_fmt].in_fmt, timestr, sizeof timestr, begintime);
+        printf("\n%s begins %s\n", base_name(path), timestr);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* command line                                                        */
+
+static void usage(const struct last_ctl *ctl, FILE *out)
+{
+    fprintf(out,
+            "Usage:\n utx %s [options] [<username>...] [<tty>...]\n\n"
+            "Show a listing of last logged in users.\n\n"
+            "Options:\n"
+            " -<number>            how many lines to show\n"
+            " -a, --hostlast       display hostnames in the last column\n"
+            " -d, --dns            translate the IP number back into a hostname\n"
+            " -f, --file <file>    use a specific file instead of %s (repeatable)\n"
+            " -F, --fulltimes      print full login and logout times and dates\n"
+            " -i, --ip             display IP numbers in numbers-and-dots notation\n"
+            " -n, --limit <number> how many lines to show\n"
+            " -R, --nohostname     don't display the hostname field\n"
+            " -s, --since <time>   display the lines since the specified time\n"
+            " -t, --until <time>   display the lines until the specified time\n"
+            " -p, --present <time> display who were present at the specified time\n"
+            " -w, --fullnames      display full user and domain names\n"
+            " -x, --system         display system shutdown entries and run level changes\n"
+            "     --time-format <format>  show timestamps in the specified <format>:\n"
+            "                               notime|short|full|iso\n"
+            "     --json           print sessions as JSON lines\n"
+            "     --merge          read all -f files as one history, oldest first\n"
+            "                      (rotated logs: -f wtmp.2.gz -f wtmp.1 -f wtmp)\n"
+            "     --verbose        name the source read on stderr (without -f: wtmp,\n"
+            "                      or wtmpdb where this system has no wtmp)\n"
+            " -h, --help           display this help\n",
+            ctl->prog, ctl->lastb ? "/var/log/btmp" : "/var/log/wtmp");
+}
+
+static const struct {
+    const char *name;
+    int has_arg;
+    int key;
+} long_opts[] = {
+    {"limit", 1, 'n'},     {"help", 0, 'h'},     {"file", 1, 'f'},      {"nohostname", 0, 'R'},
+    {"hostlast", 0, 'a'},  {"since", 1, 's'},    {"until", 1, 't'},     {"present", 1, 'p'},
+    {"system", 0, 'x'},    {"dns", 0, 'd'},      {"ip", 0, 'i'},        {"fulltimes", 0, 'F'},
+    {"fullnames", 0, 'w'}, {"time-format", 1, 'T'}, {"json", 0, 'J'},
+    {"merge", 0, 'M'},     {"verbose", 0, 'V'},
+};
+
+static int parse_long_number(const struct last_ctl *ctl, const char *s, long *out)
+{
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < INT32_MIN || v > INT32_MAX) {
+        fprintf(stderr, "%s: failed to parse number: '%s'\n", ctl->prog, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Apply one option; returns 0, or -1 after an error message. */
+static int apply(struct last_ctl *ctl, int key, const char *arg, char ***files, size_t *nfiles)
+{
+    int64_t t;
+    size_t i;
+    switch (key) {
+    case 'R': ctl->showhost = 0; break;
+    case 'x': ctl->extended = 1; break;
+    case 'd': ctl->usedns = 1; break;
+    case 'i': ctl->useip = 1; break;
+    case 'a': ctl->altlist = 1; break;
+    case 'F': ctl->time_fmt = TF_CTIME; break;
+    case 'J': ctl->json = 1; break;
+    case 'M': ctl->merge = 1; break;
+    case 'V': ctl->verbose = 1; break;
+    case 'w':
+        if (ctl->name_len < UT_USER_FIELD)
+            ctl->name_len = UT_USER_FIELD;
+        if (ctl->domain_len < UT_HOST_FIELD)
+            ctl->domain_len = UT_HOST_FIELD;
+        break;
+    case 'n':
+        return parse_long_number(ctl, arg, &ctl->maxrecs);
+    case 'f':
+        (*files)[(*nfiles)++] = (char *)arg;
+        break;
+    case 's': case 't': case 'p':
+        if (parse_time(arg, &t) < 0) {
+            fprintf(stderr, "%s: invalid time value \"%s\"\n", ctl->prog, arg);
+            return -1;
+        }
+        if (key == 's')
+            ctl->since = t;
+        else if (key == 't')
+            ctl->until = t;
+        else
+            ctl->present = t;
+        break;
+    case 'T':
+        for (i = 0; i < sizeof timefmts / sizeof timefmts[0]; i++)
+            if (!strcmp(timefmts[i].name, arg))
+                break;
+        if (i == sizeof timefmts / sizeof timefmts[0]) {
+            fprintf(stderr, "%s: unknown time format: %s\n", ctl->prog, arg);
+            return -1;
+        }
+        ctl->time_fmt = (int)i;
+        break;
+    default:
+        if (key >= '0' && key <= '9') {
+            ctl->maxrecs = 10 * ctl->maxrecs + (key - '0');
+            break;
+        }
+        return -1;
+    }
+    return 0;
+}
 
 int utx_last_main(int argc, char **argv)
 {
-    (void)argc;
-    fprintf(stderr, "utx %s: not implemented yet\n", argv[0]);
-    return UTX_EXIT_USAGE;
+    struct last_ctl ctl;
+    char **files, **rest;
+    size_t nfiles = 0, nrest = 0, i;
+    int a, rc = 0, only_args = 0, saw_F = 0, saw_tf = 0;
+
+    memset(&ctl, 0, sizeof ctl);
+    if (!isatty(STDOUT_FILENO))
+        setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+    ctl.prog = argc > 0 && strcmp(base_name(argv[0]), "lastb") == 0 ? "lastb" : "last";
+    ctl.lastb = ctl.prog[4] == 'b';
+    ctl.showhost = 1;
+    ctl.name_len = LAST_LOGIN_LEN;
+    ctl.domain_len = LAST_DOMAIN_LEN;
+    ctl.time_fmt = TF_SHORT;
+
+    files = calloc((size_t)argc + 1, sizeof *files);
+    rest = calloc((size_t)argc + 1, sizeof *rest);
+    if (!files || !rest) {
+        free(files);
+        free(rest);
+        fprintf(stderr, "%s: out of memory\n", ctl.prog);
+        return 1;
+    }
+
+    /* getopt_long-style: options and arguments in any order, "--" ends. */
+    for (a = 1; a < argc; a++) {
+        const char *arg = argv[a];
+        if (only_args || arg[0] != '-' || arg[1] == '\0') {
+            rest[nrest++] = argv[a];
+            continue;
+        }
+        if (!strcmp(arg, "--")) {
+            only_args = 1;
+            continue;
+        }
+        if (arg[1] == '-') {
+            const char *name = arg + 2, *eq = strchr(name, '=');
+            size_t n = eq ? (size_t)(eq - name) : strlen(name), k, match = SIZE_MAX, nmatch = 0;
+            const char *val = NULL;
+            for (k = 0; k < sizeof long_opts / sizeof long_opts[0]; k++) {
+                if (strncmp(long_opts[k].name, name, n) == 0) {
+                    if (strlen(long_opts[k].name) == n) {
+                        match = k;
+                        nmatch = 1;
+                        break;
+                    }
+                    match = k;
+                    nmatch++;
+                }
+            }
+            if (nmatch != 1) {
+                fprintf(stderr, "%s: %s option '%s'\n", ctl.prog,
+                        nmatch ? "ambiguous" : "unrecognized", arg);
+                rc = 2;
+                goto out;
+            }
+            if (long_opts[match].key == 'h') {
+                usage(&ctl, stdout);
+                goto out;
+            }
+            if (long_opts[match].has_arg) {
+                if (eq)
+                    val = eq + 1;
+                else if (a + 1 < argc)
+                    val = argv[++a];
+                else {
+                    fprintf(stderr, "%s: option '--%s' requires an argument\n", ctl.prog,
+                            long_opts[match].name);
+                    rc = 2;
+                    goto out;
+                }
+            } else if (eq) {
+                fprintf(stderr, "%s: option '--%s' doesn't allow an argument\n", ctl.prog,
+                        long_opts[match].name);
+                rc = 2;
+                goto out;
+            }
+            saw_F |= long_opts[match].key == 'F';
+            saw_tf |= long_opts[match].key == 'T';
+            if (apply(&ctl, long_opts[match].key, val, &files, &nfiles) < 0) {
+                rc = 1;
+                goto out;
+            }
+            continue;
+        }
+        for (i = 1; arg[i]; i++) {
+            int c = (unsigned char)arg[i];
+            const char *val = NULL;
+            if (c == 'h') {
+                usage(&ctl, stdout);
+                goto out;
+            }
+            if (!strchr("fnRxadFitps0123456789w", c)) {
+                fprintf(stderr, "%s: invalid option -- '%c'\n", ctl.prog, c);
+                rc = 2;
+                goto out;
+            }
+            if (strchr("fntps", c)) {
+                if (arg[i + 1])
+                    val = arg + i + 1;
+                else if (a + 1 < argc)
+                    val = argv[++a];
+                else {
+                    fprintf(stderr, "%s: option requires an argument -- '%c'\n", ctl.prog, c);
+                    rc = 2;
+                    goto out;
+                }
+            }
+            saw_F |= c == 'F';
+            if (apply(&ctl, c, val, &files, &nfiles) < 0) {
+                rc = 1;
+                goto out;
+            }
+            if (val)
+                break;
+        }
+    }
+    if (saw_F && saw_tf) {
+        fprintf(stderr, "%s: options --fulltimes and --time-format are mutually exclusive\n",
+                ctl.prog);
+        rc = 1;
+        goto out;
+    }
+    if (nrest)
+        ctl.show = rest;
+    if (!nfiles) {
+        files[nfiles++] = ctl.lastb ? "/var/log/btmp" : "/var/log/wtmp";
+        ctl.host_db = 1;
+    }
+
+    if (ctl.merge)
+        rc = process_file(&ctl, files[0], files, nfiles);
+    else
+        for (i = 0; i < nfiles; i++)
+            if (process_file(&ctl, files[i], files, 1))
+                rc = 1;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "%s: write error\n", ctl.prog);
+        rc = 1;
+    }
+out:
+    free(files);
+    free(rest);
+    return rc;
 }

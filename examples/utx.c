@@ -2,8 +2,10 @@
  * utx - read login-accounting files of any Unix through libutx.
  *
  *   utx dump [--json] [--format NAME] [--db DB] [--reverse] [FILE]
- *   utx who [--format NAME] [FILE]
- *   utx lastlog [--format NAME] [-f FILE] [-u LOGIN|UID]
+ *   utx who [--format NAME] [--verbose] [--json] [--watch[=N]] [--root DIR]
+ *           [--all-sessions] [FILE]
+ *   utx lastlog [--format NAME] [--verbose] [--json] [--root DIR] [-f FILE]
+ *               [-u LOGIN|UID]
  *   utx last ... / utx lastb ...          (utx-last.c)
  *   utx help | --help | --version
  *
@@ -26,6 +28,7 @@
 #include <time.h>
 
 #include "utx-cmd.h"
+#include "utx-modern.h"
 
 /* ------------------------------------------------------------------ */
 /* dump                                                                */
@@ -292,21 +295,130 @@ static int who_process_gone(const ut_entry *e)
 }
 
 static const char WHO_USAGE[] =
-    "usage: utx who [--format NAME] [FILE]\n"
+    "usage: utx who [--format NAME] [--verbose] [--json] [--watch[=N]]\n"
+    "               [--root DIR] [--all-sessions] [FILE]\n"
     "  Users logged in (USER_PROCESS entries), like coreutils who.  Without\n"
-    "  FILE, this host's utmp, leaving out sessions whose process is gone.\n";
+    "  FILE, this host's utmp, or logind's sessions where there is no utmp;\n"
+    "  sessions whose process is gone are left out.\n"
+    "  --verbose: name the source on stderr (\"utx: source: logind:/run/systemd\")\n"
+    "  --json: one object per table: {\"source\":…,\"users\":[…]}\n"
+    "  --watch: print the table again on each change (N: stop after N tables)\n"
+    "  --root DIR: the databases of the system copied under DIR\n"
+    "  --all-sessions: keep logind's manager, background and closing sessions\n";
 
-static int cmd_who(int argc, char **argv)
+/* What `who` was asked for; also the context of one --watch render. */
+struct who_ctl {
+    struct utx_input in;
+    const char *root, *fmt;
+    int width, verbose, json, watch, renders;
+    unsigned watch_max;
+};
+
+/* One user as a JSON object (the fields of a who line, and more). */
+static void who_json_user(FILE *out, const ut_entry *e, int first)
 {
-    struct utx_input in = {NULL, UT_DB_UTMP, UT_FORMAT_AUTO, 0};
+    char when[64];
+    utx_fmt_rfc3339(when, sizeof(when), e->sec, e->usec);
+    fputs(first ? "{\"user\":" : ",{\"user\":", out);
+    utx_json_str(out, e->user);
+    fputs(",\"line\":", out);
+    utx_json_str(out, e->line);
+    fputs(",\"host\":", out);
+    utx_json_str(out, e->host);
+    fputs(",\"id\":", out);
+    utx_json_str(out, e->id);
+    fputs(",\"service\":", out);
+    utx_json_str(out, e->service);
+    fprintf(out, ",\"pid\":%" PRId64 ",\"session\":%" PRId64 ",\"uid\":%" PRId64
+                 ",\"sec\":%" PRId64 ",\"usec\":%d,\"time\":\"%s\"}",
+            e->pid, e->session, e->uid, e->sec, e->usec, when);
+}
+
+/* Open the input and print the table once.  Returns an exit code. */
+static int who_render(void *ctx)
+{
+    struct who_ctl *c = ctx;
     const ut_entry *e;
     ut_reader *r = NULL;
     ut_status st;
-    int i, rc, width;
-    const char *fmt = who_time_format(&width);
+    int rc, n = 0;
 
+    if (c->watch && c->renders++ > 0 && !c->json)
+        putchar('\n');
+    rc = (c->in.path == NULL && c->root != NULL)
+             ? utx_open_db_root(c->root, UT_DB_UTMP, c->in.flags, &r)
+             : utx_open(&c->in, &r);
+    if (rc != UTX_EXIT_OK)
+        return rc;
+    if (c->verbose)
+        utx_print_source(stderr, r);
+    if (c->json) {
+        fputs("{\"source\":", stdout);
+        utx_json_source(stdout, r);
+        fputs(",\"users\":[", stdout);
+    }
+    ut_reader_set_types(r, UT_TYPE_BIT(UT_TYPE_USER_PROCESS));
+    while ((st = utx_next(r, utx_input_label(&c->in), &e)) == UT_OK) {
+        if (e->entry_type != UT_TYPE_USER_PROCESS || e->user[0] == '\0')
+            continue;
+        /* pids of a system copied under --root mean nothing here */
+        if (c->in.path == NULL && c->root == NULL && who_process_gone(e))
+            continue;
+        if (c->json)
+            who_json_user(stdout, e, n == 0);
+        else
+            who_line(stdout, e, c->fmt, c->width);
+        n++;
+    }
+    if (c->json)
+        fputs("]}\n", stdout);
+    ut_reader_close(r);
+    return st == UT_END ? UTX_EXIT_OK : UTX_EXIT_FAIL;
+}
+
+/* who's own options (beyond --format and FILE): 1 consumed, 0 not one,
+ * -1 bad. */
+static int who_parse_opt(int argc, char **argv, int *i, struct who_ctl *c)
+{
+    const char *a = argv[*i];
+    char *end;
+    int k = utx_parse_root_opt(argc, argv, i, &c->root);
+    if (k != 0)
+        return k;
+    if (strcmp(a, "--verbose") == 0)
+        c->verbose = 1;
+    else if (strcmp(a, "--json") == 0)
+        c->json = 1;
+    else if (strcmp(a, "--all-sessions") == 0)
+        c->in.flags |= UT_OPEN_ALL_SESSIONS;
+    else if (strcmp(a, "--watch") == 0)
+        c->watch = 1;
+    else if (strncmp(a, "--watch=", 8) == 0) {
+        unsigned long n = strtoul(a + 8, &end, 10);
+        if (a[8] == '\0' || *end != '\0' || n == 0 || n > 1000000) {
+            utx_err("who: --watch=N needs a count from 1 to 1000000");
+            return -1;
+        }
+        c->watch = 1;
+        c->watch_max = (unsigned)n;
+    } else
+        return 0;
+    return 1;
+}
+
+static int cmd_who(int argc, char **argv)
+{
+    struct who_ctl c;
+    int i;
+
+    memset(&c, 0, sizeof(c));
+    c.in.db = UT_DB_UTMP;
+    c.in.format = UT_FORMAT_AUTO;
+    c.fmt = who_time_format(&c.width);
     for (i = 1; i < argc; i++) {
-        int k = utx_parse_format_opt(argc, argv, &i, &in);
+        int k = utx_parse_format_opt(argc, argv, &i, &c.in);
+        if (k == 0)
+            k = who_parse_opt(argc, argv, &i, &c);
         if (k < 0)
             return UTX_EXIT_USAGE;
         if (k > 0)
@@ -315,26 +427,20 @@ static int cmd_who(int argc, char **argv)
             fputs(WHO_USAGE, stdout);
             return UTX_EXIT_OK;
         }
-        if ((argv[i][0] == '-' && argv[i][1] != '\0') || in.path != NULL) {
+        if ((argv[i][0] == '-' && argv[i][1] != '\0') || c.in.path != NULL) {
             utx_err("who: unexpected argument '%s'", argv[i]);
             fputs(WHO_USAGE, stderr);
             return UTX_EXIT_USAGE;
         }
-        in.path = argv[i];
+        c.in.path = argv[i];
     }
-    rc = utx_open(&in, &r);
-    if (rc != UTX_EXIT_OK)
-        return rc;
-    ut_reader_set_types(r, UT_TYPE_BIT(UT_TYPE_USER_PROCESS));
-    while ((st = utx_next(r, utx_input_label(&in), &e)) == UT_OK) {
-        if (e->entry_type != UT_TYPE_USER_PROCESS || e->user[0] == '\0')
-            continue;
-        if (in.path == NULL && who_process_gone(e))
-            continue;
-        who_line(stdout, e, fmt, width);
+    if (c.watch && c.in.path != NULL) {
+        utx_err("who: --watch follows this host's (or --root's) sessions, not a FILE");
+        return UTX_EXIT_USAGE;
     }
-    ut_reader_close(r);
-    return st == UT_END ? UTX_EXIT_OK : UTX_EXIT_FAIL;
+    if (c.watch)
+        return utx_watch(c.root, who_render, &c, c.watch_max, stdout);
+    return who_render(&c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -415,22 +521,48 @@ static int lastlog_matches(const ut_entry *e, const struct lastlog_user *u)
 }
 
 static const char LASTLOG_USAGE[] =
-    "usage: utx lastlog [--format NAME] [-f FILE] [-u LOGIN|UID]\n"
+    "usage: utx lastlog [--format NAME] [--verbose] [--json] [--root DIR]\n"
+    "                   [-f FILE] [-u LOGIN|UID]\n"
     "  The last login of every user that has one, like shadow lastlog.\n"
-    "  Without FILE: this host's lastlog.\n";
+    "  Without FILE: this host's lastlog, or lastlog2 where lastlog has none.\n"
+    "  --verbose: name the source on stderr; --json: one object\n"
+    "  {\"source\":…,\"logins\":[…]}; --root DIR: a system copied under DIR.\n";
+
+/* One last login as a JSON object. */
+static void lastlog_json(FILE *out, const ut_entry *e, int first)
+{
+    char name[32], when[64];
+    utx_fmt_rfc3339(when, sizeof(when), e->sec, e->usec);
+    fputs(first ? "{\"user\":" : ",{\"user\":", out);
+    utx_json_str(out, lastlog_name(e, name, sizeof(name)));
+    fputs(",\"line\":", out);
+    utx_json_str(out, e->line);
+    fputs(",\"host\":", out);
+    utx_json_str(out, e->host);
+    fputs(",\"service\":", out);
+    utx_json_str(out, e->service);
+    fprintf(out, ",\"uid\":%" PRId64 ",\"sec\":%" PRId64 ",\"time\":\"%s\"}", e->uid,
+            e->sec, when);
+}
 
 static int cmd_lastlog(int argc, char **argv)
 {
     struct utx_input in = {NULL, UT_DB_LASTLOG, UT_FORMAT_AUTO, 0};
     struct lastlog_user user;
-    const char *login = NULL;
+    const char *login = NULL, *root = NULL;
     const ut_entry *e;
     ut_reader *r = NULL;
     ut_status st;
-    int i, rc, header_done = 0, found = 0;
+    int i, rc, header_done = 0, found = 0, verbose = 0, json = 0;
 
     for (i = 1; i < argc; i++) {
         int k = utx_parse_format_opt(argc, argv, &i, &in);
+        if (k == 0)
+            k = utx_parse_root_opt(argc, argv, &i, &root);
+        if (k == 0 && (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "--json") == 0)) {
+            *(argv[i][2] == 'v' ? &verbose : &json) = 1;
+            k = 1;
+        }
         if (k < 0)
             return UTX_EXIT_USAGE;
         if (k > 0)
@@ -450,22 +582,35 @@ static int cmd_lastlog(int argc, char **argv)
     }
     if (login != NULL && lastlog_resolve(login, &user) != 0)
         return UTX_EXIT_FAIL;
-    rc = utx_open(&in, &r);
+    rc = (in.path == NULL && root != NULL) ? utx_open_db_root(root, UT_DB_LASTLOG, 0, &r)
+                                           : utx_open(&in, &r);
     if (rc != UTX_EXIT_OK)
         return rc;
+    if (verbose)
+        utx_print_source(stderr, r);
+    if (json) {
+        fputs("{\"source\":", stdout);
+        utx_json_source(stdout, r);
+        fputs(",\"logins\":[", stdout);
+    }
     ut_reader_set_types(r, UT_TYPE_BIT(UT_TYPE_LAST_LOGIN));
     while ((st = utx_next(r, utx_input_label(&in), &e)) == UT_OK) {
         if (e->entry_type != UT_TYPE_LAST_LOGIN || utx_peer_sec(e) == 0)
             continue;
         if (login != NULL && !lastlog_matches(e, &user))
             continue;
-        lastlog_line(stdout, e, &header_done);
+        if (json)
+            lastlog_json(stdout, e, !found);
+        else
+            lastlog_line(stdout, e, &header_done);
         found = 1;
     }
     ut_reader_close(r);
+    if (json)
+        fputs("]}\n", stdout);
     if (st != UT_END)
         return UTX_EXIT_FAIL;
-    if (login != NULL && !found) { /* as shadow prints a user without one */
+    if (login != NULL && !found && !json) { /* as shadow prints a user without one */
         lastlog_header(stdout, &header_done);
         printf("%-16s %-8.8s %-*s**Never logged in**\n", user.name, "",
                LASTLOG_FROM_WIDTH, "");

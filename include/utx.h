@@ -70,9 +70,110 @@
 #define UT_ADDR_IPV6 2
 
 /**
+ * Flags of `ut_sessions_open` (bitwise or).
+ * Do not look at this host's processes: a session with no logout and no
+ * later boot is `UT_ENDED_STILL_LOGGED_IN`, never `UT_ENDED_GONE`. Use it
+ * for files from other machines.
+ */
+#define UT_SESSIONS_NO_LIVENESS 1
+
+/**
+ * `ut_count_users` flag: count each user name once.
+ */
+#define UT_COUNT_DISTINCT 1
+
+/**
+ * `ut_count_users` flag: do not check that the login process is alive.
+ */
+#define UT_COUNT_INCLUDE_DEAD 2
+
+/**
+ * A user's login.
+ */
+#define UT_KIND_USER 0
+
+/**
+ * A system boot, lasting until the next shutdown.
+ */
+#define UT_KIND_REBOOT 1
+
+/**
+ * An orderly shutdown, lasting until the next boot.
+ */
+#define UT_KIND_SHUTDOWN 2
+
+/**
+ * A run-level change (`ut_session.runlevel`), lasting until the next one.
+ */
+#define UT_KIND_RUN_LEVEL 3
+
+/**
+ * A clock change (`ut_session.time_change`); a point in time.
+ */
+#define UT_KIND_CLOCK_CHANGE 4
+
+/**
+ * A logout record closed it.
+ */
+#define UT_ENDED_LOGGED_OUT 0
+
+/**
+ * No logout and no later boot: still logged in.
+ */
+#define UT_ENDED_STILL_LOGGED_IN 1
+
+/**
+ * No logout and no later boot, but its process is gone.
+ */
+#define UT_ENDED_GONE 2
+
+/**
+ * The system booted again without a shutdown (logout = that boot).
+ */
+#define UT_ENDED_CRASH 3
+
+/**
+ * The system was shut down (logout = the shutdown).
+ */
+#define UT_ENDED_DOWN 4
+
+/**
+ * A boot or run level still in effect.
+ */
+#define UT_ENDED_STILL_RUNNING 5
+
+/**
+ * A point event (clock change).
+ */
+#define UT_ENDED_INSTANT 6
+
+/**
+ * `ut_session.flags`: `logout_sec`/`logout_usec` hold a time.
+ */
+#define UT_SESSION_HAS_LOGOUT 1
+
+#define UT_TIME_CHANGE_NONE 0
+
+/**
+ * The time before a clock change (`OLD_TIME`).
+ */
+#define UT_TIME_CHANGE_OLD 1
+
+/**
+ * The time after a clock change (`NEW_TIME`).
+ */
+#define UT_TIME_CHANGE_NEW 2
+
+/**
  * Size of a whole `futx`.
  */
 #define FUTX_SIZE 197
+
+/**
+ * A change monitor. Opaque; created by `ut_monitor_open*`, freed by
+ * `ut_monitor_close` (which closes its fd).
+ */
+typedef struct ut_monitor ut_monitor;
 
 /**
  * A reader of one file, buffer or database. Opaque; create with
@@ -80,6 +181,19 @@
  * threads at once; different readers are independent.
  */
 typedef struct ut_reader ut_reader;
+
+/**
+ * Pairs a reader's entries into sessions. Opaque; create with
+ * `ut_sessions_open`, free with `ut_sessions_close`. It reads through the
+ * reader it was opened on, which must stay open (and unused) meanwhile.
+ */
+typedef struct ut_sessions ut_sessions;
+
+/**
+ * An immutable list of strings. Opaque; created by `ut_logind_list`,
+ * freed by `ut_strlist_close`.
+ */
+typedef struct ut_strlist ut_strlist;
 
 /**
  * Result of every fallible call: 0 OK, positive "no more entries",
@@ -204,6 +318,102 @@ typedef struct ut_entry {
  * pairs logins with logouts.
  */
 typedef uint32_t ut_family;
+
+/**
+ * Categories of logind state and change notification (bitwise or).
+ */
+typedef uint32_t ut_category;
+
+/**
+ * One session, owned by its `ut_sessions` handle and valid until the next
+ * call on it. Starts with its size; fields are only appended.
+ */
+typedef struct ut_session {
+  /**
+   * `sizeof(ut_session)` as the library was built.
+   */
+  uint32_t size;
+  /**
+   * `UT_KIND_*`.
+   */
+  uint32_t kind;
+  /**
+   * `UT_ENDED_*`.
+   */
+  uint32_t end;
+  /**
+   * `UT_SESSION_*` bits.
+   */
+  uint32_t flags;
+  /**
+   * User name of the login (or "reboot", "shutdown", "runlevel"…);
+   * never NULL.
+   */
+  const char *user;
+  /**
+   * Terminal line of the login ("~" for system events).
+   */
+  const char *line;
+  /**
+   * Terminal id (`ut_id`).
+   */
+  const char *id;
+  /**
+   * Remote host (kernel release for boots).
+   */
+  const char *host;
+  /**
+   * `UT_ADDR_*`.
+   */
+  uint32_t addr_family;
+  /**
+   * Address in network byte order, as stored (16 bytes).
+   */
+  uint8_t addr[16];
+  /**
+   * Address as text ("" when none).
+   */
+  const char *addr_text;
+  /**
+   * Process id of the login, -1 when unknown.
+   */
+  int64_t pid;
+  /**
+   * Login (or event) time, seconds since 1970-01-01 UTC.
+   */
+  int64_t login_sec;
+  int32_t login_usec;
+  /**
+   * Logout time microseconds (see `logout_sec`).
+   */
+  int32_t logout_usec;
+  /**
+   * Logout or end time when `flags & UT_SESSION_HAS_LOGOUT`, else 0.
+   * For crash and down: the time of the boot or shutdown.
+   */
+  int64_t logout_sec;
+  /**
+   * Byte offset of the login (or event) record.
+   */
+  uint64_t login_offset;
+  /**
+   * Byte offset of the record that ended it (logout, or the boot or
+   * shutdown for crash and down); -1 when none.
+   */
+  int64_t logout_offset;
+  /**
+   * For `UT_KIND_RUN_LEVEL`: the new level as a character ('5'); else -1.
+   */
+  int32_t runlevel;
+  /**
+   * `UT_TIME_CHANGE_*`.
+   */
+  uint32_t time_change;
+  /**
+   * Format of the records (`UT_FORMAT_*`).
+   */
+  ut_format format;
+} ut_session;
 
 /**
  * Success.
@@ -502,6 +712,16 @@ typedef uint32_t ut_family;
 #define UT_FORMAT_FREEBSD_UTX_LASTLOGIN 47
 
 /**
+ * Cygwin utmp/wtmp, 32-bit (i686), 308 bytes.
+ */
+#define UT_FORMAT_CYGWIN_UTMP_308_LE 48
+
+/**
+ * Cygwin utmp/wtmp, 64-bit (x86_64), 320 bytes.
+ */
+#define UT_FORMAT_CYGWIN_UTMP_320_LE 49
+
+/**
  * Linux (glibc, utmps, utmpdump text, wtmpdb, lastlog2, logind): pair by line.
  */
 #define UT_FAMILY_LINUX 0
@@ -576,6 +796,48 @@ typedef uint32_t ut_family;
  */
 #define UT_OPEN_REVERSE 1
 
+/**
+ * "Who is logged in now": drop USER_PROCESS entries whose process is gone
+ * (kill(pid, 0) fails with ESRCH) or that predate the current boot.
+ */
+#define UT_OPEN_LIVE 2
+
+/**
+ * logind: keep sessions that are not a user logged in (classes manager,
+ * manager-early, background, background-light; state closing).
+ */
+#define UT_OPEN_ALL_SESSIONS 4
+
+/**
+ * logind seats (`/run/systemd/seats`).
+ */
+#define UT_LOGIND_SEATS 1
+
+/**
+ * logind sessions (`/run/systemd/sessions`).
+ */
+#define UT_LOGIND_SESSIONS 2
+
+/**
+ * Users with logind state (`/run/systemd/users`): uids as decimal text.
+ */
+#define UT_LOGIND_USERS 4
+
+/**
+ * Virtual machines and containers (`/run/systemd/machines`, machined).
+ */
+#define UT_LOGIND_MACHINES 8
+
+/**
+ * The utmp file (monitor only).
+ */
+#define UT_MONITOR_UTMP 16
+
+/**
+ * Every category (monitor only).
+ */
+#define UT_MONITOR_ALL 31
+
 #define UT_TYPE_EMPTY 0
 
 #define UT_TYPE_RUN_LVL 1
@@ -624,8 +886,14 @@ ut_status ut_reader_open(const char *path, ut_format format, ut_open_flags flags
 ut_status ut_reader_open_memory(const uint8_t *bytes, size_t len, ut_format format, ut_open_flags flags, struct ut_reader **out, char *errbuf, size_t errlen);
 
 /**
- * Open this host's `database` (`UT_DB_*`) at its default path.
- * `UT_ERR_NOT_FOUND` when this system has no such file.
+ * Open this host's `database` (`UT_DB_*`): the classic file where this
+ * system writes it, else its successor (utmp: logind; wtmp: wtmpdb;
+ * lastlog: lastlog2). `ut_reader_source` says which was opened.
+ * `UT_ERR_NOT_FOUND` (with a message naming what is missing, e.g. "logind
+ * is not running") when neither exists; `UT_ERR_UNSUPPORTED` for
+ * `UT_DB_BTMP` where btmp does not exist (it has no successor).
+ * `UT_OPEN_LIVE` keeps only live sessions; `UT_OPEN_ALL_SESSIONS` keeps
+ * logind's manager/background/closing sessions.
  */
 ut_status ut_reader_open_db(ut_database database, ut_open_flags flags, struct ut_reader **out, char *errbuf, size_t errlen);
 
@@ -693,6 +961,183 @@ const char *ut_type_name(ut_type entry_type);
  * The library version, `"MAJOR.MINOR.PATCH"`.
  */
 const char *ut_version(void);
+
+/**
+ * How many users are logged in, the way `who -q`, `users` and `uptime`
+ * should count them: `USER_PROCESS` entries with a user name whose
+ * process is alive (checked through /proc where there is one).
+ *
+ * Counts the remaining entries of `reader` when it is not NULL (then
+ * `database` must be 0); otherwise opens this host's `database`
+ * (`UT_DB_UTMP` for "now"), counts, and closes it. `flags`:
+ * `UT_COUNT_DISTINCT` counts each user name once; `UT_COUNT_INCLUDE_DEAD`
+ * skips the process check (for files from another machine). Stores the
+ * count in `*count`. Errors of opening go to `errbuf`; read errors on a
+ * caller's reader are also recorded on it (`ut_reader_error`).
+ */
+ut_status ut_count_users(struct ut_reader *reader, ut_database database, uint32_t flags, uint64_t *count, char *errbuf, size_t errlen);
+
+/**
+ * Open `count` files as one history, given oldest first (for example
+ * "wtmp.2.gz", "wtmp.1", "wtmp"); reading follows `flags` (with
+ * `UT_OPEN_REVERSE`, the newest entry of the last file comes first).
+ * Each file is detected on its own when `format` is `UT_FORMAT_AUTO`, and
+ * gzip files (magic bytes 1f 8b) are decompressed transparently, as by
+ * `ut_reader_open`. Entry offsets are positions in the concatenation of
+ * the (decompressed) files. Errors as for `ut_reader_open`.
+ */
+ut_status ut_reader_open_files(const char *const *paths, size_t count, ut_format format, ut_open_flags flags, struct ut_reader **out, char *errbuf, size_t errlen);
+
+/**
+ * List one `category` (exactly one of `UT_LOGIND_SEATS`,
+ * `UT_LOGIND_SESSIONS`, `UT_LOGIND_USERS` (uids as decimal text, ascending)
+ * or `UT_LOGIND_MACHINES`) of the system at `root` (NULL for "/"), sorted.
+ * `UT_ERR_NOT_FOUND` with "logind is not running here (…)" when
+ * `<root>/run/systemd/seats` does not exist (or, for this system, no
+ * systemd-logind/elogind process runs): an empty list means logind runs
+ * and there is nothing of that kind.
+ */
+ut_status ut_logind_list(const char *root, ut_category category, struct ut_strlist **out, char *errbuf, size_t errlen);
+
+/**
+ * The number of strings in `list`.
+ */
+ut_status ut_strlist_count(const struct ut_strlist *list, size_t *count);
+
+/**
+ * String `index` of `list` (valid until the list is closed);
+ * `UT_ERR_INVALID` when `index` is out of range.
+ */
+ut_status ut_strlist_get(const struct ut_strlist *list, size_t index, const char **item);
+
+/**
+ * Free a list and its strings. NULL is a no-op.
+ */
+void ut_strlist_close(struct ut_strlist *list);
+
+/**
+ * Watch `categories` (`UT_LOGIND_SEATS | UT_LOGIND_SESSIONS |
+ * UT_LOGIND_USERS | UT_LOGIND_MACHINES | UT_MONITOR_UTMP`, or
+ * `UT_MONITOR_ALL`) on this system. Paths that do not exist are skipped
+ * (see `ut_monitor_watched`, `ut_monitor_describe`) and picked up by a
+ * later `ut_monitor_flush` once they appear; `UT_ERR_NOT_FOUND` when
+ * nothing at all can be watched, `UT_ERR_UNSUPPORTED` off Linux.
+ */
+ut_status ut_monitor_open(ut_category categories, struct ut_monitor **out, char *errbuf, size_t errlen);
+
+/**
+ * As `ut_monitor_open`, for the system whose root directory is `root`
+ * (NULL for "/").
+ */
+ut_status ut_monitor_open_at(const char *root, ut_category categories, struct ut_monitor **out, char *errbuf, size_t errlen);
+
+/**
+ * The descriptor to poll; it becomes readable on a change. Owned by the
+ * monitor: do not close or read it.
+ */
+ut_status ut_monitor_fd(const struct ut_monitor *monitor, int32_t *fd);
+
+/**
+ * The poll(2) events to wait for on the fd: always `POLLIN`.
+ */
+ut_status ut_monitor_events(const struct ut_monitor *monitor, int32_t *events);
+
+/**
+ * The absolute timeout (CLOCK_MONOTONIC µs) to poll with: always
+ * `UINT64_MAX`, none is needed.
+ */
+ut_status ut_monitor_timeout(const struct ut_monitor *monitor, uint64_t *timeout_usec);
+
+/**
+ * Reset the wake-up state after the fd became readable (drains it, and
+ * starts watching paths that appeared or were replaced since); then read
+ * the state again.
+ */
+ut_status ut_monitor_flush(struct ut_monitor *monitor);
+
+/**
+ * The categories actually watched now (the ones asked for whose paths
+ * exist).
+ */
+ut_status ut_monitor_watched(const struct ut_monitor *monitor, ut_category *categories);
+
+/**
+ * "watching: PATHS; missing: PATHS", valid until the next call on the
+ * monitor.
+ */
+ut_status ut_monitor_describe(const struct ut_monitor *monitor, const char **text);
+
+/**
+ * The last failure on this monitor (as `ut_reader_error`).
+ */
+ut_status ut_monitor_error(const struct ut_monitor *monitor, const char **message, int32_t *os_errno);
+
+/**
+ * Free a monitor and close its fd. NULL is a no-op.
+ */
+void ut_monitor_close(struct ut_monitor *monitor);
+
+/**
+ * Start pairing the entries of `reader`, which must read newest first
+ * (opened with `UT_OPEN_REVERSE`), from where it stands. `flags` is a
+ * combination of `UT_SESSIONS_*`. The rules follow the reader's format
+ * (util-linux `last` for Linux files). On success stores a new handle in
+ * `*out`; the reader must outlive it and not be used while it is open.
+ * Read errors are reported on the reader (`ut_reader_error`).
+ */
+ut_status ut_sessions_open(struct ut_reader *reader, uint32_t flags, struct ut_sessions **out, char *errbuf, size_t errlen);
+
+/**
+ * The next session. `UT_OK` stores in `*session` a pointer valid until
+ * the next call on this handle; `UT_END` when there are no more; a
+ * negative status on a read error (details from `ut_reader_error`).
+ */
+ut_status ut_sessions_next(struct ut_sessions *sessions, const struct ut_session **session);
+
+/**
+ * Free a sessions handle (not its reader). NULL is a no-op.
+ */
+void ut_sessions_close(struct ut_sessions *sessions);
+
+/**
+ * The source a reader opened, valid as long as the reader: a path
+ * ("/var/run/utmp"), or kind and path ("logind:/run/systemd",
+ * "wtmpdb:/var/lib/wtmpdb/wtmp.db", "lastlog2:/var/lib/lastlog/lastlog2.db"),
+ * or "memory".
+ */
+ut_status ut_reader_source(const struct ut_reader *reader, const char **source);
+
+/**
+ * As `ut_reader_open_db`, for the system whose root directory is `root`
+ * (NULL or "/" for this one): every default path, logind's
+ * `<root>/run/systemd` included, is looked up under it. For offline
+ * forensics on a copied tree, and for tests.
+ */
+ut_status ut_reader_open_db_at(const char *root, ut_database database, ut_open_flags flags, struct ut_reader **out, char *errbuf, size_t errlen);
+
+/**
+ * Only return entries with `since <= sec <= until` (seconds, UTC). Pass
+ * `INT64_MIN` / `INT64_MAX` for an open end. `UT_ERR_INVALID` when
+ * `since > until`.
+ */
+ut_status ut_reader_set_time_range(struct ut_reader *reader, int64_t since, int64_t until);
+
+/**
+ * Position the reader at the first entry at or after `sec` (a forward
+ * reader), or at the newest entry at or before `sec` (a reverse reader),
+ * as a scan from the start would find it; reading continues from there
+ * in the reader's direction. Event files of fixed-size records bisect,
+ * checking the time order where they look and scanning when it does not
+ * hold; other sources scan. `UT_END` is never returned: past the end,
+ * the next `ut_reader_next` gives `UT_END`.
+ */
+ut_status ut_reader_seek_time(struct ut_reader *reader, int64_t sec);
+
+/**
+ * How many chunks (reads of at most 256 KiB) the reader has made so far;
+ * for tests and benchmarks. 0 for sources that do not count.
+ */
+ut_status ut_reader_chunks_read(const struct ut_reader *reader, uint64_t *count);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -116,7 +116,7 @@ pub mod flags {
 
 /// A string field: raw bytes with a NUL kept after them. The buffer is
 /// reused from record to record and may be longer than the text: the text
-/// is `buf[..len]` and `buf[len]` is its NUL.
+/// is `buf[..len]` and `buf[len]` is its NUL (so `buf` is never empty).
 #[derive(Clone)]
 pub struct Field {
     buf: Vec<u8>,
@@ -160,7 +160,6 @@ impl Field {
 
     #[inline(always)]
     pub fn clear(&mut self) {
-        // The buffer always holds at least the NUL.
         self.len = 0;
         self.buf[0] = 0;
     }
@@ -427,6 +426,33 @@ impl Entry {
         }
     }
 
+    /// Set a string field from a variable-length value (a database column
+    /// or a text file), noting non-UTF-8 bytes in the flags.
+    pub fn set_str(&mut self, which: StrField, bytes: &[u8]) {
+        if !bytes.is_ascii() && std::str::from_utf8(bytes).is_err() {
+            self.flags |= flags::NOT_UTF8;
+        }
+        self.field_mut(which).set(bytes);
+    }
+
+    /// Set the address from a host field that is a literal IPv4 or IPv6
+    /// address (as logind, wtmpdb and lastlog2 store it); otherwise leave
+    /// it unset.
+    pub fn set_addr_from_host_text(&mut self) {
+        let parsed = std::str::from_utf8(self.host.as_bytes())
+            .ok()
+            .and_then(|s| s.parse::<std::net::IpAddr>().ok());
+        match parsed {
+            Some(std::net::IpAddr::V4(a)) => self.set_ipv4(a.octets()),
+            Some(std::net::IpAddr::V6(a)) => {
+                self.addr_family = AddrFamily::Ipv6;
+                self.addr = a.octets();
+                self.addr_text.set(ipv6_text(&a.octets()).as_bytes());
+            }
+            None => {}
+        }
+    }
+
     #[inline(always)]
     pub fn field_mut(&mut self, which: StrField) -> &mut Field {
         match which {
@@ -452,9 +478,7 @@ impl Entry {
         } else {
             self.addr_family = AddrFamily::Ipv6;
             self.addr = *raw;
-            let mut s = String::with_capacity(40);
-            let _ = write!(s, "{}", Ipv6Addr::from(*raw));
-            self.addr_text.set(s.as_bytes());
+            self.addr_text.set(ipv6_text(raw).as_bytes());
         }
     }
 
@@ -487,4 +511,129 @@ pub enum StrField {
     Id,
     Host,
     Service,
+}
+
+/// IPv6 text as glibc's `inet_ntop` writes it: like Rust's, except that an
+/// IPv4-compatible address (`::a.b.c.d`) keeps its dotted quad.
+pub fn ipv6_text(raw: &[u8; 16]) -> String {
+    let mut s = String::with_capacity(40);
+    let zero_head = raw[..12].iter().all(|&b| b == 0);
+    let last = u32::from_be_bytes([raw[12], raw[13], raw[14], raw[15]]);
+    if zero_head && last > 1 {
+        let _ = write!(s, "::{}.{}.{}.{}", raw[12], raw[13], raw[14], raw[15]);
+    } else {
+        let _ = write!(s, "{}", Ipv6Addr::from(*raw));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The texts glibc's inet_ntop gives (checked with `python3 -c
+    /// "import socket; socket.inet_ntop(...)"`, which calls it).
+    #[test]
+    fn ipv6_text_matches_inet_ntop() {
+        let cases: [(&str, &str); 5] = [
+            ("::c000:201", "::192.0.2.1"),
+            ("::ffff:c000:201", "::ffff:192.0.2.1"),
+            ("2001:503:ba3e::2:30", "2001:503:ba3e::2:30"),
+            ("::1", "::1"),
+            ("fe80::1", "fe80::1"),
+        ];
+        for (input, want) in cases {
+            let a: Ipv6Addr = input.parse().unwrap();
+            assert_eq!(ipv6_text(&a.octets()), want);
+        }
+    }
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use std::net::Ipv4Addr;
+
+    use super::*;
+
+    /// Deterministic bytes for the comparisons below (xorshift).
+    fn noise(seed: &mut u32) -> u32 {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 17;
+        *seed ^= *seed << 5;
+        *seed
+    }
+
+    /// The word-at-a-time paths against the byte-at-a-time definitions,
+    /// on fields of many widths with NULs, high bytes, valid and broken
+    /// UTF-8 at every position.
+    #[test]
+    fn fixed_fields_match_the_plain_definition() {
+        let mut seed = 0x1234_5678;
+        let alphabet: &[u8] = b"\0\0\0ab~/.-\x7f\x80\xc3\xa9\xe2\x82\xac\xff";
+        for width in (0..=40).chain([256, 257]) {
+            for _ in 0..300 {
+                let raw: Vec<u8> = (0..width)
+                    .map(|_| alphabet[noise(&mut seed) as usize % alphabet.len()])
+                    .collect();
+                let n = raw.iter().position(|&b| b == 0).unwrap_or(raw.len());
+                assert_eq!(memchr0(&raw), n);
+                let mut want = 0;
+                if n == raw.len() && n > 0 {
+                    want |= flags::FULL_WIDTH;
+                }
+                if std::str::from_utf8(&raw[..n]).is_err() {
+                    want |= flags::NOT_UTF8;
+                }
+                let mut e = Entry::default();
+                // A longer value first: nothing of it may show through.
+                e.set_fixed(StrField::Host, &[b'x'; 300]);
+                e.flags = 0;
+                e.set_fixed(StrField::Host, &raw);
+                assert_eq!(e.host.as_bytes(), &raw[..n], "{raw:?}");
+                assert_eq!(e.host.as_bytes_with_nul(), [&raw[..n], &[0]].concat());
+                assert_eq!(e.host.as_ptr(), e.host.as_bytes_with_nul().as_ptr());
+                assert_eq!(e.flags, want, "{raw:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn ipv4_text_matches_std() {
+        let mut seed = 0x9e37_79b9;
+        let edge = [0u8, 1, 9, 10, 99, 100, 199, 200, 255];
+        let mut all: Vec<[u8; 4]> = Vec::new();
+        for a in edge {
+            for b in edge {
+                all.push([a, b, 255 - a, b / 2]);
+            }
+        }
+        for v in 0..=255u8 {
+            all.push([v, v, v, v]);
+        }
+        all.extend((0..2000).map(|_| noise(&mut seed).to_be_bytes()));
+        let mut e = Entry::default();
+        for octets in all {
+            e.set_ipv4(octets);
+            let want = Ipv4Addr::from(octets).to_string();
+            assert_eq!(e.addr_text.as_bytes(), want.as_bytes());
+            assert_eq!(*e.addr_text.as_bytes_with_nul().last().unwrap(), 0);
+            assert_eq!(e.addr_family, AddrFamily::Ipv4);
+        }
+    }
+
+    #[test]
+    fn cleared_and_default_fields_are_empty_strings() {
+        let mut f = Field::default();
+        assert_eq!(f.as_bytes_with_nul(), b"\0");
+        f.set(b"pts/12\0junk");
+        assert_eq!(f.as_bytes(), b"pts/12");
+        assert_eq!(format!("{f:?}"), "Field([112, 116, 115, 47, 49, 50, 0])");
+        f.clear();
+        assert!(f.is_empty());
+        assert_eq!(f.as_bytes_with_nul(), b"\0");
+        let mut e = Entry::default();
+        e.set_fixed(StrField::User, b"root\0\0\0\0");
+        e.reset(Format::Auto, 0);
+        assert_eq!(e.user.as_bytes_with_nul(), b"\0");
+    }
 }

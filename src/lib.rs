@@ -21,12 +21,14 @@ pub mod error;
 pub mod ffi;
 pub mod format;
 pub mod reader;
+pub mod session;
 pub mod source;
 
 pub use entry::{AddrFamily, Entry, EntryType};
 pub use error::{Error, ErrorKind, Result};
-pub use format::Format;
+pub use format::{Family, Format};
 pub use reader::{Options, Reader};
+pub use session::{Session, SessionEnd, SessionKind, SessionOptions, Sessions};
 pub use source::host::Database;
 
 /// The library version.

@@ -215,6 +215,23 @@ fn specs() -> Vec<Spec> {
             ..base(F::HpuxUtmp60Be, 60, true)
         },
     ];
+    // Cygwin (newlib sys/utmp.h): i686 and x86_64.
+    for (f, size, tw, (u, h, a)) in [
+        (F::CygwinUtmp308Le, 308, 4, (32, 48, 304)),
+        (F::CygwinUtmp320Le, 320, 8, (40, 56, 312)),
+    ] {
+        v.push(Spec {
+            ty: Some(((0, 2), [2, 7, 8, -1])),
+            pid: Some((4, 4)),
+            line: (8, 16),
+            id: Some((24, 2)),
+            time: TimeAt::Sec((u - tw, tw), None),
+            user: Some((u, 16)),
+            host: (h, 256),
+            addr: AddrAt::V4(a),
+            ..base(f, size, false)
+        });
+    }
     for (f, be) in [(F::Svr4Utmp36Le, false), (F::Svr4Utmp36Be, true)] {
         v.push(Spec {
             user: Some((0, 8)),
@@ -899,6 +916,34 @@ fn random_bytes_and_zeros() {
             .collect();
         let err = detect_bytes(&bytes).expect_err("random bytes must be refused");
         assert_eq!(err.kind, ErrorKind::NotRecognised, "{size}");
+        // Forced, the stream formats read garbage without panicking.
+        for f in [Format::FreebsdUtxLog, Format::NetbsdLastlogx] {
+            for reverse in [false, true] {
+                let opts = utx::Options {
+                    format: f,
+                    reverse,
+                    ..utx::Options::default()
+                };
+                if let Ok(r) = utx::Reader::from_bytes(&bytes, opts) {
+                    assert!(r.take(100_000).all(|e| e.is_ok()));
+                }
+            }
+        }
+    }
+    // Forced formats over a long run of zeros (no newline anywhere: the
+    // text reader must skip over-long lines, not re-read them forever).
+    let zeros = vec![0u8; 200_000];
+    for f in Format::all() {
+        for reverse in [false, true] {
+            let opts = utx::Options {
+                format: f,
+                reverse,
+                ..utx::Options::default()
+            };
+            if let Ok(r) = utx::Reader::from_bytes(&zeros, opts) {
+                assert!(r.take(1_000_000).count() < 1_000_000, "{}", f.name());
+            }
+        }
     }
     let native = utx::format::detect::native_format();
     let rec = native.layout().unwrap().size;

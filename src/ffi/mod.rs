@@ -8,6 +8,13 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod boundary;
+pub mod count;
+pub mod files;
+mod logind;
+mod monitor;
+pub mod sessions;
+mod sources;
+pub mod time;
 pub mod types;
 
 use std::ffi::{CString, OsStr};
@@ -34,11 +41,15 @@ pub struct ut_reader {
     /// Last failure on this reader: message (NUL-terminated) and errno.
     error: CString,
     os_errno: i32,
+    /// `Reader::source()` as a C string, for `ut_reader_source`.
+    source: CString,
 }
 
 impl ut_reader {
     fn new(reader: Reader) -> Box<ut_reader> {
+        let source = CString::new(reader.source().replace('\0', " ")).unwrap_or_default();
         Box::new(ut_reader {
+            source,
             reader,
             entry: Entry::default(),
             c_entry: empty_c_entry(),
@@ -115,16 +126,19 @@ fn options(format: ut_format, flags: ut_open_flags) -> Result<Options, Error> {
             format!("unknown format number {format}"),
         )
     })?;
-    if flags & !UT_OPEN_REVERSE != 0 {
+    const KNOWN: ut_open_flags = UT_OPEN_REVERSE | UT_OPEN_LIVE | UT_OPEN_ALL_SESSIONS;
+    if flags & !KNOWN != 0 {
         return Err(Error::new(
             ErrorKind::InvalidArgument,
-            format!("unknown open flags 0x{:x}", flags & !UT_OPEN_REVERSE),
+            format!("unknown open flags 0x{:x}", flags & !KNOWN),
         ));
     }
     Ok(Options {
         format,
         reverse: flags & UT_OPEN_REVERSE != 0,
         type_mask: u32::MAX,
+        live: flags & UT_OPEN_LIVE != 0,
+        all_sessions: flags & UT_OPEN_ALL_SESSIONS != 0,
     })
 }
 
@@ -207,8 +221,14 @@ pub unsafe extern "C" fn ut_reader_open_memory(
     })
 }
 
-/// Open this host's `database` (`UT_DB_*`) at its default path.
-/// `UT_ERR_NOT_FOUND` when this system has no such file.
+/// Open this host's `database` (`UT_DB_*`): the classic file where this
+/// system writes it, else its successor (utmp: logind; wtmp: wtmpdb;
+/// lastlog: lastlog2). `ut_reader_source` says which was opened.
+/// `UT_ERR_NOT_FOUND` (with a message naming what is missing, e.g. "logind
+/// is not running") when neither exists; `UT_ERR_UNSUPPORTED` for
+/// `UT_DB_BTMP` where btmp does not exist (it has no successor).
+/// `UT_OPEN_LIVE` keeps only live sessions; `UT_OPEN_ALL_SESSIONS` keeps
+/// logind's manager/background/closing sessions.
 #[no_mangle]
 pub unsafe extern "C" fn ut_reader_open_db(
     database: ut_database,

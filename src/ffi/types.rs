@@ -131,6 +131,10 @@ pub const UT_FORMAT_HPUX_UTMP_60_BE: ut_format = 46;
 /// FreeBSD ≥ 9 utx.lastlogin: `futx` records read as last logins (never
 /// chosen by detection: the bytes are those of UT_FORMAT_FREEBSD_UTX).
 pub const UT_FORMAT_FREEBSD_UTX_LASTLOGIN: ut_format = 47;
+/// Cygwin utmp/wtmp, 32-bit (i686), 308 bytes.
+pub const UT_FORMAT_CYGWIN_UTMP_308_LE: ut_format = 48;
+/// Cygwin utmp/wtmp, 64-bit (x86_64), 320 bytes.
+pub const UT_FORMAT_CYGWIN_UTMP_320_LE: ut_format = 49;
 
 /// System family of a format (`ut_format_family`): decides how `last`
 /// pairs logins with logouts.
@@ -171,6 +175,27 @@ pub const UT_DB_LASTLOG: ut_database = 4;
 pub type ut_open_flags = u32;
 /// Read newest (last) entries first.
 pub const UT_OPEN_REVERSE: ut_open_flags = 1;
+/// "Who is logged in now": drop USER_PROCESS entries whose process is gone
+/// (kill(pid, 0) fails with ESRCH) or that predate the current boot.
+pub const UT_OPEN_LIVE: ut_open_flags = 2;
+/// logind: keep sessions that are not a user logged in (classes manager,
+/// manager-early, background, background-light; state closing).
+pub const UT_OPEN_ALL_SESSIONS: ut_open_flags = 4;
+
+/// Categories of logind state and change notification (bitwise or).
+pub type ut_category = u32;
+/// logind seats (`/run/systemd/seats`).
+pub const UT_LOGIND_SEATS: ut_category = 1;
+/// logind sessions (`/run/systemd/sessions`).
+pub const UT_LOGIND_SESSIONS: ut_category = 2;
+/// Users with logind state (`/run/systemd/users`): uids as decimal text.
+pub const UT_LOGIND_USERS: ut_category = 4;
+/// Virtual machines and containers (`/run/systemd/machines`, machined).
+pub const UT_LOGIND_MACHINES: ut_category = 8;
+/// The utmp file (monitor only).
+pub const UT_MONITOR_UTMP: ut_category = 16;
+/// Every category (monitor only).
+pub const UT_MONITOR_ALL: ut_category = 31;
 
 /// Normalized entry types (`ut_entry.entry_type`); bit `1u << type` in a type mask.
 pub type ut_type = i32;
@@ -259,6 +284,107 @@ pub struct ut_entry {
     pub offset: u64,
 }
 
+/// Flags of `ut_sessions_open` (bitwise or).
+/// Do not look at this host's processes: a session with no logout and no
+/// later boot is `UT_ENDED_STILL_LOGGED_IN`, never `UT_ENDED_GONE`. Use it
+/// for files from other machines.
+pub const UT_SESSIONS_NO_LIVENESS: u32 = 1;
+
+/// `ut_count_users` flag: count each user name once.
+pub const UT_COUNT_DISTINCT: u32 = 1;
+/// `ut_count_users` flag: do not check that the login process is alive.
+pub const UT_COUNT_INCLUDE_DEAD: u32 = 2;
+
+// Session kinds (`ut_session.kind`).
+
+/// A user's login.
+pub const UT_KIND_USER: u32 = 0;
+/// A system boot, lasting until the next shutdown.
+pub const UT_KIND_REBOOT: u32 = 1;
+/// An orderly shutdown, lasting until the next boot.
+pub const UT_KIND_SHUTDOWN: u32 = 2;
+/// A run-level change (`ut_session.runlevel`), lasting until the next one.
+pub const UT_KIND_RUN_LEVEL: u32 = 3;
+/// A clock change (`ut_session.time_change`); a point in time.
+pub const UT_KIND_CLOCK_CHANGE: u32 = 4;
+
+// How a session ended (`ut_session.end`).
+
+/// A logout record closed it.
+pub const UT_ENDED_LOGGED_OUT: u32 = 0;
+/// No logout and no later boot: still logged in.
+pub const UT_ENDED_STILL_LOGGED_IN: u32 = 1;
+/// No logout and no later boot, but its process is gone.
+pub const UT_ENDED_GONE: u32 = 2;
+/// The system booted again without a shutdown (logout = that boot).
+pub const UT_ENDED_CRASH: u32 = 3;
+/// The system was shut down (logout = the shutdown).
+pub const UT_ENDED_DOWN: u32 = 4;
+/// A boot or run level still in effect.
+pub const UT_ENDED_STILL_RUNNING: u32 = 5;
+/// A point event (clock change).
+pub const UT_ENDED_INSTANT: u32 = 6;
+
+/// `ut_session.flags`: `logout_sec`/`logout_usec` hold a time.
+pub const UT_SESSION_HAS_LOGOUT: u32 = 1;
+
+// `ut_session.time_change`.
+pub const UT_TIME_CHANGE_NONE: u32 = 0;
+/// The time before a clock change (`OLD_TIME`).
+pub const UT_TIME_CHANGE_OLD: u32 = 1;
+/// The time after a clock change (`NEW_TIME`).
+pub const UT_TIME_CHANGE_NEW: u32 = 2;
+
+/// One session, owned by its `ut_sessions` handle and valid until the next
+/// call on it. Starts with its size; fields are only appended.
+#[repr(C)]
+pub struct ut_session {
+    /// `sizeof(ut_session)` as the library was built.
+    pub size: u32,
+    /// `UT_KIND_*`.
+    pub kind: u32,
+    /// `UT_ENDED_*`.
+    pub end: u32,
+    /// `UT_SESSION_*` bits.
+    pub flags: u32,
+    /// User name of the login (or "reboot", "shutdown", "runlevel"…);
+    /// never NULL.
+    pub user: *const c_char,
+    /// Terminal line of the login ("~" for system events).
+    pub line: *const c_char,
+    /// Terminal id (`ut_id`).
+    pub id: *const c_char,
+    /// Remote host (kernel release for boots).
+    pub host: *const c_char,
+    /// `UT_ADDR_*`.
+    pub addr_family: u32,
+    /// Address in network byte order, as stored (16 bytes).
+    pub addr: [u8; 16],
+    /// Address as text ("" when none).
+    pub addr_text: *const c_char,
+    /// Process id of the login, -1 when unknown.
+    pub pid: i64,
+    /// Login (or event) time, seconds since 1970-01-01 UTC.
+    pub login_sec: i64,
+    pub login_usec: i32,
+    /// Logout time microseconds (see `logout_sec`).
+    pub logout_usec: i32,
+    /// Logout or end time when `flags & UT_SESSION_HAS_LOGOUT`, else 0.
+    /// For crash and down: the time of the boot or shutdown.
+    pub logout_sec: i64,
+    /// Byte offset of the login (or event) record.
+    pub login_offset: u64,
+    /// Byte offset of the record that ended it (logout, or the boot or
+    /// shutdown for crash and down); -1 when none.
+    pub logout_offset: i64,
+    /// For `UT_KIND_RUN_LEVEL`: the new level as a character ('5'); else -1.
+    pub runlevel: i32,
+    /// `UT_TIME_CHANGE_*`.
+    pub time_change: u32,
+    /// Format of the records (`UT_FORMAT_*`).
+    pub format: ut_format,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,6 +448,8 @@ mod tests {
             (UT_FORMAT_AIX_UTMP_648_BE, Format::AixUtmp648Be),
             (UT_FORMAT_HPUX_UTMP_60_BE, Format::HpuxUtmp60Be),
             (UT_FORMAT_FREEBSD_UTX_LASTLOGIN, Format::FreebsdUtxLastlogin),
+            (UT_FORMAT_CYGWIN_UTMP_308_LE, Format::CygwinUtmp308Le),
+            (UT_FORMAT_CYGWIN_UTMP_320_LE, Format::CygwinUtmp320Le),
         ];
         for (c, f) in pairs {
             assert_eq!(c, f as u32, "{}", f.name());
@@ -379,6 +507,36 @@ mod tests {
                 UT_ERR_NULL
             );
         }
+    }
+
+    #[test]
+    fn session_constants_match_the_rust_enums() {
+        use crate::session::{SessionEnd as E, SessionKind as K, TimeChange as T};
+        let kinds = [
+            (UT_KIND_USER, K::User),
+            (UT_KIND_REBOOT, K::Reboot),
+            (UT_KIND_SHUTDOWN, K::Shutdown),
+            (UT_KIND_RUN_LEVEL, K::RunLevel),
+            (UT_KIND_CLOCK_CHANGE, K::ClockChange),
+        ];
+        for (c, k) in kinds {
+            assert_eq!(c, k as u32);
+        }
+        let ends = [
+            (UT_ENDED_LOGGED_OUT, E::LoggedOut),
+            (UT_ENDED_STILL_LOGGED_IN, E::StillLoggedIn),
+            (UT_ENDED_GONE, E::Gone),
+            (UT_ENDED_CRASH, E::Crash),
+            (UT_ENDED_DOWN, E::Down),
+            (UT_ENDED_STILL_RUNNING, E::StillRunning),
+            (UT_ENDED_INSTANT, E::Instant),
+        ];
+        for (c, e) in ends {
+            assert_eq!(c, e as u32);
+        }
+        assert_eq!(UT_TIME_CHANGE_NONE, T::None as u32);
+        assert_eq!(UT_TIME_CHANGE_OLD, T::Old as u32);
+        assert_eq!(UT_TIME_CHANGE_NEW, T::New as u32);
     }
 
     #[test]

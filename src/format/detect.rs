@@ -193,9 +193,20 @@ impl Candidate {
 /// the entry flag uses, so byte-swapped times lose. A layout without a
 /// type field has only its time to go by: an implausible one disqualifies.
 fn record_score(layout: &RecordLayout, rec: &[u8], now: i64) -> u32 {
-    let base = layout.score(rec);
+    let mut base = layout.score(rec);
     if base == 0 {
         return 0;
+    }
+    // FreeBSD's fu_id is opaque, often random binary: it must not cost
+    // the record its string points.
+    if layout.format.family() == crate::format::Family::FreeBsd {
+        let ok = |f: Option<(usize, usize)>| {
+            f.is_none_or(|(o, n)| layout::plausible_string(&rec[o..o + n]))
+        };
+        let id_only = !ok(layout.id) && ok(layout.user) && ok(layout.line) && ok(layout.host);
+        if id_only {
+            base += 25;
+        }
     }
     let (sec, usec) = layout.time(rec);
     // Byte-swapped 32-bit times often land in the 1970s; no typeless
@@ -239,7 +250,7 @@ fn score_events(
         if src.read_full_at(&mut buf, i * rec)? < layout.size {
             break;
         }
-        if buf.iter().all(|&b| b == 0) {
+        if layout::all_zero(&buf) {
             continue;
         }
         let mut s = record_score(layout, &buf, now);
@@ -267,12 +278,7 @@ fn score_events(
 
 /// Decodes as an EMPTY record with no strings.
 fn looks_empty(layout: &RecordLayout, rec: &[u8]) -> bool {
-    let mut e = crate::entry::Entry::default();
-    layout.decode(rec, 0, &mut e)
-        && e.entry_type == crate::entry::EntryType::Empty
-        && e.user.is_empty()
-        && e.line.is_empty()
-        && e.host.is_empty()
+    layout.decodes_empty(rec)
 }
 
 fn score_lastlog(
@@ -292,7 +298,7 @@ fn score_lastlog(
                 break 'extents;
             }
             i += 1;
-            if buf.iter().all(|&b| b == 0) {
+            if layout::all_zero(&buf) {
                 continue;
             }
             let (sec, _) = layout.time(&buf);

@@ -1,8 +1,8 @@
 //! Fixed-size record layouts as data, and the one decoder that reads them.
 
 use crate::entry::{flags, Entry, EntryType, StrField};
-use crate::format::{aix, bsd, freebsd, hpux, linux, macos, netbsd, openbsd, solaris};
-use crate::format::{Family, Format};
+use crate::format::Format;
+use crate::format::{aix, bsd, cygwin, freebsd, hpux, linux, macos, netbsd, openbsd, solaris};
 
 /// Byte order of a layout's integers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +59,49 @@ pub enum Kind {
 /// strings to a normalized type; `None` marks a record that is not valid.
 pub type Classify = fn(raw: i64, entry: &Entry) -> Option<EntryType>;
 
+/// A layout with no fields yet, for rows that name only what they have
+/// (`RecordLayout { user: …, ..layout::blank(…) }`).
+pub const fn blank(
+    format: Format,
+    size: usize,
+    endian: Endian,
+    kind: Kind,
+    classify: Classify,
+) -> RecordLayout {
+    RecordLayout {
+        format,
+        size,
+        endian,
+        kind,
+        raw_type: Int::Absent,
+        classify,
+        pid: Int::Absent,
+        session: Int::Absent,
+        exit_termination: Int::Absent,
+        exit_status: Int::Absent,
+        time: Time::SecUsec(Int::Absent, Int::Absent),
+        user: None,
+        line: None,
+        id: None,
+        host: None,
+        host_len: Int::Absent,
+        addr: Addr::Absent,
+        padding: &[],
+    }
+}
+
+/// The SVR4 type numbering (Solaris, IRIX, AIX, HP-UX, NetBSD, macOS):
+/// Linux's, with OLD_TIME (3) and NEW_TIME (4) swapped. `extra` maps the
+/// family's numbers above 9.
+pub fn svr4_type(raw: i64, extra: &[(i64, EntryType)]) -> Option<EntryType> {
+    match raw {
+        3 => Some(EntryType::OldTime),
+        4 => Some(EntryType::NewTime),
+        0..=9 => EntryType::from_linux(raw),
+        _ => extra.iter().find(|(n, _)| *n == raw).map(|(_, t)| *t),
+    }
+}
+
 /// One fixed-size record format.
 #[derive(Debug)]
 pub struct RecordLayout {
@@ -112,6 +155,8 @@ pub static ALL: &[&RecordLayout] = &[
     &solaris::FUTMPX_372_LE,
     &solaris::FUTMPX_372_BE,
     &solaris::IRIX_372_BE,
+    &cygwin::UTMP_320_LE,
+    &cygwin::UTMP_308_LE,
     &freebsd::FUTX_197,
     &freebsd::FUTX_LASTLOGIN_197,
     &hpux::HPUX_60_BE,
@@ -176,20 +221,29 @@ impl RecordLayout {
     /// false when the record is not valid for this layout (unknown type).
     #[inline(always)]
     pub fn decode(&self, rec: &[u8], offset: u64, e: &mut Entry) -> bool {
+        self.decode_as(rec, offset, e, true)
+    }
+
+    /// `decode`, with or without the address. Detection never looks at
+    /// it (the type is classified before it is read), and formatting the
+    /// garbage a wrong layout sees there as IPv6 text was a tenth of its
+    /// time.
+    #[inline(always)]
+    fn decode_as(&self, rec: &[u8], offset: u64, e: &mut Entry, addr: bool) -> bool {
         // The hosts' own layouts get a copy of the decoder compiled for
         // their constant offsets and types (the hot path when reading
         // big local files); every other layout uses the generic one.
         if std::ptr::eq(self, &linux::GLIBC_384_LE) {
-            linux::GLIBC_384_LE.decode_inline(rec, offset, e)
+            linux::GLIBC_384_LE.decode_inline(rec, offset, e, addr)
         } else if std::ptr::eq(self, &linux::GLIBC_400_LE) {
-            linux::GLIBC_400_LE.decode_inline(rec, offset, e)
+            linux::GLIBC_400_LE.decode_inline(rec, offset, e, addr)
         } else {
-            self.decode_inline(rec, offset, e)
+            self.decode_inline(rec, offset, e, addr)
         }
     }
 
     #[inline(always)]
-    fn decode_inline(&self, rec: &[u8], offset: u64, e: &mut Entry) -> bool {
+    fn decode_inline(&self, rec: &[u8], offset: u64, e: &mut Entry, addr: bool) -> bool {
         debug_assert_eq!(rec.len(), self.size);
         e.reset_scalars(self.format, offset);
         e.service.clear();
@@ -199,12 +253,6 @@ impl RecordLayout {
         set_string(e, StrField::Line, rec, self.line);
         set_string(e, StrField::Id, rec, self.id);
         set_string(e, StrField::Host, rec, self.host);
-        if let (Some((off, len)), Some(n)) = (self.host, self.int(rec, self.host_len)) {
-            // ut_syslen counts the NUL; a shorter host is cut there.
-            if n > 1 && (n as usize) <= len {
-                e.set_fixed(StrField::Host, &rec[off..off + n as usize - 1]);
-            }
-        }
         let raw = self.int(rec, self.raw_type);
         e.raw_type = raw.map_or(-1, |r| r as i32);
         let Some(t) = (self.classify)(raw.unwrap_or(-1), e) else {
@@ -220,6 +268,7 @@ impl RecordLayout {
         let (sec, usec) = self.time(rec);
         e.set_time(sec, usec);
         match self.addr {
+            _ if !addr => {}
             Addr::Absent => {}
             Addr::V6Words(o) => e.set_addr_v6_bytes(rec[o..o + 16].try_into().expect("16")),
             Addr::V4(o) => {
@@ -234,6 +283,12 @@ impl RecordLayout {
                 _ => {}
             },
         }
+        if let (Some((off, len)), Some(n)) = (self.host, self.int(rec, self.host_len)) {
+            // Solaris ut_syslen counts the NUL; a shorter host is cut there.
+            if n > 1 && (n as usize) <= len {
+                e.set_fixed(StrField::Host, &rec[off..off + n as usize - 1]);
+            }
+        }
         if self.kind == Kind::LastLog {
             e.uid = (offset / self.size as u64) as i64;
         }
@@ -244,39 +299,71 @@ impl RecordLayout {
         true
     }
 
-    /// Decode into this thread's scratch entry: detection scores hundreds
-    /// of records per open, and a fresh entry each (six buffers allocated,
-    /// grown and freed) was most of its time. Returns the two fields
-    /// scoring needs, or `None` for an invalid record.
-    fn decode_scratch(&self, rec: &[u8]) -> Option<Scored> {
-        thread_local!(static SCRATCH: std::cell::RefCell<Entry> = Default::default());
-        let scored = |e: &mut Entry| {
-            self.decode(rec, 0, e).then_some(Scored {
-                entry_type: e.entry_type,
-                flags: e.flags,
+    /// Decode (without the address) into this thread's scratch entry and
+    /// look at it with `f`; `None` for an invalid record. Detection
+    /// decodes thousands of records per open, each twice (score, then the
+    /// empty test): a fresh entry each time (buffers allocated, grown and
+    /// freed) was most of its cost, and the second decode of the same
+    /// bytes is skipped.
+    fn with_scratch<T>(&self, rec: &[u8], f: impl FnOnce(&Entry) -> T) -> Option<T> {
+        thread_local!(static SCRATCH: std::cell::RefCell<Scratch> = Default::default());
+        let mut f = Some(f);
+        let from_scratch = SCRATCH
+            .try_with(|s| {
+                let mut s = s.try_borrow_mut().ok()?;
+                let s = &mut *s;
+                // Only a static layout's result is reused: a temporary
+                // one could have been at the same address.
+                let layout: *const RecordLayout = self;
+                let again = s.layout == layout
+                    && s.rec == rec
+                    && ALL.iter().any(|l| std::ptr::eq(*l, self));
+                if !again {
+                    s.layout = layout;
+                    s.rec.clear();
+                    s.rec.extend_from_slice(rec);
+                    s.valid = self.decode_as(rec, 0, &mut s.entry, false);
+                }
+                let f = f.take()?;
+                Some(s.valid.then(|| f(&s.entry)))
             })
-        };
-        SCRATCH.with(|s| match s.try_borrow_mut() {
-            Ok(mut e) => scored(&mut e),
-            Err(_) => scored(&mut Entry::default()),
+            .ok()
+            .flatten();
+        // The scratch entry was busy (re-entered) or gone (thread exiting).
+        from_scratch.unwrap_or_else(|| {
+            let mut e = Entry::default();
+            let f = f.take()?;
+            self.decode_as(rec, 0, &mut e, false).then(|| f(&e))
         })
+    }
+
+    /// Whether `rec` decodes as an EMPTY record with no user, line or host:
+    /// what a misaligned layout sees in a mostly-zero file (detection).
+    pub fn decodes_empty(&self, rec: &[u8]) -> bool {
+        self.with_scratch(rec, |e| {
+            e.entry_type == EntryType::Empty
+                && e.user.is_empty()
+                && e.line.is_empty()
+                && e.host.is_empty()
+        })
+        .unwrap_or(false)
     }
 
     /// How well `rec` fits this layout, 0 (not at all) to 100. Used by
     /// detection, never by decoding.
     pub fn score(&self, rec: &[u8]) -> u32 {
-        let Some(e) = self.decode_scratch(rec) else {
+        let scored = |e: &Entry| Scored {
+            entry_type: e.entry_type,
+            flags: e.flags,
+        };
+        let Some(e) = self.with_scratch(rec, scored) else {
             return 0;
         };
         let mut score = 40;
         if self.padding.iter().all(|&(o, n)| all_zero(&rec[o..o + n])) {
             score += 15;
         }
-        // FreeBSD's fu_id is opaque and often random binary.
-        let id = (self.format.family() != Family::FreeBsd)
-            .then_some(self.id)
-            .flatten();
-        let strings_ok = [self.user, self.line, id, self.host]
+        let strings_ok = [self.user, self.line, self.id, self.host]
             .iter()
             .flatten()
             .all(|&(o, n)| plausible_string(&rec[o..o + n]));
@@ -289,6 +376,26 @@ impl RecordLayout {
             score += 20;
         }
         score
+    }
+}
+
+/// A thread's detection scratch: an entry and what was last decoded into
+/// it.
+struct Scratch {
+    entry: Entry,
+    layout: *const RecordLayout,
+    rec: Vec<u8>,
+    valid: bool,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            entry: Entry::default(),
+            layout: std::ptr::null(),
+            rec: Vec::new(),
+            valid: false,
+        }
     }
 }
 
@@ -318,53 +425,10 @@ pub fn plausible_string(field: &[u8]) -> bool {
 
 /// Whether every byte is zero, a word at a time (detection checks the
 /// padding and the 256-byte host of every sampled record).
-fn all_zero(bytes: &[u8]) -> bool {
+pub fn all_zero(bytes: &[u8]) -> bool {
     let words = bytes.chunks_exact(8);
     words.remainder().iter().all(|&b| b == 0)
         && words
             .into_iter()
             .all(|w| u64::from_ne_bytes(w.try_into().expect("8 bytes")) == 0)
-}
-
-/// A layout with no fields yet, for rows that name only what they have
-/// (`RecordLayout { user: …, ..layout::blank(…) }`).
-pub const fn blank(
-    format: Format,
-    size: usize,
-    endian: Endian,
-    kind: Kind,
-    classify: Classify,
-) -> RecordLayout {
-    RecordLayout {
-        format,
-        size,
-        endian,
-        kind,
-        raw_type: Int::Absent,
-        classify,
-        pid: Int::Absent,
-        session: Int::Absent,
-        exit_termination: Int::Absent,
-        exit_status: Int::Absent,
-        time: Time::SecUsec(Int::Absent, Int::Absent),
-        user: None,
-        line: None,
-        id: None,
-        host: None,
-        host_len: Int::Absent,
-        addr: Addr::Absent,
-        padding: &[],
-    }
-}
-
-/// The SVR4 type numbering (Solaris, IRIX, AIX, HP-UX, NetBSD, macOS):
-/// Linux's, with OLD_TIME (3) and NEW_TIME (4) swapped. `extra` maps the
-/// family's numbers above 9.
-pub fn svr4_type(raw: i64, extra: &[(i64, EntryType)]) -> Option<EntryType> {
-    match raw {
-        3 => Some(EntryType::OldTime),
-        4 => Some(EntryType::NewTime),
-        0..=9 => EntryType::from_linux(raw),
-        _ => extra.iter().find(|(n, _)| *n == raw).map(|(_, t)| *t),
-    }
 }

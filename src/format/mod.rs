@@ -6,9 +6,11 @@
 
 pub mod aix;
 pub mod bsd;
+pub mod cygwin;
 pub mod detect;
 pub mod freebsd;
 pub mod hpux;
+pub mod lastlog2;
 pub mod lastlogx;
 pub mod layout;
 pub mod linux;
@@ -18,6 +20,7 @@ pub mod openbsd;
 pub mod solaris;
 pub mod utmpdump_text;
 pub mod utx_log;
+pub mod wtmpdb;
 
 use layout::RecordLayout;
 
@@ -106,6 +109,10 @@ pub enum Format {
     /// read as last logins. Same bytes as `FreebsdUtx`, so detection picks
     /// that; `Reader::open_db` and `--format` choose this one.
     FreebsdUtxLastlogin = 47,
+    /// Cygwin utmp/wtmp, 32-bit (i686): 308 bytes, i32 time.
+    CygwinUtmp308Le = 48,
+    /// Cygwin utmp/wtmp, 64-bit (x86_64): 320 bytes, i64 time.
+    CygwinUtmp320Le = 49,
 }
 
 /// The system family a format comes from; it decides how `last` pairs
@@ -114,7 +121,8 @@ pub enum Format {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u32)]
 pub enum Family {
-    /// Linux (glibc, utmps, utmpdump text, wtmpdb, lastlog2, logind).
+    /// Linux (glibc, utmps, utmpdump text, wtmpdb, lastlog2, logind) and
+    /// Cygwin (Linux type numbers, pairs by line).
     Linux = 0,
     /// FreeBSD ≥ 9 (`futx`). FreeBSD ≤ 8 files are `ClassicBsd`.
     FreeBsd = 1,
@@ -193,6 +201,8 @@ const NAMES: &[(Format, &str)] = &[
     (Format::AixUtmp648Be, "aix-utmp-648-be\0"),
     (Format::HpuxUtmp60Be, "hpux-utmp-60-be\0"),
     (Format::FreebsdUtxLastlogin, "freebsd-utx-lastlogin\0"),
+    (Format::CygwinUtmp308Le, "cygwin-utmp-308-le\0"),
+    (Format::CygwinUtmp320Le, "cygwin-utmp-320-le\0"),
 ];
 
 /// Family of each format that is not Linux.

@@ -246,7 +246,9 @@ impl TextStream {
             self.buf_off += self.pos as u64;
             self.pos = 0;
             if self.buf.len() > MAX_LINE {
-                // An over-long line: drop it up to the next newline.
+                // An over-long line: drop it up to the next newline (the
+                // dropped bytes still count, or they would be read again).
+                self.buf_off += self.buf.len() as u64;
                 self.buf.clear();
                 self.skipped = true;
             }

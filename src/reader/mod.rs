@@ -1,7 +1,12 @@
 //! The reader: a source of bytes (or rows), a format, a direction and a
 //! type filter, handing out one normalized entry at a time.
 
+pub mod database;
+pub mod defaults;
+pub mod live;
+pub mod multi;
 pub mod records;
+pub mod seek;
 
 use std::path::Path;
 
@@ -9,6 +14,7 @@ use crate::entry::{Entry, EntryType};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::{detect, lastlogx, utmpdump_text, utx_log, Format};
 use crate::source::file::FileSource;
+use crate::source::gzip;
 use crate::source::host::Database;
 use crate::source::memory::MemorySource;
 use crate::source::ByteSource;
@@ -19,6 +25,21 @@ pub trait EntryStream: Send {
     fn next(&mut self, e: &mut Entry) -> Result<bool>;
     /// Start again from the first entry (in the stream's direction).
     fn rewind(&mut self) -> Result<()>;
+    /// Position at the first entry at or after `sec` (forward), or at the
+    /// newest entry at or before `sec` (reverse), when the stream can do
+    /// it faster than a scan. False: not supported, the reader scans.
+    fn seek_time(&mut self, _sec: i64) -> Result<bool> {
+        Ok(false)
+    }
+    /// Chunks (or rows) read from the source so far, for tests and benches.
+    fn chunks_read(&self) -> u64 {
+        0
+    }
+    /// Size in bytes of what the stream reads (offsets of the next file of
+    /// a multi-file reader start after it); 0 when unknown.
+    fn size(&self) -> u64 {
+        0
+    }
 }
 
 /// How to open a reader.
@@ -30,6 +51,11 @@ pub struct Options {
     pub reverse: bool,
     /// Bit `1 << type` set for each entry type to return; `u32::MAX` for all.
     pub type_mask: u32,
+    /// "Who is logged in now": drop USER_PROCESS entries whose process is
+    /// gone or that predate the current boot (see [`live`]).
+    pub live: bool,
+    /// logind: keep manager, background and closing sessions too.
+    pub all_sessions: bool,
 }
 
 impl Default for Options {
@@ -38,6 +64,8 @@ impl Default for Options {
             format: Format::Auto,
             reverse: false,
             type_mask: u32::MAX,
+            live: false,
+            all_sessions: false,
         }
     }
 }
@@ -49,16 +77,88 @@ pub struct Reader {
     type_mask: u32,
     /// Where the entries come from, for messages (a path or "memory").
     origin: String,
+    /// Newest first? `None` for streams that did not say.
+    reverse: Option<bool>,
+    /// Only entries with `since <= sec <= until` (util-linux `last -s/-t`).
+    since: Option<i64>,
+    until: Option<i64>,
+    /// An entry found by a scanning `seek_time`, returned next.
+    peeked: Option<Entry>,
     /// The iterator returned an error; it returns nothing more.
     failed: bool,
 }
 
 impl Reader {
-    /// Open a file.
+    /// Open a file. A SQLite file is read as wtmpdb or lastlog2 (by its
+    /// tables); a logind state directory (a `/run/systemd` or a copy of it,
+    /// detected by its `sessions` directory, or forced with
+    /// `Format::Logind`) as the current sessions.
     pub fn open(path: impl AsRef<Path>, opts: Options) -> Result<Reader> {
         let path = path.as_ref();
+        // A logind state directory (`/run/systemd` or a copy) is detected
+        // by its sessions directory.
+        let logind_dir = opts.format == Format::Auto && path.join("sessions").is_dir();
+        if opts.format == Format::Logind || logind_dir {
+            let logind = crate::source::logind::Logind::at_dir(path);
+            return database::open_logind(logind, &opts);
+        }
         let src = FileSource::open(path)?;
-        Self::from_source(Box::new(src), path.display().to_string(), opts)
+        let mut head = [0u8; 16];
+        let n = src
+            .read_full_at(&mut head, 0)
+            .map_err(|e| Error::io(&path.display().to_string(), &e))?;
+        let sqlite = database::is_sqlite(&head[..n]);
+        match opts.format {
+            Format::Auto | Format::Wtmpdb | Format::Lastlog2 if sqlite => {
+                drop(src);
+                return database::open_sqlite(path, &opts);
+            }
+            Format::Wtmpdb | Format::Lastlog2 => {
+                return Err(Error::new(
+                    ErrorKind::NotRecognised,
+                    format!(
+                        "{}: not a SQLite database, so not {}",
+                        path.display(),
+                        opts.format.name()
+                    ),
+                ))
+            }
+            _ => {}
+        }
+        let shown = path.display().to_string();
+        // Rotated logs are often gzipped: read them transparently.
+        if gzip::is_gzip(&src) {
+            let plain = gzip::decompress(&src, &shown)?;
+            return Self::from_source(Box::new(plain), shown, opts);
+        }
+        Self::from_source(Box::new(src), shown, opts)
+    }
+
+    /// One history over several files given oldest first (rotated logs:
+    /// `wtmp.2.gz`, `wtmp.1`, `wtmp`); each is detected (and gunzipped) on
+    /// its own. Offsets are positions in the files' concatenation.
+    pub fn open_files<P: AsRef<Path>>(paths: &[P], opts: Options) -> Result<Reader> {
+        if paths.is_empty() {
+            return Err(Error::new(ErrorKind::InvalidArgument, "no files given"));
+        }
+        let mut readers = Vec::with_capacity(paths.len());
+        let mut sizes = Vec::with_capacity(paths.len());
+        for p in paths {
+            let r = Self::open(p, opts)?;
+            sizes.push(r.stream.size());
+            readers.push(r);
+        }
+        let format = readers[0].format();
+        let origin = paths
+            .iter()
+            .map(|p| p.as_ref().display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let stream = multi::MultiStream::new(readers, &sizes, opts.reverse);
+        Ok(
+            Self::from_stream(Box::new(stream), format, origin, opts.type_mask)
+                .with_reverse(opts.reverse),
+        )
     }
 
     /// Parse a copy of `bytes`.
@@ -67,37 +167,17 @@ impl Reader {
         Self::from_source(Box::new(src), "memory".into(), opts)
     }
 
-    /// Open this host's database at its default path.
+    /// Open this host's database, falling back to its successor (logind,
+    /// wtmpdb, lastlog2) where the file is gone; [`Reader::source`] says
+    /// which was opened. See [`defaults`] for the rules.
     pub fn open_db(db: Database, opts: Options) -> Result<Reader> {
-        let paths = db.default_paths();
-        if paths.is_empty() {
-            return Err(Error::new(
-                ErrorKind::Unsupported,
-                format!("no default {} database is known on this system", db.name()),
-            ));
-        }
-        let found = paths.iter().find(|p| Path::new(p).exists());
-        match found {
-            Some(p) => {
-                let mut opts = opts;
-                if opts.format == Format::Auto {
-                    opts.format = Database::format_of_path(p).unwrap_or(Format::Auto);
-                }
-                Self::open(p, opts)
-            }
-            None => {
-                let mut err = Error::new(
-                    ErrorKind::NotFound,
-                    format!(
-                        "{} does not exist on this system (looked at {})",
-                        db.name(),
-                        paths.join(", ")
-                    ),
-                );
-                err.os_errno = libc::ENOENT;
-                Err(err)
-            }
-        }
+        defaults::open_db_in(Path::new("/"), db, opts)
+    }
+
+    /// As [`Reader::open_db`], for the system whose root directory is
+    /// `root` (a copied tree, a test).
+    pub fn open_db_in(root: impl AsRef<Path>, db: Database, opts: Options) -> Result<Reader> {
+        defaults::open_db_in(root.as_ref(), db, opts)
     }
 
     fn from_source(mut src: Box<dyn ByteSource>, origin: String, opts: Options) -> Result<Reader> {
@@ -105,6 +185,12 @@ impl Reader {
             Format::Auto => detect::detect(&crate::source::prefetch::Prefetched::new(src.as_mut()))
                 .map_err(|e| Error::new(e.kind, format!("{origin}: {}", e.message)))?,
             f => f,
+        };
+        // A system path whose bytes are another format's too (FreeBSD
+        // utx.lastlogin) says what it holds.
+        let format = match Database::format_of_path(&origin) {
+            Some(f) if opts.format == Format::Auto => f,
+            _ => format,
         };
         let stream: Box<dyn EntryStream> = if let Some(layout) = format.layout() {
             Box::new(records::RecordStream::new(src, layout, opts.reverse)?)
@@ -123,13 +209,32 @@ impl Reader {
                 format!("format {} cannot be read from a file", format.name()),
             ));
         };
-        Ok(Reader {
+        Ok(Self::from_stream_opts(stream, format, origin, &opts))
+    }
+
+    /// A reader over `stream` with the filters `opts` asks for.
+    pub(crate) fn from_stream_opts(
+        stream: Box<dyn EntryStream>,
+        format: Format,
+        origin: String,
+        opts: &Options,
+    ) -> Reader {
+        let stream: Box<dyn EntryStream> = if opts.live {
+            Box::new(live::LiveFilter::new(stream))
+        } else {
+            stream
+        };
+        Reader {
             stream,
             format,
             type_mask: opts.type_mask,
             origin,
+            reverse: Some(opts.reverse),
+            since: None,
+            until: None,
+            peeked: None,
             failed: false,
-        })
+        }
     }
 
     /// A reader over any entry stream (databases, logind, several files).
@@ -144,8 +249,33 @@ impl Reader {
             format,
             type_mask,
             origin,
+            reverse: None,
+            since: None,
+            until: None,
+            peeked: None,
             failed: false,
         }
+    }
+
+    /// Say which direction a stream given to `from_stream` reads.
+    pub fn with_reverse(mut self, reverse: bool) -> Reader {
+        self.reverse = Some(reverse);
+        self
+    }
+
+    /// Whether entries come newest first (`None`: the stream did not say).
+    pub fn is_reverse(&self) -> Option<bool> {
+        self.reverse
+    }
+
+    /// Only return entries at or after `since` (seconds); `None` for all.
+    pub fn set_since(&mut self, since: Option<i64>) {
+        self.since = since;
+    }
+
+    /// Only return entries at or before `until` (seconds); `None` for all.
+    pub fn set_until(&mut self, until: Option<i64>) {
+        self.until = until;
     }
 
     /// The format being read (detected or forced).
@@ -157,6 +287,13 @@ impl Reader {
         &self.origin
     }
 
+    /// The source this reader opened: a path ("/var/run/utmp"), or a
+    /// kind and a path ("logind:/run/systemd",
+    /// "wtmpdb:/var/lib/wtmpdb/wtmp.db", "lastlog2:…"), or "memory".
+    pub fn source(&self) -> &str {
+        &self.origin
+    }
+
     /// Only return entries whose type bit is set in `mask`.
     pub fn set_type_mask(&mut self, mask: u32) {
         self.type_mask = mask;
@@ -164,17 +301,55 @@ impl Reader {
 
     /// Decode the next entry into `e`, reusing its buffers. False at the end.
     pub fn next_into(&mut self, e: &mut Entry) -> Result<bool> {
-        while self.stream.next(e)? {
-            if self.type_mask & e.entry_type.mask_bit() != 0 {
-                return Ok(true);
+        loop {
+            if let Some(p) = self.peeked.take() {
+                *e = p;
+            } else if !self.stream.next(e)? {
+                break;
             }
+            if self.type_mask & e.entry_type.mask_bit() == 0
+                || self.since.is_some_and(|s| e.sec < s)
+                || self.until.is_some_and(|u| e.sec > u)
+            {
+                continue;
+            }
+            return Ok(true);
         }
         Ok(false)
     }
 
     pub fn rewind(&mut self) -> Result<()> {
+        self.peeked = None;
         self.failed = false;
         self.stream.rewind()
+    }
+
+    /// Position at the first entry at or after `sec` (a forward reader),
+    /// or at the newest entry at or before `sec` (a reverse reader), as a
+    /// scan from the start would find it. Fixed-size record files bisect
+    /// (see `seek`); other sources scan. Filters still apply afterwards.
+    pub fn seek_time(&mut self, sec: i64) -> Result<()> {
+        self.peeked = None;
+        self.failed = false;
+        if self.stream.seek_time(sec)? {
+            return Ok(());
+        }
+        let reverse = self.reverse == Some(true);
+        self.stream.rewind()?;
+        let mut e = Entry::default();
+        while self.stream.next(&mut e)? {
+            let hit = if reverse { e.sec <= sec } else { e.sec >= sec };
+            if hit && e.flags & crate::entry::flags::PARTIAL_RECORD == 0 {
+                self.peeked = Some(e);
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Chunks read from the source so far (0 for sources that do not count).
+    pub fn chunks_read(&self) -> u64 {
+        self.stream.chunks_read()
     }
 }
 

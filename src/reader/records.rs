@@ -5,7 +5,7 @@
 use crate::entry::{flags, Entry, EntryType};
 use crate::error::{Error, Result};
 use crate::format::layout::{Kind, RecordLayout};
-use crate::reader::EntryStream;
+use crate::reader::{seek, EntryStream};
 use crate::source::ByteSource;
 
 /// Bytes per read; rounded down to whole records.
@@ -33,6 +33,8 @@ pub struct RecordStream {
     partial_reported: bool,
     /// A record was skipped as invalid since the last one returned.
     skipped: bool,
+    /// Reads from the source so far (each at most one chunk).
+    chunks_read: u64,
 }
 
 impl RecordStream {
@@ -58,6 +60,7 @@ impl RecordStream {
             partial: None,
             partial_reported: false,
             skipped: false,
+            chunks_read: 0,
         };
         stream.rewind()?;
         Ok(stream)
@@ -119,6 +122,7 @@ impl RecordStream {
                 0
             } else {
                 let buf = &mut self.buf[..len as usize];
+                self.chunks_read += 1;
                 self.src
                     .read_full_at(buf, at)
                     .map_err(|e| Error::io("read", &e))?
@@ -218,6 +222,35 @@ impl EntryStream for RecordStream {
         Ok(!self.reverse && self.layout.kind == Kind::Events && self.emit_partial(e))
     }
 
+    fn seek_time(&mut self, sec: i64) -> Result<bool> {
+        if self.layout.kind != Kind::Events {
+            return Ok(false);
+        }
+        self.rewind()?;
+        let reverse = self.reverse;
+        // Forward: the first record with t >= sec. Reverse: the last one
+        // with t <= sec, that is, just before the first with t > sec.
+        let pred = move |t: i64| if reverse { t > sec } else { t >= sec };
+        let found = seek::first_where(self, &pred, reverse)?;
+        let at = found.index * self.layout.size as u64;
+        self.range = 0;
+        self.started = true;
+        self.cursor = at;
+        self.buf_len = 0;
+        self.pos = 0;
+        // A trailing partial record has no time; it is past any seek.
+        self.partial_reported = reverse;
+        Ok(true)
+    }
+
+    fn chunks_read(&self) -> u64 {
+        self.chunks_read
+    }
+
+    fn size(&self) -> u64 {
+        self.src.size().unwrap_or(0)
+    }
+
     fn rewind(&mut self) -> Result<()> {
         self.plan()?;
         self.range = 0;
@@ -228,6 +261,39 @@ impl EntryStream for RecordStream {
         self.cursor = 0;
         self.partial_reported = false;
         self.skipped = false;
+        Ok(())
+    }
+}
+
+impl seek::TimeProbe for RecordStream {
+    fn records(&self) -> u64 {
+        // Only event logs bisect; their plan is one range from 0.
+        let rec = self.layout.size as u64;
+        match self.ranges.first() {
+            Some(&(_, end)) if end != u64::MAX => end / rec,
+            _ => self.src.size().unwrap_or(0) / rec,
+        }
+    }
+
+    fn per_chunk(&self) -> u64 {
+        (self.buf.len() / self.layout.size) as u64
+    }
+
+    fn chunk_times(&mut self, c: u64, out: &mut Vec<i64>) -> Result<()> {
+        let rec = self.layout.size;
+        let k = self.per_chunk();
+        let n = self.records();
+        let first = c * k;
+        let count = k.min(n.saturating_sub(first)) as usize;
+        let buf = &mut self.buf[..count * rec];
+        self.chunks_read += 1;
+        let got = self
+            .src
+            .read_full_at(buf, first * rec as u64)
+            .map_err(|e| Error::io("read", &e))?;
+        for r in buf[..got / rec * rec].chunks_exact(rec) {
+            out.push(self.layout.time(r).0);
+        }
         Ok(())
     }
 }

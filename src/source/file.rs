@@ -42,6 +42,11 @@ impl FileSource {
         Ok(FileSource { file })
     }
 
+    /// Read an already open regular file (a temporary file, say).
+    pub fn from_file(file: File) -> FileSource {
+        FileSource { file }
+    }
+
     /// `lseek(fd, offset, whence)`; `None` when there is no such position
     /// (ENXIO: no data, or no hole, at or after `offset`).
     fn seek(&self, offset: u64, whence: libc::c_int) -> io::Result<Option<u64>> {

@@ -38,6 +38,9 @@ impl Database {
         }
     }
 
+    /// Default paths whose content alone cannot say their format.
+    pub const ALL_FORMAT_PATHS: &'static [(&'static str, Format)] = HOST_FORMATS;
+
     /// The format of a default path whose content alone cannot say it
     /// (`None`: detect).
     pub fn format_of_path(path: &str) -> Option<Format> {
@@ -54,8 +57,8 @@ impl Database {
     }
 }
 
-/// Default paths whose format detection cannot tell (same bytes as
-/// another format).
+/// System paths whose format detection cannot tell (same bytes as
+/// another format); `Reader::open` uses it for `Format::Auto`.
 const HOST_FORMATS: &[(&str, Format)] = &[("/var/log/utx.lastlogin", Format::FreebsdUtxLastlogin)];
 
 #[cfg(target_os = "linux")]
@@ -117,8 +120,16 @@ const HOST_PATHS: &[(Database, &[&str])] = &[
     (Database::Btmp, &["/etc/security/failedlogin"]),
 ];
 
+/// Cygwin: `_PATH_UTMP`, `_PATH_WTMP`.
+#[cfg(target_os = "cygwin")]
+const HOST_PATHS: &[(Database, &[&str])] = &[
+    (Database::Utmp, &["/var/run/utmp"]),
+    (Database::Wtmp, &["/var/log/wtmp"]),
+];
+
 #[cfg(not(any(
     target_os = "linux",
+    target_os = "cygwin",
     target_os = "freebsd",
     target_os = "netbsd",
     target_os = "openbsd",

@@ -366,7 +366,8 @@ if [ -e /var/run/utmp ] || [ -e /run/utmp ]; then
     fi
 else
     run_to "$TMP/db" "$UTX" who
-    if [ "$RC" = 3 ] && grep -q "utmp does not exist on this system" "$TMP/db.err"; then
+    # The library's message names the paths it looked at.
+    if [ "$RC" = 3 ] && grep -q "/run/utmp" "$TMP/db.err" && [ ! -s "$TMP/db.out" ]; then
         pass "who without FILE on a host without utmp: exit 3 and says so"
     else
         fail "who without FILE on a host without utmp: exit 3 and says so" "exit $RC: $(cat "$TMP/db.err")"
