@@ -217,6 +217,22 @@ static void test_small_files(void) {
     st = try_file(path, UT_FORMAT_LINUX_384_LE, 0, err, sizeof err, &n);
     printf("bad_input: 384 0xFF bytes as linux-384-le: %s%s%s, %ld entries\n", ut_status_str(st), err[0] ? ": " : "",
            err, n);
+    {
+        /* Forced on garbage: no entry, but the skipped record is counted. */
+        ut_reader *r = NULL;
+        const ut_entry *e;
+        uint64_t skipped = 99;
+        st = ut_reader_open(path, UT_FORMAT_LINUX_384_LE, 0, &r, err, sizeof err);
+        CHECK(st == UT_OK, "0xFF as linux-384-le: %s", ut_status_str(st));
+        if (st == UT_OK) {
+            CHECK(ut_reader_next(r, &e) == UT_END, "0xFF record decoded as an entry");
+            CHECK(ut_reader_skipped(r, &skipped) == UT_OK && skipped == 1, "skipped %lu, want 1",
+                  (unsigned long)skipped);
+            CHECK(ut_reader_rewind(r) == UT_OK && ut_reader_skipped(r, &skipped) == UT_OK && skipped == 0,
+                  "rewind did not reset the skipped count");
+            ut_reader_close(r);
+        }
+    }
 
     /* Truncated: two whole records and 100 bytes of a third.  The two
      * decode; the tail is at most one entry flagged PARTIAL_RECORD. */

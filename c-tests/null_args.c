@@ -215,6 +215,15 @@ static void test_reader_calls(void) {
     CHECK_STATUS(ut_reader_format(r, &fmt), UT_OK);
     CHECK(fmt == UT_FORMAT_LINUX_384_LE, "format %u, want %u", (unsigned)fmt, (unsigned)UT_FORMAT_LINUX_384_LE);
 
+    {
+        uint64_t skipped = 77;
+        CHECK_STATUS(ut_reader_skipped(NULL, &skipped), UT_ERR_NULL);
+        CHECK(skipped == 77, "skipped(NULL reader) wrote *count");
+        CHECK_STATUS(ut_reader_skipped(r, NULL), UT_ERR_NULL);
+        CHECK_STATUS(ut_reader_skipped(r, &skipped), UT_OK);
+        CHECK(skipped == 0, "skipped %lu on a fresh reader, want 0", (unsigned long)skipped);
+    }
+
     msg = SENTINEL_STR;
     os_errno = 12345;
     CHECK_STATUS(ut_reader_error(NULL, &msg, &os_errno), UT_ERR_NULL);

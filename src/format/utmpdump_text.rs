@@ -206,6 +206,8 @@ pub struct TextStream {
     /// Backward only: inside an over-long line being dropped.
     discarding: bool,
     skipped: bool,
+    /// Lines skipped as corrupt since open or rewind.
+    skipped_count: u64,
 }
 
 impl TextStream {
@@ -221,6 +223,7 @@ impl TextStream {
             tail_off: 0,
             discarding: false,
             skipped: false,
+            skipped_count: 0,
         };
         s.rewind()?;
         Ok(s)
@@ -343,7 +346,12 @@ impl EntryStream for TextStream {
                 return Ok(true);
             }
             self.skipped = true;
+            self.skipped_count += 1;
         }
+    }
+
+    fn skipped(&self) -> u64 {
+        self.skipped_count
     }
 
     fn rewind(&mut self) -> Result<()> {
@@ -352,6 +360,7 @@ impl EntryStream for TextStream {
         self.pos = 0;
         self.eof = false;
         self.skipped = false;
+        self.skipped_count = 0;
         self.tail.clear();
         self.discarding = false;
         self.tail_off = if self.reverse {
