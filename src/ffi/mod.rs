@@ -142,6 +142,23 @@ fn options(format: ut_format, flags: ut_open_flags) -> Result<Options, Error> {
     })
 }
 
+/// Validate a database number and flags, then open that database of the
+/// system whose root directory is `root`.
+fn open_database(
+    root: &std::path::Path,
+    database: ut_database,
+    flags: ut_open_flags,
+) -> Result<Reader, Error> {
+    let db = Database::from_u32(database).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidArgument,
+            format!("unknown database number {database}"),
+        )
+    })?;
+    let opts = options(UT_FORMAT_AUTO, flags)?;
+    crate::reader::defaults::open_db_in(root, db, opts)
+}
+
 /// Store a new reader in `*out`, or report `err` in the caller's buffer.
 fn finish_open(
     opened: Result<Reader, Error>,
@@ -241,15 +258,7 @@ pub unsafe extern "C" fn ut_reader_open_db(
         if out.is_null() {
             return null_arg(errbuf, errlen, "out");
         }
-        let opened = Database::from_u32(database)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidArgument,
-                    format!("unknown database number {database}"),
-                )
-            })
-            .and_then(|db| options(UT_FORMAT_AUTO, flags).map(|o| (db, o)))
-            .and_then(|(db, opts)| Reader::open_db(db, opts));
+        let opened = open_database(std::path::Path::new("/"), database, flags);
         finish_open(opened, out, errbuf, errlen)
     })
 }

@@ -8,10 +8,7 @@ use std::path::Path;
 
 use super::boundary::{c_str, guard};
 use super::types::*;
-use super::{finish_open, null_arg, options, ut_reader};
-use crate::error::{Error, ErrorKind};
-use crate::reader::defaults::open_db_in;
-use crate::source::host::Database;
+use super::{finish_open, null_arg, open_database, ut_reader};
 
 /// The source a reader opened, valid as long as the reader: a path
 /// ("/var/run/utmp"), or kind and path ("logind:/run/systemd",
@@ -52,15 +49,6 @@ pub unsafe extern "C" fn ut_reader_open_db_at(
         let root = c_str(root).map_or(Path::new("/"), |r| {
             Path::new(OsStr::from_bytes(r.to_bytes()))
         });
-        let opened = Database::from_u32(database)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidArgument,
-                    format!("unknown database number {database}"),
-                )
-            })
-            .and_then(|db| options(UT_FORMAT_AUTO, flags).map(|o| (db, o)))
-            .and_then(|(db, opts)| open_db_in(root, db, opts));
-        finish_open(opened, out, errbuf, errlen)
+        finish_open(open_database(root, database, flags), out, errbuf, errlen)
     })
 }
