@@ -249,7 +249,7 @@ fn zero_bytes(w: u64) -> u64 {
 /// Up to 7 bytes as a little-endian word, zero-filled (in registers: a
 /// 4-byte `ut_id` is one load).
 #[inline(always)]
-fn tail_word(rest: &[u8]) -> u64 {
+pub(crate) fn tail_word(rest: &[u8]) -> u64 {
     let (mut w, done) = match rest.first_chunk::<4>() {
         Some(h) => (u32::from_le_bytes(*h) as u64, 4),
         None => (0, 0),

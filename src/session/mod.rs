@@ -216,9 +216,9 @@ impl Hasher for WordHash {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+            // Assembled in a register: copying the tail to a stack word
+            // and loading it back stalled on store forwarding.
+            h = (h.rotate_left(5) ^ crate::entry::tail_word(rest)).wrapping_mul(K);
         }
         self.0 = h;
     }
