@@ -149,14 +149,12 @@ static int local_tm(int64_t when, struct tm *tm)
     return 1;
 }
 
-/* strlcpy: copy at most n - 1 bytes of src and a NUL. */
+/* strlcpy: copy at most n - 1 bytes of src and a NUL (strnlen and
+ * memcpy: a byte loop was a tenth of `last`'s listing time). */
 static void copy_str(char *dst, size_t n, const char *src)
 {
-    size_t i = 0;
-    while (i + 1 < n && src[i]) {
-        dst[i] = src[i];
-        i++;
-    }
+    size_t i = strnlen(src, n - 1);
+    memcpy(dst, src, i);
     dst[i] = '\0';
 }
 
@@ -374,6 +372,17 @@ static void put_careful(const char *s, size_t n)
     const unsigned char *ok = printable_table();
     char out[4 * 4096], *p = out;
     size_t i = 0;
+    /* Printable ASCII (0x20-0x7e, printable in every locale) 8 bytes at
+     * a time; the table decides the rest. Per byte: no high bit, >= 0x20
+     * (b + 0x60 sets the high bit) and not 0x7f (b + 1 does not). */
+    for (; i + 8 <= n; i += 8) {
+        const uint64_t hi = 0x8080808080808080ULL;
+        uint64_t w, t;
+        memcpy(&w, s + i, 8);
+        t = w & ~hi;
+        if ((~w & (t + 0x6060606060606060ULL) & ~(t + 0x0101010101010101ULL) & hi) != hi)
+            break;
+    }
     while (i < n && ok[(unsigned char)s[i]])
         i++;
     if (i == n) { /* the usual case: nothing to replace */
@@ -401,11 +410,18 @@ static void put_careful(const char *s, size_t n)
  * columns, without going past `end`. */
 static char *put_field(char *p, char *end, const char *s, int width, int prec)
 {
-    int n = 0;
-    while (n < prec && s[n] && p < end)
-        *p++ = s[n++];
-    while (n++ < width && p < end)
-        *p++ = ' ';
+    size_t room = (size_t)(end - p);
+    size_t pr = prec > 0 ? (size_t)prec : 0;
+    size_t n = strnlen(s, pr < room ? pr : room);
+    size_t w = width > 0 ? (size_t)width : 0;
+    memcpy(p, s, n);
+    p += n;
+    room -= n;
+    if (w > n) {
+        w = w - n < room ? w - n : room;
+        memset(p, ' ', w);
+        p += w;
+    }
     return p;
 }
 
