@@ -162,6 +162,11 @@ static void copy_str(char *dst, size_t n, const char *src)
 static char *put_num(char *p, long long v, int width)
 {
     char tmp[24];
+    if (width == 2 && v >= 0 && v < 100) { /* hours, minutes, seconds */
+        p[0] = (char)('0' + v / 10);
+        p[1] = (char)('0' + v % 10);
+        return p + 2;
+    }
     int n = 0;
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
     do {
