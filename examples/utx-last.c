@@ -167,6 +167,13 @@ static char *put_num(char *p, long long v, int width)
         p[1] = (char)('0' + v % 10);
         return p + 2;
     }
+    if (width <= 4 && v >= 1000 && v < 10000) { /* years */
+        p[0] = (char)('0' + v / 1000);
+        p[1] = (char)('0' + v / 100 % 10);
+        p[2] = (char)('0' + v / 10 % 10);
+        p[3] = (char)('0' + v % 10);
+        return p + 4;
+    }
     int n = 0;
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
     do {
