@@ -199,6 +199,7 @@ impl EntryStream for RecordStream {
         // Newest first: the trailing partial record comes before the rest.
         // (Tested here first: the cold call per record was measurable.)
         if self.reverse
+            && self.partial.is_some()
             && !self.partial_reported
             && self.layout.kind == Kind::Events
             && self.emit_partial(e)
