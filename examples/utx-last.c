@@ -118,28 +118,33 @@ static const char *const wday_names[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri
 static const char *const mon_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-/* localtime_r() with a one-slot cache per UTC quarter-hour: every UTC
+/* localtime_r() with a small cache of UTC quarter-hours: every UTC
  * offset in use is a multiple of 15 minutes and zones change offset only
  * at such instants, so within [q, q + 900) only the seconds move. wtmp
  * times come in runs, and localtime_r() is most of the cost of a line. */
 static int local_tm(int64_t when, struct tm *tm)
 {
-    static int64_t cached_q;
-    static struct tm cached;
-    static int have;
+    /* A few quarter-hours, by their number: a login and its logout often
+     * fall in different ones, and one slot missed on every other call. */
+    static struct {
+        int64_t q;
+        struct tm tm;
+        int have;
+    } slot[4];
     int64_t q = when - ((when % 900) + 900) % 900;
     int d = (int)(when - q);
-    if (!have || q != cached_q) {
+    int k = (int)((uint64_t)(q / 900) & 3);
+    if (!slot[k].have || q != slot[k].q) {
         time_t t = (time_t)q;
-        if (!localtime_r(&t, &cached)) {
-            have = 0;
+        if (!localtime_r(&t, &slot[k].tm)) {
+            slot[k].have = 0;
             t = (time_t)when;
             return localtime_r(&t, tm) != NULL;
         }
-        cached_q = q;
-        have = 1;
+        slot[k].q = q;
+        slot[k].have = 1;
     }
-    *tm = cached;
+    *tm = slot[k].tm;
     tm->tm_sec += d % 60;
     tm->tm_min += d / 60;
     if (tm->tm_sec > 59 || tm->tm_min > 59) { /* a zone not on the quarter-hour grid */
