@@ -217,6 +217,22 @@ static void test_small_files(void) {
     st = try_file(path, UT_FORMAT_LINUX_384_LE, 0, err, sizeof err, &n);
     printf("bad_input: 384 0xFF bytes as linux-384-le: %s%s%s, %ld entries\n", ut_status_str(st), err[0] ? ": " : "",
            err, n);
+    {
+        /* Forced on garbage: no entry, but the skipped record is counted. */
+        ut_reader *r = NULL;
+        const ut_entry *e;
+        uint64_t skipped = 99;
+        st = ut_reader_open(path, UT_FORMAT_LINUX_384_LE, 0, &r, err, sizeof err);
+        CHECK(st == UT_OK, "0xFF as linux-384-le: %s", ut_status_str(st));
+        if (st == UT_OK) {
+            CHECK(ut_reader_next(r, &e) == UT_END, "0xFF record decoded as an entry");
+            CHECK(ut_reader_skipped(r, &skipped) == UT_OK && skipped == 1, "skipped %lu, want 1",
+                  (unsigned long)skipped);
+            CHECK(ut_reader_rewind(r) == UT_OK && ut_reader_skipped(r, &skipped) == UT_OK && skipped == 0,
+                  "rewind did not reset the skipped count");
+            ut_reader_close(r);
+        }
+    }
 
     /* Truncated: two whole records and 100 bytes of a third.  The two
      * decode; the tail is at most one entry flagged PARTIAL_RECORD. */
@@ -265,8 +281,54 @@ static void test_small_files(void) {
     try_memory(recs, 2 * 384 + 100, UT_FORMAT_AUTO, UT_OPEN_REVERSE, "truncated buffer, reverse");
 }
 
+/* utmpdump text with a line far longer than any record: the line is
+ * skipped, the records around it are read, and nothing hangs. */
+static void test_long_text_line(void) {
+    static const char rec[] = "[7] [00013] [ts/1] [torvalds] [linux       ] [hobby               ] "
+                              "[128.214.205.14 ] [1991-08-26T00:57:08,000000+00:00]\n";
+    static char text[3 * sizeof rec + 70002 + 3 * sizeof rec];
+    size_t n = 0, i;
+    ut_reader *r = NULL;
+    const ut_entry *e;
+    char err[256];
+    ut_status st;
+    int flags;
+    int fwd = 0, rev = 0;
+
+    for (i = 0; i < 3; i++, n += sizeof rec - 1) memcpy(text + n, rec, sizeof rec - 1);
+    memset(text + n, 'x', 70000);
+    n += 70000;
+    text[n++] = '\n';
+    for (i = 0; i < 3; i++, n += sizeof rec - 1) memcpy(text + n, rec, sizeof rec - 1);
+    write_file(in_dir("long-line.txt"), text, n);
+    for (flags = 0; flags <= (int)UT_OPEN_REVERSE; flags++) {
+        int *count = flags ? &rev : &fwd;
+        r = NULL;
+        alarm(10);
+        st = ut_reader_open(path, UT_FORMAT_AUTO, (ut_open_flags)flags, &r, err, sizeof err);
+        CHECK(st == UT_OK, "long text line: open gave %s (%s)", ut_status_str(st), err);
+        if (st == UT_OK) {
+            ut_format f = UT_FORMAT_AUTO;
+            CHECK(ut_reader_format(r, &f) == UT_OK && f == UT_FORMAT_UTMPDUMP_TEXT, "long text line: format %s",
+                  ut_format_name(f) ? ut_format_name(f) : "?");
+            while ((st = ut_reader_next(r, &e)) == UT_OK)
+                if (strcmp(e->user, "torvalds") == 0 && e->sec == 683168228) (*count)++;
+            CHECK(st == UT_END, "long text line: next() gave %s", ut_status_str(st));
+            ut_reader_close(r);
+        }
+        alarm(0);
+    }
+    CHECK(fwd == 6 && rev == 6, "long text line: %d records forward, %d reverse; want the 6 around it", fwd, rev);
+    /* The same bytes from memory. */
+    alarm(10);
+    try_memory((const unsigned char *)text, n, UT_FORMAT_UTMPDUMP_TEXT, 0, "long text line in memory");
+    try_memory((const unsigned char *)text, n, UT_FORMAT_UTMPDUMP_TEXT, UT_OPEN_REVERSE, "long text line in memory");
+    alarm(0);
+    unlink(path);
+}
+
 static void on_alarm(int sig) {
-    static const char msg[] = "bad_input: FAIL: opening a FIFO or device hung (watchdog fired)\n";
+    static const char msg[] = "bad_input: FAIL: a reader hung (watchdog fired)\n";
     (void)sig;
     if (write(2, msg, sizeof msg - 1) < 0) _exit(3);
     _exit(2);
@@ -359,8 +421,10 @@ int main(void) {
         perror("mkdtemp");
         return 1;
     }
+    signal(SIGALRM, on_alarm);
     test_small_files();
     test_special_files();
+    test_long_text_line();
     test_random();
 
     for (i = 0; i < sizeof names / sizeof names[0]; i++) unlink(in_dir(names[i]));

@@ -215,6 +215,15 @@ static void test_reader_calls(void) {
     CHECK_STATUS(ut_reader_format(r, &fmt), UT_OK);
     CHECK(fmt == UT_FORMAT_LINUX_384_LE, "format %u, want %u", (unsigned)fmt, (unsigned)UT_FORMAT_LINUX_384_LE);
 
+    {
+        uint64_t skipped = 77;
+        CHECK_STATUS(ut_reader_skipped(NULL, &skipped), UT_ERR_NULL);
+        CHECK(skipped == 77, "skipped(NULL reader) wrote *count");
+        CHECK_STATUS(ut_reader_skipped(r, NULL), UT_ERR_NULL);
+        CHECK_STATUS(ut_reader_skipped(r, &skipped), UT_OK);
+        CHECK(skipped == 0, "skipped %lu on a fresh reader, want 0", (unsigned long)skipped);
+    }
+
     msg = SENTINEL_STR;
     os_errno = 12345;
     CHECK_STATUS(ut_reader_error(NULL, &msg, &os_errno), UT_ERR_NULL);
@@ -310,6 +319,25 @@ static void test_names(void) {
     CHECK_STATUS(ut_format_from_name("", &got), UT_ERR_INVALID);
     CHECK_STATUS(ut_format_from_name("\xff\xfe", &got), UT_ERR_INVALID);
     CHECK(got == SENTINEL_FORMAT, "a failed format_from_name wrote *format");
+
+    /* Format families: every named format has one; unknown formats and a
+     * NULL out-pointer are refused without writing. */
+    {
+        ut_family fam;
+        for (f = 0; f < 256; f++) {
+            if (ut_format_name(f) == NULL) continue;
+            fam = 0xA5A5A5A5u;
+            CHECK_STATUS(ut_format_family(f, &fam), UT_OK);
+            CHECK(fam <= UT_FAMILY_HPUX, "ut_format_family(%u) = %u, not a UT_FAMILY_*", (unsigned)f, (unsigned)fam);
+        }
+        fam = 0xA5A5A5A5u;
+        CHECK_STATUS(ut_format_family(UT_FORMAT_LINUX_384_LE, NULL), UT_ERR_NULL);
+        CHECK_STATUS(ut_format_family(100000u, &fam), UT_ERR_INVALID);
+        CHECK_STATUS(ut_format_family(0xFFFFFFFFu, &fam), UT_ERR_INVALID);
+        CHECK(fam == 0xA5A5A5A5u, "a failed ut_format_family wrote *family");
+        CHECK_STATUS(ut_format_family(UT_FORMAT_LINUX_384_LE, &fam), UT_OK);
+        CHECK(fam == UT_FAMILY_LINUX, "linux-384-le family %u", (unsigned)fam);
+    }
 
     /* Type names: every type below the mask's width, and nothing else. */
     CHECK(ntypes >= UT_TYPE_LAST_LOGIN + 1, "UT_TYPE_MASK_ALL covers only %d types", ntypes);

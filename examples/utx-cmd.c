@@ -162,6 +162,11 @@ ut_status utx_next(ut_reader *r, const char *label, const ut_entry **e)
             ut_reader_error(r, &msg, NULL);
             report(label, st, msg);
         }
+        if (st == UT_END) {
+            uint64_t skipped = 0;
+            if (ut_reader_skipped(r, &skipped) == UT_OK && skipped > 0)
+                utx_err("%s: %" PRIu64 " corrupt record%s skipped", label, skipped, skipped == 1 ? "" : "s");
+        }
         return st;
     }
 }

@@ -925,6 +925,14 @@ void ut_reader_close(struct ut_reader *reader);
 ut_status ut_reader_format(const struct ut_reader *reader, ut_format *format);
 
 /**
+ * How many records (or text lines) the reader has skipped as corrupt
+ * since it was opened or rewound. Each skip also flags the next entry
+ * `UT_ENTRY_RECOVERED`; this count also shows skips after the last entry,
+ * and a file (read with a forced format) whose every record was invalid.
+ */
+ut_status ut_reader_skipped(const struct ut_reader *reader, uint64_t *count);
+
+/**
  * The last failure on this reader: a message (valid until the next call
  * on the reader; "" when none) and the OS errno (0 when none). Either
  * output may be NULL.

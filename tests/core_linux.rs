@@ -205,6 +205,9 @@ fn plaso_corrupted_records_are_skipped_and_flagged() {
     assert_eq!(bob.addr_text.as_bytes(), b"10.0.0.5");
     assert!(bob.flags & flags::RECOVERED != 0);
     assert!(es.last().unwrap().flags & flags::PARTIAL_RECORD != 0);
+    let mut r = Reader::open(dir.join("utmp_corrupted"), Options::default()).unwrap();
+    assert_eq!((&mut r).count(), 3);
+    assert_eq!(r.skipped(), 2, "the two type-99 records");
 }
 
 #[test]

@@ -325,3 +325,55 @@ fn odd_files_give_clear_errors() {
 fn libc_enoent() -> i32 {
     2
 }
+
+#[test]
+fn utmpdump_text_backward_matches_forward() {
+    let dir = TempDir::new("text");
+    let p = dir.path("dump.txt");
+    // 3000 lines (well over one 64 KiB chunk), a blank line, an over-long
+    // junk line in the middle, and no newline after the last line.
+    let mut text = String::new();
+    for i in 0..3000 {
+        if i == 1500 {
+            text.push_str(&"x".repeat(9000));
+            text.push('\n');
+        }
+        if i == 10 {
+            text.push('\n');
+        }
+        text.push_str(&format!(
+            "[7] [{:05}] [ts/{}] [user{i}  ] [pts/{}       ] [host{i}              ] [10.0.0.{}       ] [2013-08-28T03:00:{:02},000000+00:00]",
+            i + 1,
+            i % 10,
+            i % 10,
+            i % 250,
+            i % 60
+        ));
+        if i != 2999 {
+            text.push('\n');
+        }
+    }
+    fs::write(&p, &text).unwrap();
+    let fwd = read_all(&p, Options::default());
+    assert_eq!(fwd.len(), 3000);
+    assert_eq!(fwd[0].format, Format::UtmpdumpText);
+    assert!(
+        fwd[1500].flags & flags::RECOVERED != 0,
+        "the junk line is reported"
+    );
+    let mut rev = read_all(
+        &p,
+        Options {
+            reverse: true,
+            ..Options::default()
+        },
+    );
+    assert_eq!(rev.len(), 3000);
+    rev.reverse();
+    for (a, b) in fwd.iter().zip(&rev) {
+        assert_eq!(
+            (a.pid, a.offset, a.user.as_bytes(), a.sec),
+            (b.pid, b.offset, b.user.as_bytes(), b.sec)
+        );
+    }
+}

@@ -336,6 +336,22 @@ pub unsafe extern "C" fn ut_reader_format(
     })
 }
 
+/// How many records (or text lines) the reader has skipped as corrupt
+/// since it was opened or rewound. Each skip also flags the next entry
+/// `UT_ENTRY_RECOVERED`; this count also shows skips after the last entry,
+/// and a file (read with a forced format) whose every record was invalid.
+#[no_mangle]
+pub unsafe extern "C" fn ut_reader_skipped(reader: *const ut_reader, count: *mut u64) -> ut_status {
+    guard(UT_ERR_INTERNAL, || {
+        if reader.is_null() || count.is_null() {
+            return UT_ERR_NULL;
+        }
+        // SAFETY: a non-NULL reader came from ut_reader_open* (caller's promise).
+        *count = (*reader).reader.skipped();
+        UT_OK
+    })
+}
+
 /// The last failure on this reader: a message (valid until the next call
 /// on the reader; "" when none) and the OS errno (0 when none). Either
 /// output may be NULL.

@@ -188,8 +188,8 @@ pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146097 + doe - 719468
 }
 
-/// Lines of a text source, forward or (by first listing line starts)
-/// backward.
+/// Lines of a text source, forward or backward, in chunks: memory stays
+/// bounded by a chunk plus the longest line accepted.
 pub struct TextStream {
     src: Box<dyn ByteSource>,
     reverse: bool,
@@ -198,9 +198,16 @@ pub struct TextStream {
     buf_off: u64,
     pos: usize,
     eof: bool,
-    /// Backward only: starts and ends of the lines still to read.
-    lines: Vec<(u64, u64)>,
+    /// Backward only: the end of the unread region is held in `tail`,
+    /// which starts at file offset `tail_off` (everything before it is
+    /// still to read).
+    tail: Vec<u8>,
+    tail_off: u64,
+    /// Backward only: inside an over-long line being dropped.
+    discarding: bool,
     skipped: bool,
+    /// Lines skipped as corrupt since open or rewind.
+    skipped_count: u64,
 }
 
 impl TextStream {
@@ -212,8 +219,11 @@ impl TextStream {
             buf_off: 0,
             pos: 0,
             eof: false,
-            lines: Vec::new(),
+            tail: Vec::new(),
+            tail_off: 0,
+            discarding: false,
             skipped: false,
+            skipped_count: 0,
         };
         s.rewind()?;
         Ok(s)
@@ -265,25 +275,66 @@ impl TextStream {
     }
 }
 
+impl TextStream {
+    /// The previous line (without its newline) and its offset, backward.
+    fn prev_line(&mut self) -> Result<Option<(u64, Vec<u8>)>> {
+        loop {
+            // The newline that ends the last held line is not part of it.
+            let body_len = self.tail.len() - usize::from(self.tail.last() == Some(&b'\n'));
+            let body = &self.tail[..body_len];
+            if let Some(nl) = body.iter().rposition(|&b| b == b'\n') {
+                let line = (!self.discarding).then(|| body[nl + 1..].to_vec());
+                let off = self.tail_off + nl as u64 + 1;
+                self.tail.truncate(nl + 1);
+                self.discarding = false;
+                match line {
+                    Some(l) => return Ok(Some((off, l))),
+                    None => continue,
+                }
+            }
+            if self.tail_off == 0 {
+                let line = (!self.discarding && !body.is_empty()).then(|| body.to_vec());
+                self.tail.clear();
+                self.discarding = false;
+                return Ok(line.map(|l| (0, l)));
+            }
+            if body.len() > MAX_LINE {
+                // An over-long line: drop what is held of it and keep
+                // dropping until its start.
+                self.tail.clear();
+                self.discarding = true;
+                self.skipped = true;
+            }
+            let n = (CHUNK as u64).min(self.tail_off) as usize;
+            let at = self.tail_off - n as u64;
+            let mut chunk = vec![0; n];
+            let got = self
+                .src
+                .read_full_at(&mut chunk, at)
+                .map_err(|e| Error::io("read", &e))?;
+            if got < n {
+                // The file shrank under us: end cleanly.
+                self.tail.clear();
+                self.tail_off = 0;
+                return Ok(None);
+            }
+            chunk.extend_from_slice(&self.tail);
+            self.tail = chunk;
+            self.tail_off = at;
+        }
+    }
+}
+
 impl EntryStream for TextStream {
     fn next(&mut self, e: &mut Entry) -> Result<bool> {
         loop {
-            let (off, line) = if self.reverse {
-                let Some((s, end)) = self.lines.pop() else {
-                    return Ok(false);
-                };
-                let mut line = vec![0; (end - s) as usize];
-                let n = self
-                    .src
-                    .read_full_at(&mut line, s)
-                    .map_err(|e| Error::io("read", &e))?;
-                line.truncate(n);
-                (s, line)
+            let next = if self.reverse {
+                self.prev_line()?
             } else {
-                match self.next_line()? {
-                    Some(l) => l,
-                    None => return Ok(false),
-                }
+                self.next_line()?
+            };
+            let Some((off, line)) = next else {
+                return Ok(false);
             };
             if line.iter().all(|b| b.is_ascii_whitespace()) {
                 continue;
@@ -295,7 +346,12 @@ impl EntryStream for TextStream {
                 return Ok(true);
             }
             self.skipped = true;
+            self.skipped_count += 1;
         }
+    }
+
+    fn skipped(&self) -> u64 {
+        self.skipped_count
     }
 
     fn rewind(&mut self) -> Result<()> {
@@ -304,17 +360,14 @@ impl EntryStream for TextStream {
         self.pos = 0;
         self.eof = false;
         self.skipped = false;
-        self.lines.clear();
-        if self.reverse {
-            // List every line's span once, then read them last to first.
-            self.reverse = false;
-            while let Some((off, line)) = self.next_line()? {
-                if line.len() <= MAX_LINE {
-                    self.lines.push((off, off + line.len() as u64));
-                }
-            }
-            self.reverse = true;
-        }
+        self.skipped_count = 0;
+        self.tail.clear();
+        self.discarding = false;
+        self.tail_off = if self.reverse {
+            self.src.size().map_err(|e| Error::io("stat", &e))?
+        } else {
+            0
+        };
         Ok(())
     }
 }

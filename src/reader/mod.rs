@@ -40,6 +40,11 @@ pub trait EntryStream: Send {
     fn size(&self) -> u64 {
         0
     }
+    /// Records (or text lines) skipped as corrupt since the stream was
+    /// opened or rewound; streams that cannot tell say 0.
+    fn skipped(&self) -> u64 {
+        0
+    }
 }
 
 /// How to open a reader.
@@ -276,6 +281,13 @@ impl Reader {
     /// Only return entries at or before `until` (seconds); `None` for all.
     pub fn set_until(&mut self, until: Option<i64>) {
         self.until = until;
+    }
+
+    /// Records skipped as corrupt so far (each one also flags the next
+    /// entry RECOVERED); a file whose every record was invalid gives no
+    /// entry but a count here.
+    pub fn skipped(&self) -> u64 {
+        self.stream.skipped()
     }
 
     /// The format being read (detected or forced).

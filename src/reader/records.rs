@@ -33,6 +33,8 @@ pub struct RecordStream {
     partial_reported: bool,
     /// A record was skipped as invalid since the last one returned.
     skipped: bool,
+    /// Records skipped as invalid since open or rewind.
+    skipped_count: u64,
     /// Reads from the source so far (each at most one chunk).
     chunks_read: u64,
 }
@@ -60,6 +62,7 @@ impl RecordStream {
             partial: None,
             partial_reported: false,
             skipped: false,
+            skipped_count: 0,
             chunks_read: 0,
         };
         stream.rewind()?;
@@ -213,6 +216,7 @@ impl EntryStream for RecordStream {
             }
             if !self.layout.decode(rec, off, e) {
                 self.skipped = true;
+                self.skipped_count += 1;
                 continue;
             }
             // NetBSD and macOS signature records describe the file, not a
@@ -253,6 +257,10 @@ impl EntryStream for RecordStream {
         self.chunks_read
     }
 
+    fn skipped(&self) -> u64 {
+        self.skipped_count
+    }
+
     fn size(&self) -> u64 {
         self.src.size().unwrap_or(0)
     }
@@ -267,6 +275,7 @@ impl EntryStream for RecordStream {
         self.cursor = 0;
         self.partial_reported = false;
         self.skipped = false;
+        self.skipped_count = 0;
         Ok(())
     }
 }
