@@ -118,28 +118,33 @@ static const char *const wday_names[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri
 static const char *const mon_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-/* localtime_r() with a one-slot cache per UTC quarter-hour: every UTC
+/* localtime_r() with a small cache of UTC quarter-hours: every UTC
  * offset in use is a multiple of 15 minutes and zones change offset only
  * at such instants, so within [q, q + 900) only the seconds move. wtmp
  * times come in runs, and localtime_r() is most of the cost of a line. */
 static int local_tm(int64_t when, struct tm *tm)
 {
-    static int64_t cached_q;
-    static struct tm cached;
-    static int have;
+    /* A few quarter-hours, by their number: a login and its logout often
+     * fall in different ones, and one slot missed on every other call. */
+    static struct {
+        int64_t q;
+        struct tm tm;
+        int have;
+    } slot[4];
     int64_t q = when - ((when % 900) + 900) % 900;
     int d = (int)(when - q);
-    if (!have || q != cached_q) {
+    int k = (int)((uint64_t)(q / 900) & 3);
+    if (!slot[k].have || q != slot[k].q) {
         time_t t = (time_t)q;
-        if (!localtime_r(&t, &cached)) {
-            have = 0;
+        if (!localtime_r(&t, &slot[k].tm)) {
+            slot[k].have = 0;
             t = (time_t)when;
             return localtime_r(&t, tm) != NULL;
         }
-        cached_q = q;
-        have = 1;
+        slot[k].q = q;
+        slot[k].have = 1;
     }
-    *tm = cached;
+    *tm = slot[k].tm;
     tm->tm_sec += d % 60;
     tm->tm_min += d / 60;
     if (tm->tm_sec > 59 || tm->tm_min > 59) { /* a zone not on the quarter-hour grid */
@@ -149,14 +154,12 @@ static int local_tm(int64_t when, struct tm *tm)
     return 1;
 }
 
-/* strlcpy: copy at most n - 1 bytes of src and a NUL. */
+/* strlcpy: copy at most n - 1 bytes of src and a NUL (strnlen and
+ * memcpy: a byte loop was a tenth of `last`'s listing time). */
 static void copy_str(char *dst, size_t n, const char *src)
 {
-    size_t i = 0;
-    while (i + 1 < n && src[i]) {
-        dst[i] = src[i];
-        i++;
-    }
+    size_t i = strnlen(src, n - 1);
+    memcpy(dst, src, i);
     dst[i] = '\0';
 }
 
@@ -164,6 +167,18 @@ static void copy_str(char *dst, size_t n, const char *src)
 static char *put_num(char *p, long long v, int width)
 {
     char tmp[24];
+    if (width == 2 && v >= 0 && v < 100) { /* hours, minutes, seconds */
+        p[0] = (char)('0' + v / 10);
+        p[1] = (char)('0' + v % 10);
+        return p + 2;
+    }
+    if (width <= 4 && v >= 1000 && v < 10000) { /* years */
+        p[0] = (char)('0' + v / 1000);
+        p[1] = (char)('0' + v / 100 % 10);
+        p[2] = (char)('0' + v / 10 % 10);
+        p[3] = (char)('0' + v % 10);
+        return p + 4;
+    }
     int n = 0;
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
     do {
@@ -374,6 +389,17 @@ static void put_careful(const char *s, size_t n)
     const unsigned char *ok = printable_table();
     char out[4 * 4096], *p = out;
     size_t i = 0;
+    /* Printable ASCII (0x20-0x7e, printable in every locale) 8 bytes at
+     * a time; the table decides the rest. Per byte: no high bit, >= 0x20
+     * (b + 0x60 sets the high bit) and not 0x7f (b + 1 does not). */
+    for (; i + 8 <= n; i += 8) {
+        const uint64_t hi = 0x8080808080808080ULL;
+        uint64_t w, t;
+        memcpy(&w, s + i, 8);
+        t = w & ~hi;
+        if ((~w & (t + 0x6060606060606060ULL) & ~(t + 0x0101010101010101ULL) & hi) != hi)
+            break;
+    }
     while (i < n && ok[(unsigned char)s[i]])
         i++;
     if (i == n) { /* the usual case: nothing to replace */
@@ -401,11 +427,18 @@ static void put_careful(const char *s, size_t n)
  * columns, without going past `end`. */
 static char *put_field(char *p, char *end, const char *s, int width, int prec)
 {
-    int n = 0;
-    while (n < prec && s[n] && p < end)
-        *p++ = s[n++];
-    while (n++ < width && p < end)
-        *p++ = ' ';
+    size_t room = (size_t)(end - p);
+    size_t pr = prec > 0 ? (size_t)prec : 0;
+    size_t n = strnlen(s, pr < room ? pr : room);
+    size_t w = width > 0 ? (size_t)width : 0;
+    memcpy(p, s, n);
+    p += n;
+    room -= n;
+    if (w > n) {
+        w = w - n < room ? w - n : room;
+        memset(p, ' ', w);
+        p += w;
+    }
     return p;
 }
 

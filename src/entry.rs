@@ -249,7 +249,7 @@ fn zero_bytes(w: u64) -> u64 {
 /// Up to 7 bytes as a little-endian word, zero-filled (in registers: a
 /// 4-byte `ut_id` is one load).
 #[inline(always)]
-fn tail_word(rest: &[u8]) -> u64 {
+pub(crate) fn tail_word(rest: &[u8]) -> u64 {
     let (mut w, done) = match rest.first_chunk::<4>() {
         Some(h) => (u32::from_le_bytes(*h) as u64, 4),
         None => (0, 0),
@@ -278,41 +278,56 @@ pub(crate) fn memchr0(bytes: &[u8]) -> usize {
         .unwrap_or(words.remainder().len())
 }
 
-/// Decimal text of every byte value, NUL-padded to 3 bytes, and its length.
-static DECIMAL: [([u8; 3], u8); 256] = {
-    let mut t = [([0u8; 3], 0u8); 256];
+/// Decimal text of every byte value as a little-endian word (NUL-padded)
+/// and its length; with `DOT`, a '.' follows the digits and is counted.
+const fn decimal_table<const DOT: bool>() -> [(u32, u8); 256] {
+    let mut t = [(0u32, 0u8); 256];
     let mut i = 0;
     while i < 256 {
-        let v = i as u8;
-        t[i] = if v >= 100 {
-            ([b'0' + v / 100, b'0' + v / 10 % 10, b'0' + v % 10], 3)
+        let v = i as u32;
+        let (digits, len) = if v >= 100 {
+            (
+                (b'0' as u32 + v / 100)
+                    | (b'0' as u32 + v / 10 % 10) << 8
+                    | (b'0' as u32 + v % 10) << 16,
+                3,
+            )
         } else if v >= 10 {
-            ([b'0' + v / 10, b'0' + v % 10, 0], 2)
+            ((b'0' as u32 + v / 10) | (b'0' as u32 + v % 10) << 8, 2)
         } else {
-            ([b'0' + v, 0, 0], 1)
+            (b'0' as u32 + v, 1)
+        };
+        t[i] = if DOT {
+            (digits | (b'.' as u32) << (8 * len), len as u8 + 1)
+        } else {
+            (digits, len as u8)
         };
         i += 1;
     }
     t
-};
+}
 
-/// Dotted-quad text of an IPv4 address into the zero-filled `out`;
-/// returns its length. (`Ipv4Addr`'s `Display` goes through the
-/// formatting machinery, which took most of a record's decoding time.)
-fn format_ipv4(octets: [u8; 4], out: &mut [u8; 16]) -> usize {
+static DECIMAL_DOT: [(u32, u8); 256] = decimal_table::<true>();
+static DECIMAL: [(u32, u8); 256] = decimal_table::<false>();
+
+/// Dotted-quad text of an IPv4 address, NUL-padded to 16 bytes, and its
+/// length. Assembled in a register: `Ipv4Addr`'s `Display` goes through
+/// the formatting machinery, and byte stores to a buffer that is then
+/// read back whole stall on store forwarding.
+#[inline(always)]
+fn format_ipv4(octets: [u8; 4]) -> ([u8; 16], usize) {
+    let mut text = 0u128;
     let mut n = 0;
-    for (i, o) in octets.into_iter().enumerate() {
-        let (digits, len) = DECIMAL[o as usize];
-        // At most "255." three times then "255": `n` stays below 13, so
-        // each 4-byte window fits. The window's unused bytes are NUL and
-        // are overwritten by the next octet, or end the text.
-        let dot = if i < 3 { b'.' } else { 0 };
-        let mut cell = [digits[0], digits[1], digits[2], 0];
-        cell[len as usize] = dot;
-        out[n..n + 4].copy_from_slice(&cell);
-        n += len as usize + (i < 3) as usize;
+    // At most "255." three times then "255": 15 bytes, so every shift
+    // stays inside the 16-byte word.
+    for &o in &octets[..3] {
+        let (cell, len) = DECIMAL_DOT[o as usize];
+        text |= (cell as u128) << (8 * n);
+        n += len as usize;
     }
-    n
+    let (cell, len) = DECIMAL[octets[3] as usize];
+    text |= (cell as u128) << (8 * n);
+    (text.to_le_bytes(), n + len as usize)
 }
 
 /// One normalized login-accounting record.
@@ -487,8 +502,7 @@ impl Entry {
         self.addr_family = AddrFamily::Ipv4;
         self.addr = [0; 16];
         self.addr[..4].copy_from_slice(&octets);
-        let mut text = [0u8; 16];
-        let n = format_ipv4(octets, &mut text);
+        let (text, n) = format_ipv4(octets);
         self.addr_text.set_padded(&text, n);
     }
 

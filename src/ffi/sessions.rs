@@ -33,13 +33,13 @@ impl ut_sessions {
         if s.logout.is_some() {
             c.flags |= UT_SESSION_HAS_LOGOUT;
         }
-        c.user = s.user.as_bytes_with_nul().as_ptr().cast();
-        c.line = s.line.as_bytes_with_nul().as_ptr().cast();
-        c.id = s.id.as_bytes_with_nul().as_ptr().cast();
-        c.host = s.host.as_bytes_with_nul().as_ptr().cast();
+        c.user = s.user.as_ptr().cast();
+        c.line = s.line.as_ptr().cast();
+        c.id = s.id.as_ptr().cast();
+        c.host = s.host.as_ptr().cast();
         c.addr_family = s.addr_family as u32;
         c.addr = s.addr;
-        c.addr_text = s.addr_text.as_bytes_with_nul().as_ptr().cast();
+        c.addr_text = s.addr_text.as_ptr().cast();
         c.pid = s.pid;
         c.login_sec = s.login_sec;
         c.login_usec = s.login_usec;

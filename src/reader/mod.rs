@@ -312,22 +312,40 @@ impl Reader {
     }
 
     /// Decode the next entry into `e`, reusing its buffers. False at the end.
+    /// Inlined into the callers' loops (the C `ut_reader_next`, pairing):
+    /// the entry left by `seek_time` is the cold path.
+    #[inline(always)]
     pub fn next_into(&mut self, e: &mut Entry) -> Result<bool> {
-        loop {
-            if let Some(p) = self.peeked.take() {
-                *e = p;
-            } else if !self.stream.next(e)? {
-                break;
+        if self.peeked.is_some() {
+            return self.next_after_seek(e);
+        }
+        while self.stream.next(e)? {
+            if self.wanted(e) {
+                return Ok(true);
             }
-            if self.type_mask & e.entry_type.mask_bit() == 0
-                || self.since.is_some_and(|s| e.sec < s)
-                || self.until.is_some_and(|u| e.sec > u)
-            {
-                continue;
-            }
-            return Ok(true);
         }
         Ok(false)
+    }
+
+    /// `next_into` when `seek_time` left an entry to return first.
+    #[cold]
+    #[inline(never)]
+    fn next_after_seek(&mut self, e: &mut Entry) -> Result<bool> {
+        if let Some(p) = self.peeked.take() {
+            *e = p;
+            if self.wanted(e) {
+                return Ok(true);
+            }
+        }
+        self.next_into(e)
+    }
+
+    /// Whether the type mask and time range let `e` through.
+    #[inline(always)]
+    fn wanted(&self, e: &Entry) -> bool {
+        self.type_mask & e.entry_type.mask_bit() != 0
+            && self.since.is_none_or(|s| e.sec >= s)
+            && self.until.is_none_or(|u| e.sec <= u)
     }
 
     pub fn rewind(&mut self) -> Result<()> {

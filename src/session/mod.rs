@@ -15,7 +15,7 @@ pub mod liveness;
 pub mod rules;
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use crate::entry::{AddrFamily, Entry, Field};
 use crate::error::{Error, ErrorKind, Result};
@@ -216,18 +216,66 @@ impl Hasher for WordHash {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+            // Assembled in a register: copying the tail to a stack word
+            // and loading it back stalled on store forwarding.
+            h = (h.rotate_left(5) ^ crate::entry::tail_word(rest)).wrapping_mul(K);
         }
         self.0 = h;
     }
     fn write_usize(&mut self, n: usize) {
-        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
 }
 
-type Pending = HashMap<Vec<u8>, Mark, BuildHasherDefault<WordHash>>;
+/// A pairing key as the table holds it. Keys of up to 32 bytes (every
+/// tty line) are words in place: hashed and compared without a call or
+/// an allocation (a `Vec` key cost a hash loop and a `memcmp` per
+/// record, a fifth of pairing). Longer ones are kept as bytes.
+#[derive(Clone, PartialEq, Eq)]
+enum Key {
+    /// The length and the bytes, zero-padded.
+    Short(u8, [u64; 4]),
+    Long(Vec<u8>),
+}
+
+impl Key {
+    #[inline(always)]
+    fn of(bytes: &[u8]) -> Key {
+        if bytes.len() > 32 {
+            return Key::Long(bytes.to_vec());
+        }
+        let mut words = [0u64; 4];
+        for (w, c) in words.iter_mut().zip(bytes.chunks(8)) {
+            *w = match c.first_chunk::<8>() {
+                Some(a) => u64::from_le_bytes(*a),
+                None => crate::entry::tail_word(c),
+            };
+        }
+        Key::Short(bytes.len() as u8, words)
+    }
+}
+
+impl Hash for Key {
+    #[inline(always)]
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        match self {
+            // One word for the table's hasher: the words folded with
+            // rotations (a collision only costs a comparison).
+            Key::Short(len, w) => h.write_u64(
+                w[0] ^ w[1].rotate_left(16)
+                    ^ w[2].rotate_left(32)
+                    ^ w[3].rotate_left(48)
+                    ^ (*len as u64).rotate_right(8),
+            ),
+            Key::Long(bytes) => h.write(bytes),
+        }
+    }
+}
+
+type Pending = HashMap<Key, Mark, BuildHasherDefault<WordHash>>;
 
 /// The pairing state machine: feed entries newest first, get sessions.
 pub struct Pairing {
@@ -331,12 +379,13 @@ impl Pairing {
                 out.start(SessionKind::User, e);
                 // The nearest later record of this key closes the login,
                 // which then takes its place (one lookup, no allocation).
-                let found = match self.pending.get_mut(self.key.as_slice()) {
+                let key = Key::of(&self.key);
+                let found = match self.pending.get_mut(&key) {
                     Some(m) if storable => Some(std::mem::replace(m, Mark::of(e))),
-                    Some(_) => self.pending.remove(self.key.as_slice()),
+                    Some(_) => self.pending.remove(&key),
                     None => {
                         if storable {
-                            self.pending.insert(self.key.clone(), Mark::of(e));
+                            self.pending.insert(key, Mark::of(e));
                         }
                         None
                     }
@@ -382,10 +431,11 @@ impl Pairing {
             return;
         }
         (self.rules.key)(e, &mut self.key);
-        match self.pending.get_mut(self.key.as_slice()) {
+        let key = Key::of(&self.key);
+        match self.pending.get_mut(&key) {
             Some(m) => *m = Mark::of(e),
             None => {
-                self.pending.insert(self.key.clone(), Mark::of(e));
+                self.pending.insert(key, Mark::of(e));
             }
         }
     }
