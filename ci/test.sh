@@ -248,6 +248,14 @@ install_checks() {
         { echo "error: dynamic smoke test does not need libutx.so.1"; return 1; }
     LD_LIBRARY_PATH=$tmp/usr/lib "$tmp/smoke-dyn" || return 1
 
+    # The README's C example builds the way the README says and runs.
+    sed -n '/^```c$/,/^```$/p' README.md | sed '1d;$d' > "$tmp/readme-example.c"
+    [ -s "$tmp/readme-example.c" ] || { echo "error: no C example in README.md"; return 1; }
+    # shellcheck disable=SC2046
+    $CC $C_STRICT -o "$tmp/readme-example" "$tmp/readme-example.c" $(pkg-config --cflags --libs utx) || return 1
+    LD_LIBRARY_PATH=$tmp/usr/lib "$tmp/readme-example" samples/wtmp > "$tmp/readme-example.out" || return 1
+    grep -q 'root' "$tmp/readme-example.out" || { echo "error: README example printed no login"; return 1; }
+
     # Static: --static adds Libs.private; -l:libutx.a picks the archive
     # over the .so that sits beside it.
     # shellcheck disable=SC2046
