@@ -771,6 +771,13 @@ static int64_t boot_time_now(void)
     return 0;
 }
 
+/* A format of another family than Linux (FreeBSD, NetBSD, macOS, ...). */
+static int foreign_format(ut_format format)
+{
+    ut_family family;
+    return ut_format_family(format, &family) == UT_OK && family != UT_FAMILY_LINUX;
+}
+
 static int is_phantom(const struct last_ctl *ctl, const ut_session *s, int64_t login)
 {
     struct passwd *pw;
@@ -865,7 +872,11 @@ static int session_line(const struct last_ctl *ctl, const ut_session *s, char *l
             break;
         case UT_ENDED_STILL_LOGGED_IN:
         case UT_ENDED_GONE:
-            in->what = is_phantom(ctl, s, in->login) ? R_PHANTOM : R_NOW;
+            /* Another system's file: this host's processes say nothing
+             * about its sessions, so they are still logged in as far as
+             * the file says (as that system's own last prints them). */
+            in->what = foreign_format(s->format) ? R_NOW
+                       : is_phantom(ctl, s, in->login) ? R_PHANTOM : R_NOW;
             break;
         default:
             in->what = R_NORMAL;
