@@ -454,9 +454,11 @@ impl Sessions {
         let rules = opts
             .rules
             .unwrap_or_else(|| rules::for_format(reader.format()));
+        // This host's processes say nothing about another system's file.
+        let same_system = reader.format().family() == crate::format::Family::Linux;
         Ok(Sessions {
             reader,
-            pairing: Pairing::new(rules, opts.check_liveness),
+            pairing: Pairing::new(rules, opts.check_liveness && same_system),
             entry: Entry::default(),
         })
     }
