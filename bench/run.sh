@@ -12,7 +12,7 @@
 # Environment:
 #   UTX_BENCH_DIR      cache directory for the data file (default build/bench)
 #   UTX_BENCH_RECORDS  records in the data file (default 2796202 = 1 GiB)
-#   UTX_BENCH_RUNS     runs per timed measurement (default 5)
+#   UTX_BENCH_RUNS     runs per timed measurement (default 9)
 #   UTX_BENCH_GLIBC_BUDGET  seconds one glibc run may take before it is cut
 #                      short and scaled from the prefix it read (default 120)
 #   UTX_LIB            static library to link (default: `make lib` and
@@ -25,7 +25,7 @@ cd "$root"
 
 cache=${UTX_BENCH_DIR:-$root/build/bench}
 records=${UTX_BENCH_RECORDS:-2796202}
-runs=${UTX_BENCH_RUNS:-5}
+runs=${UTX_BENCH_RUNS:-9}
 budget=${UTX_BENCH_GLIBC_BUDGET:-120}
 cc=${CC:-cc}
 recsize=384 # sizeof(struct utmpx) on x86-64 glibc
