@@ -19,15 +19,7 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                         \
-    do {                                                         \
-        if (!(cond)) {                                           \
-            fprintf(stderr, "bad_input.c:%d: FAIL: ", __LINE__); \
-            fprintf(stderr, __VA_ARGS__);                        \
-            fprintf(stderr, "  [%s]\n", #cond);                  \
-            failures++;                                          \
-        }                                                        \
-    } while (0)
+#include "check.h"
 
 static char dir[64];
 static char path[256];

@@ -24,15 +24,7 @@
 
 static int failures, files, opened, hung;
 
-#define CHECK(cond, ...)                                           \
-    do {                                                           \
-        if (!(cond)) {                                             \
-            fprintf(stderr, "corpus_all.c:%d: FAIL: ", __LINE__);  \
-            fprintf(stderr, __VA_ARGS__);                          \
-            fprintf(stderr, "  [%s]\n", #cond);                    \
-            failures++;                                            \
-        }                                                          \
-    } while (0)
+#include "check.h"
 
 /* A digest of one entry: enough to tell two entries apart. */
 struct digest {

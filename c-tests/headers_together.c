@@ -14,15 +14,7 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                               \
-    do {                                                               \
-        if (!(cond)) {                                                 \
-            fprintf(stderr, "headers_together.c:%d: FAIL: ", __LINE__); \
-            fprintf(stderr, __VA_ARGS__);                              \
-            fprintf(stderr, "  [%s]\n", #cond);                        \
-            failures++;                                                \
-        }                                                              \
-    } while (0)
+#include "check.h"
 
 /* The normalized numbering is the Linux one (DESIGN.md).  C99 has no
  * _Static_assert: a negative array size stops the build instead. */

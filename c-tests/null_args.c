@@ -12,15 +12,7 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                          \
-    do {                                                          \
-        if (!(cond)) {                                            \
-            fprintf(stderr, "null_args.c:%d: FAIL: ", __LINE__);  \
-            fprintf(stderr, __VA_ARGS__);                         \
-            fprintf(stderr, "  [%s]\n", #cond);                   \
-            failures++;                                           \
-        }                                                         \
-    } while (0)
+#include "check.h"
 
 #define CHECK_STATUS(got, want) \
     CHECK((got) == (want), "status %d (%s), want %d", (int)(got), ut_status_str(got), (int)(want))

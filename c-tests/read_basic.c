@@ -15,15 +15,7 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                          \
-    do {                                                          \
-        if (!(cond)) {                                            \
-            fprintf(stderr, "read_basic.c:%d: FAIL: ", __LINE__); \
-            fprintf(stderr, __VA_ARGS__);                         \
-            fprintf(stderr, "  [%s]\n", #cond);                   \
-            failures++;                                           \
-        }                                                         \
-    } while (0)
+#include "check.h"
 
 #define MAXN 64
 

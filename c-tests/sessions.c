@@ -21,15 +21,7 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                        \
-    do {                                                        \
-        if (!(cond)) {                                          \
-            fprintf(stderr, "sessions.c:%d: FAIL: ", __LINE__); \
-            fprintf(stderr, __VA_ARGS__);                       \
-            fprintf(stderr, "  [%s]\n", #cond);                 \
-            failures++;                                         \
-        }                                                       \
-    } while (0)
+#include "check.h"
 
 #define MAXL 64
 

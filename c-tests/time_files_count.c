@@ -16,15 +16,7 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                \
-    do {                                                                \
-        if (!(cond)) {                                                  \
-            fprintf(stderr, "time_files_count.c:%d: FAIL: ", __LINE__); \
-            fprintf(stderr, __VA_ARGS__);                               \
-            fprintf(stderr, "  [%s]\n", #cond);                         \
-            failures++;                                                 \
-        }                                                               \
-    } while (0)
+#include "check.h"
 
 /* 2013-08-28 hh:00:00 UTC */
 #define AUG28(h) (1377648000LL + (h) * 3600LL)
