@@ -17,6 +17,8 @@ CBINDGEN  ?= cbindgen
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
 INSTALL   ?= install
+OBJCOPY   ?= objcopy
+# $(LD) and $(AR) are make's own defaults (ld, ar).
 
 # Pinned: cbindgen point releases change the generated text.
 CBINDGEN_VERSION = 0.29.0
@@ -34,6 +36,8 @@ VERSION = $(shell sed -n 's/^version *= *"\(.*\)"/\1/p' Cargo.toml | head -n1)
 B = build
 CARGO_TARGET_DIR ?= target
 RELEASE = $(CARGO_TARGET_DIR)/release
+# Base name of cargo's artefacts: $(RELEASE)/lib$(CARGO_LIB).so and .a.
+CARGO_LIB = utx
 
 # The flags every C file in the project is held to.
 C_STRICT = -std=c99 -Wall -Wextra -Wpedantic -Werror
@@ -41,7 +45,7 @@ CFLAGS  ?= -O2 -g
 UTX_SRC  = $(sort $(wildcard examples/utx*.c))
 UTX_HDRS = $(wildcard examples/*.h)
 
-.PHONY: all lib header check-header check-cbindgen install uninstall run test bench clean FORCE
+.PHONY: all lib hide-static header check-header check-cbindgen install uninstall run test bench clean FORCE
 
 all: lib $(if $(UTX_SRC),$(B)/utx)
 
@@ -49,18 +53,40 @@ lib: $(B)/$(SONAME) $(B)/libutx.so $(B)/libutx.a $(B)/native-static-libs
 
 # One cargo invocation builds the cdylib and the staticlib and prints the
 # native libraries a static consumer must add (pkg-config Libs.private).
-# The note is replayed by cargo when nothing was rebuilt.
+# The note is replayed by cargo when nothing was rebuilt.  -lgcc_s is left
+# out: it has no static version, so it breaks `cc -static`, and the C
+# compiler driver adds the unwinder itself (libgcc_s, or libgcc_eh when
+# linking statically).
 $(B)/cargo.stamp: FORCE | $(B)
 	$(CARGO) rustc --release --lib --quiet -- --print native-static-libs 2> $(B)/cargo.log || { cat $(B)/cargo.log >&2; exit 1; }
 	@grep -v -e 'native-static-libs' -e 'link against the following native artifacts' -e '^$$' $(B)/cargo.log >&2 || true
-	@sed -n 's/^note: native-static-libs: *//p' $(B)/cargo.log | tail -n1 > $(B)/native-static-libs.new
+	@sed -n 's/^note: native-static-libs: *//p' $(B)/cargo.log | tail -n1 | \
+	    tr ' ' '\n' | grep -vx -e '-lgcc_s' -e '' | paste -sd' ' > $(B)/native-static-libs.new
 	@test -s $(B)/native-static-libs.new || { echo "error: rustc printed no native-static-libs" >&2; exit 1; }
 	@cmp -s $(B)/native-static-libs.new $(B)/native-static-libs 2>/dev/null || cp $(B)/native-static-libs.new $(B)/native-static-libs
-	@cmp -s $(RELEASE)/libutx.so $(B)/$(SONAME) 2>/dev/null || cp $(RELEASE)/libutx.so $(B)/$(SONAME)
-	@cmp -s $(RELEASE)/libutx.a $(B)/libutx.a 2>/dev/null || cp $(RELEASE)/libutx.a $(B)/libutx.a
+	@cmp -s $(RELEASE)/lib$(CARGO_LIB).so $(B)/$(SONAME) 2>/dev/null || cp $(RELEASE)/lib$(CARGO_LIB).so $(B)/$(SONAME)
+	@[ $(B)/libutx.a -nt $(RELEASE)/lib$(CARGO_LIB).a ] && [ $(B)/libutx.a -nt Makefile ] || \
+	    $(MAKE) --no-print-directory -s hide-static
 	@touch -r $(B)/$(SONAME) $@
 
 $(B)/$(SONAME) $(B)/libutx.a $(B)/native-static-libs: $(B)/cargo.stamp
+
+# build/libutx.a is cargo's staticlib made fit for C consumers.  Cargo's
+# archive holds some 300 objects (the crate, Rust's std, the bundled SQLite,
+# compiler builtins) that define thousands of global symbols, so a program
+# linking its own SQLite would bind to one of two copies.  A partial link
+# makes them one object; objcopy then turns every global symbol but ut_*
+# local (what libutx.map does for the .so) and drops the debug info and the
+# LLVM bitcode (.llvmbc, .llvmcmd) that no C linker reads.
+HIDE = $(B)/hide-static.tmp
+hide-static: | $(B)
+	rm -rf $(HIDE) && mkdir $(HIDE)
+	$(LD) -r --whole-archive -o $(HIDE)/all.o $(RELEASE)/lib$(CARGO_LIB).a
+	$(OBJCOPY) -w --keep-global-symbol='ut_*' --strip-debug \
+	    --remove-section=.llvmbc --remove-section=.llvmcmd $(HIDE)/all.o
+	$(OBJCOPY) --strip-unneeded $(HIDE)/all.o $(HIDE)/libutx.o
+	$(AR) rcs $(HIDE)/libutx.a $(HIDE)/libutx.o
+	mv $(HIDE)/libutx.a $(B)/libutx.a && rm -rf $(HIDE)
 
 $(B)/libutx.so: | $(B)
 	ln -sf $(SONAME) $@
@@ -130,5 +156,6 @@ bench: all
 
 clean:
 	rm -rf $(B)
+	$(CARGO) clean
 
 FORCE:

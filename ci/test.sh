@@ -103,6 +103,33 @@ step_symbols() {
         diff <(echo "$in_a") <(echo "$declared")
         return 1
     fi
+    static_hides_internals
+}
+
+# libutx.a defines no global or weak symbol but ut_* (its SQLite, Rust's
+# std and the compiler builtins are local), so a static consumer with its
+# own SQLite links without a duplicate symbol, calls its own, and the
+# library still reads a wtmpdb database through its hidden copy.
+static_hides_internals() {
+    local bad tmp rc
+    bad=$(readelf -sW $B/libutx.a | awk 'NF >= 8 && $7 != "UND" && $7 != "Ndx" &&
+        ($5 == "GLOBAL" || $5 == "WEAK" || $5 == "UNIQUE") && $8 !~ /^ut_/ {print $5, $8}')
+    if [ -n "$bad" ]; then
+        echo "error: $B/libutx.a defines $(echo "$bad" | wc -l) non-ut_* global symbols, e.g.:"
+        echo "$bad" | head -n 20
+        return 1
+    fi
+    echo "OK: $B/libutx.a defines no global symbol but ut_* ($(wc -c < $B/libutx.a) bytes)"
+    command -v sqlite3 >/dev/null || { echo "error: sqlite3 (Debian package sqlite3) not installed"; return 1; }
+    tmp=$(mktemp -d /tmp/utx-own-sqlite.XXXXXX)
+    sqlite3 "$tmp/wtmp.db" "CREATE TABLE wtmp(ID INTEGER PRIMARY KEY, Type INTEGER, User TEXT NOT NULL,
+        Login INTEGER, Logout INTEGER, TTY TEXT, RemoteHost TEXT, Service TEXT) STRICT;
+        INSERT INTO wtmp (Type, User, Login, TTY) VALUES (3, 'alice', 1700000010500000, 'pts/0');" &&
+    $CC $C_STRICT -Iinclude -static -o "$tmp/own_sqlite" tests/c/own_sqlite.c $B/libutx.a $LIBS_PRIVATE &&
+    "$tmp/own_sqlite" "$tmp/wtmp.db"
+    rc=$?
+    rm -rf "$tmp"
+    return $rc
 }
 
 step_soname() {
@@ -226,7 +253,7 @@ step_install() {
 }
 
 install_checks() {
-    local tmp=$1 prog out
+    local tmp=$1 prog out left
     prog=tests/c/install_smoke.c
     $MAKE --no-print-directory install PREFIX="$tmp/usr" || return 1
     for f in lib/libutx.so.1 lib/libutx.so lib/libutx.a include/utx.h lib/pkgconfig/utx.pc; do
@@ -256,21 +283,51 @@ install_checks() {
     LD_LIBRARY_PATH=$tmp/usr/lib "$tmp/readme-example" samples/wtmp > "$tmp/readme-example.out" || return 1
     grep -q 'root' "$tmp/readme-example.out" || { echo "error: README example printed no login"; return 1; }
 
-    # Static: --static adds Libs.private; -l:libutx.a picks the archive
-    # over the .so that sits beside it.
+    # Static, the README's way: `cc -static` with `pkg-config --static`
+    # (Libs.private) gives a binary that needs no libutx.so.1, nor anything.
     # shellcheck disable=SC2046
-    $CC $C_STRICT -o "$tmp/smoke-static" $prog \
-        $(pkg-config --static --cflags --libs utx | sed 's/-lutx\b/-l:libutx.a/') || return 1
-    if readelf -d "$tmp/smoke-static" | grep -q 'libutx'; then
-        echo "error: static smoke test still needs libutx.so"; return 1
+    $CC $C_STRICT -static -o "$tmp/smoke-static" $prog $(pkg-config --static --cflags --libs utx) || return 1
+    if readelf -d "$tmp/smoke-static" | grep -q 'NEEDED'; then
+        echo "error: the -static smoke test needs shared libraries:"; readelf -d "$tmp/smoke-static"; return 1
     fi
     "$tmp/smoke-static" || return 1
+    # shellcheck disable=SC2046
+    $CC $C_STRICT -static -o "$tmp/readme-example-static" "$tmp/readme-example.c" \
+        $(pkg-config --static --cflags --libs utx) || return 1
+    "$tmp/readme-example-static" samples/wtmp | cmp - "$tmp/readme-example.out" ||
+        { echo "error: the static README example prints something else"; return 1; }
+
+    # libutx.a alone static, the C library shared: -l:libutx.a picks the
+    # archive over the .so that sits beside it.
+    # shellcheck disable=SC2046
+    $CC $C_STRICT -o "$tmp/smoke-static-utx" $prog \
+        $(pkg-config --static --cflags --libs utx | sed 's/-lutx\b/-l:libutx.a/') || return 1
+    if readelf -d "$tmp/smoke-static-utx" | grep -q 'libutx'; then
+        echo "error: the -l:libutx.a smoke test still needs libutx.so"; return 1
+    fi
+    "$tmp/smoke-static-utx" || return 1
+
+    # uninstall removes every file install put there.
+    $MAKE --no-print-directory uninstall PREFIX="$tmp/usr" || return 1
+    left=$(find "$tmp/usr" ! -type d)
+    [ -z "$left" ] || { echo "error: files left after make uninstall:"; echo "$left"; return 1; }
 
     # DESTDIR stages under DESTDIR while the .pc keeps the real prefix.
     $MAKE --no-print-directory install PREFIX=/opt/utx DESTDIR="$tmp/stage" || return 1
     [ -f "$tmp/stage/opt/utx/lib/libutx.a" ] || { echo "error: DESTDIR install missing files"; return 1; }
     grep -qx 'prefix=/opt/utx' "$tmp/stage/opt/utx/lib/pkgconfig/utx.pc" ||
         { echo "error: DESTDIR leaked into utx.pc"; return 1; }
+    $MAKE --no-print-directory uninstall PREFIX=/opt/utx DESTDIR="$tmp/stage" || return 1
+    left=$(find "$tmp/stage" ! -type d)
+    [ -z "$left" ] || { echo "error: files left after make uninstall DESTDIR=...:"; echo "$left"; return 1; }
+
+    # make clean removes build/ and cargo's target directory (both pointed
+    # at scratch directories here).
+    mkdir -p "$tmp/clean/target/release" "$tmp/clean/build"
+    touch "$tmp/clean/target/release/libutx.a" "$tmp/clean/build/libutx.a"
+    CARGO_TARGET_DIR=$tmp/clean/target $MAKE --no-print-directory clean B="$tmp/clean/build" || return 1
+    left=$(find "$tmp/clean" -mindepth 1)
+    [ -z "$left" ] || { echo "error: make clean left:"; echo "$left"; return 1; }
 }
 
 step_parity() { bash tests/parity/run.sh $B/utx; }
