@@ -2,11 +2,13 @@
 #
 #   make                 build/libutx.so.1 (+ libutx.so), build/libutx.a, build/utx
 #   make install PREFIX=/usr/local [DESTDIR=...]
+#   make uninstall       remove what install put there (same PREFIX, DESTDIR)
 #   make header          regenerate include/utx.h with the pinned cbindgen
 #   make check-header    fail if include/utx.h is stale
 #   make run             run `utx` on this host's databases (or the samples)
 #   make test            every check; one PASS/FAIL line per step
 #   make bench           bash bench/run.sh, then bench/sessions.sh
+#   make clean           remove build/ and cargo's target directory
 #
 # The library is built by cargo; this file only names, links and installs
 # the results.  Cargo decides whether anything needs recompiling, so the
@@ -77,7 +79,9 @@ $(B)/$(SONAME) $(B)/libutx.a $(B)/native-static-libs: $(B)/cargo.stamp
 # linking its own SQLite would bind to one of two copies.  A partial link
 # makes them one object; objcopy then turns every global symbol but ut_*
 # local (what libutx.map does for the .so) and drops the debug info and the
-# LLVM bitcode (.llvmbc, .llvmcmd) that no C linker reads.
+# LLVM bitcode (.llvmbc, .llvmcmd) that no C linker reads; a second pass
+# drops the local symbols no relocation needs.  Remade when cargo rebuilt
+# its archive or this Makefile changed.
 HIDE = $(B)/hide-static.tmp
 hide-static: | $(B)
 	rm -rf $(HIDE) && mkdir $(HIDE)
