@@ -38,8 +38,9 @@ RELEASE = $(CARGO_TARGET_DIR)/release
 # The flags every C file in the project is held to.
 C_STRICT = -std=c99 -Wall -Wextra -Wpedantic -Werror
 CFLAGS  ?= -O2 -g
-UTX_SRC  = $(sort $(wildcard examples/utx*.c))
-UTX_HDRS = $(wildcard examples/*.h)
+# The `utx` command: every C file of cmd/utx/ and its one header.
+UTX_SRC  = $(sort $(wildcard cmd/utx/*.c))
+UTX_HDRS = $(wildcard cmd/utx/*.h)
 
 .PHONY: all lib header check-header check-cbindgen install uninstall run test bench clean FORCE
 
@@ -71,7 +72,7 @@ $(B):
 # The command links the static library so it runs from build/ and from
 # $(BINDIR) alike, with no rpath.
 $(B)/utx: $(UTX_SRC) $(UTX_HDRS) include/utx.h $(B)/libutx.a $(B)/native-static-libs
-	$(CC) $(C_STRICT) $(CFLAGS) -Iinclude -Iexamples -o $@ $(UTX_SRC) \
+	$(CC) $(C_STRICT) $(CFLAGS) -Iinclude -Icmd/utx -o $@ $(UTX_SRC) \
 	    $(B)/libutx.a $$(cat $(B)/native-static-libs) $(LDFLAGS)
 
 # --- header -----------------------------------------------------------------

@@ -178,18 +178,18 @@ step_c_nonroot() {
     return $rc
 }
 
-# The `utx` command itself (C, examples/) built with ASan + UBSan and run
+# The `utx` command itself (C, cmd/utx/) built with ASan + UBSan and run
 # over the samples and the corpus's files with every subcommand.  utx may
 # legitimately exit 1 on a file it cannot read; only a sanitizer report
 # (written under $logs) fails the step.
 step_utx_asan() {
     local src bin logs f n=0 sub
-    src=$(ls examples/utx*.c 2>/dev/null)
-    [ -n "$src" ] || { echo "no examples/utx*.c"; return 0; }
+    src=$(ls cmd/utx/*.c 2>/dev/null)
+    [ -n "$src" ] || { echo "error: no cmd/utx/*.c"; return 1; }
     bin=$CT/utx-asan
     logs=$(mktemp -d /tmp/utx-asan.XXXXXX)
     # shellcheck disable=SC2086
-    $CC $C_STRICT $CFLAGS_T $SAN -Iexamples -o "$bin" $src -L$B -lutx || return 1
+    $CC $C_STRICT $CFLAGS_T $SAN -Icmd/utx -o "$bin" $src -L$B -lutx || return 1
     for f in samples/* ${UTX_CORPUS:+$(find "$UTX_CORPUS/util-linux/ts/utmp" "$UTX_CORPUS/utmp-rs" \
             "$UTX_CORPUS/plaso" "$UTX_CORPUS/s4/logs" -type f -size -2M 2>/dev/null | grep -v '\.txt$' | sort)}; do
         [ -f "$f" ] || continue

@@ -1,7 +1,7 @@
 /*
- * utx-cmd.c - helpers shared by the parts of the `utx` command: opening
+ * common.c - helpers shared by the parts of the `utx` command: opening
  * the input, error reporting, time formatting, utmpdump-style cleansing,
- * JSON strings.  See utx-cmd.h.
+ * JSON strings.  See common.h.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -13,7 +13,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "utx-cmd.h"
+#include "common.h"
 
 #define ERRBUF_SIZE 512
 

@@ -6,7 +6,7 @@
  *           [--all-sessions] [FILE]
  *   utx lastlog [--format NAME] [--verbose] [--json] [--root DIR] [-f FILE]
  *               [-u LOGIN|UID]
- *   utx last ... / utx lastb ...          (utx-last.c)
+ *   utx last ... / utx lastb ...          (last.c)
  *   utx help | --help | --version
  *
  * A C consumer of the public API only: it includes utx.h and standard
@@ -27,8 +27,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "utx-cmd.h"
-#include "utx-modern.h"
+#include "common.h"
 
 /* ------------------------------------------------------------------ */
 /* dump                                                                */
