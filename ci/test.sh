@@ -226,7 +226,7 @@ step_install() {
 }
 
 install_checks() {
-    local tmp=$1 prog out
+    local tmp=$1 prog out left
     prog=tests/c/install_smoke.c
     $MAKE --no-print-directory install PREFIX="$tmp/usr" || return 1
     for f in lib/libutx.so.1 lib/libutx.so lib/libutx.a include/utx.h lib/pkgconfig/utx.pc; do
@@ -238,7 +238,13 @@ install_checks() {
         if readelf -d "$tmp/usr/bin/utx" | grep -q 'NEEDED.*libutx'; then
             echo "error: bin/utx needs libutx.so"; return 1
         fi
+        for f in share/man/man1/utx.1 share/bash-completion/completions/utx; do
+            [ -f "$tmp/usr/$f" ] || { echo "error: $f not installed"; return 1; }
+        done
+        MANPATH=$tmp/usr/share/man man -w utx | grep -qx "$tmp/usr/share/man/man1/utx.1" ||
+            { echo "error: man does not find the installed utx(1)"; return 1; }
     fi
+    [ -f "$tmp/usr/share/man/man3/libutx.3" ] || { echo "error: share/man/man3/libutx.3 not installed"; return 1; }
     cat "$tmp/usr/lib/pkgconfig/utx.pc"
     export PKG_CONFIG_PATH=$tmp/usr/lib/pkgconfig
     pkg-config --exists --print-errors utx || return 1
@@ -269,6 +275,11 @@ install_checks() {
     [ -f "$tmp/stage/opt/utx/lib/libutx.a" ] || { echo "error: DESTDIR install missing files"; return 1; }
     grep -qx 'prefix=/opt/utx' "$tmp/stage/opt/utx/lib/pkgconfig/utx.pc" ||
         { echo "error: DESTDIR leaked into utx.pc"; return 1; }
+
+    # uninstall removes every file install put there (directories stay).
+    $MAKE --no-print-directory uninstall PREFIX="$tmp/usr" || return 1
+    left=$(find "$tmp/usr" -type f -o -type l)
+    [ -z "$left" ] || { echo "error: left after make uninstall:"; echo "$left"; return 1; }
 }
 
 # The C examples (examples/*.c, the README's among them) built through
@@ -281,11 +292,18 @@ step_examples() {
     return $rc
 }
 
+# man/utx.1 and man/libutx.3 render without warnings and document every
+# option the usages print and every function of the header.
+step_man() { bash tests/man/run.sh $B/utx; }
+
+# completions/utx.bash offers the subcommands, options and format names.
+step_completion() { bash tests/completion/run.sh $B/utx; }
+
 step_parity() { bash tests/parity/run.sh $B/utx; }
 
 # ---- driver ----------------------------------------------------------------
 
-ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install examples parity"
+ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install examples man completion parity"
 steps=${*:-$ALL_STEPS}
 for s in $steps; do
     case $s in

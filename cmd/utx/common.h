@@ -44,6 +44,10 @@ struct utx_input {
 /* What to call the input in messages: the path, or "utmp" etc. */
 const char *utx_input_label(const struct utx_input *in);
 
+/* Every name ut_format_name knows (what --format accepts), SEP between
+ * them: for "unknown format" messages and `utx --list-formats`. */
+void utx_list_format_names(FILE *out, const char *sep);
+
 /* Parse "--format NAME" / "--format=NAME" at argv[*i] into in->format.
  * Returns 1 when consumed (advancing *i past a separate NAME), 0 when
  * argv[*i] is not a --format option, -1 after printing an error

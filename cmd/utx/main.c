@@ -649,6 +649,7 @@ static void usage(FILE *out)
         fprintf(out, "  %-8s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
     fputs("\n  utx COMMAND --help   options of a command\n"
           "  utx --version        version\n"
+          "  utx --list-formats   the names --format accepts, one per line\n"
           "\nexit status: 0 ok, 1 error, 2 usage, 3 no such database here\n",
           out);
 }
@@ -672,6 +673,11 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
         printf("utx %s\n", ut_version());
+        return UTX_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--list-formats") == 0) {
+        utx_list_format_names(stdout, "\n");
+        putchar('\n');
         return UTX_EXIT_OK;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
