@@ -1,8 +1,8 @@
 # utx: build, install and test entry points.
 #
 #   make                 build/libutx.so.1 (+ libutx.so), build/libutx.a, build/utx
-#   make install PREFIX=/usr/local [DESTDIR=...]
-#   make uninstall       remove what install put there (same PREFIX, DESTDIR)
+#   make install PREFIX=/usr/local [DESTDIR=...]  (also utx.1, libutx.3, bash completion)
+#   make uninstall       remove what install put there
 #   make header          regenerate include/utx.h with the pinned cbindgen
 #   make check-header    fail if include/utx.h is stale
 #   make run             run `utx` on this host's databases (or the samples)
@@ -31,6 +31,8 @@ LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 BINDIR     ?= $(PREFIX)/bin
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR     ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 SONAME  = libutx.so.1
 VERSION = $(shell sed -n 's/^version *= *"\(.*\)"/\1/p' Cargo.toml | head -n1)
@@ -44,8 +46,9 @@ CARGO_LIB = utx
 # The flags every C file in the project is held to.
 C_STRICT = -std=c99 -Wall -Wextra -Wpedantic -Werror
 CFLAGS  ?= -O2 -g
-UTX_SRC  = $(sort $(wildcard examples/utx*.c))
-UTX_HDRS = $(wildcard examples/*.h)
+# The `utx` command: every C file of cmd/utx/ and its one header.
+UTX_SRC  = $(sort $(wildcard cmd/utx/*.c))
+UTX_HDRS = $(wildcard cmd/utx/*.h)
 
 .PHONY: all lib hide-static header check-header check-cbindgen install uninstall run test bench clean FORCE
 
@@ -101,7 +104,7 @@ $(B):
 # The command links the static library so it runs from build/ and from
 # $(BINDIR) alike, with no rpath.
 $(B)/utx: $(UTX_SRC) $(UTX_HDRS) include/utx.h $(B)/libutx.a $(B)/native-static-libs
-	$(CC) $(C_STRICT) $(CFLAGS) -Iinclude -Iexamples -o $@ $(UTX_SRC) \
+	$(CC) $(C_STRICT) $(CFLAGS) -Iinclude -Icmd/utx -o $@ $(UTX_SRC) \
 	    $(B)/libutx.a $$(cat $(B)/native-static-libs) $(LDFLAGS)
 
 # --- header -----------------------------------------------------------------
@@ -137,13 +140,20 @@ install: all $(B)/utx.pc
 	$(INSTALL) -m 644 $(B)/libutx.a $(DESTDIR)$(LIBDIR)/libutx.a
 	$(INSTALL) -m 644 include/utx.h $(DESTDIR)$(INCLUDEDIR)/utx.h
 	$(INSTALL) -m 644 $(B)/utx.pc $(DESTDIR)$(PKGCONFIGDIR)/utx.pc
-	if [ -f $(B)/utx ]; then $(INSTALL) -d $(DESTDIR)$(BINDIR) && \
-	    $(INSTALL) -m 755 $(B)/utx $(DESTDIR)$(BINDIR)/utx; fi
+	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man3
+	$(INSTALL) -m 644 man/libutx.3 $(DESTDIR)$(MANDIR)/man3/libutx.3
+	if [ -f $(B)/utx ]; then $(INSTALL) -d $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) && \
+	    $(INSTALL) -m 755 $(B)/utx $(DESTDIR)$(BINDIR)/utx && \
+	    $(INSTALL) -m 644 man/utx.1 $(DESTDIR)$(MANDIR)/man1/utx.1 && \
+	    $(INSTALL) -m 644 completions/utx.bash $(DESTDIR)$(BASHCOMPDIR)/utx; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libutx.so \
 	    $(DESTDIR)$(LIBDIR)/libutx.a $(DESTDIR)$(INCLUDEDIR)/utx.h \
-	    $(DESTDIR)$(PKGCONFIGDIR)/utx.pc $(DESTDIR)$(BINDIR)/utx
+	    $(DESTDIR)$(PKGCONFIGDIR)/utx.pc $(DESTDIR)$(BINDIR)/utx \
+	    $(DESTDIR)$(MANDIR)/man1/utx.1 $(DESTDIR)$(MANDIR)/man3/libutx.3 \
+	    $(DESTDIR)$(BASHCOMPDIR)/utx
 
 # --- run, test, bench -------------------------------------------------------
 

@@ -50,15 +50,8 @@ if [ -z "$utx" ] && [ -f "$root/Makefile" ] && make -s -C "$root" all >/dev/null
     utx=$root/build/utx # rebuilt, so never a stale one
 fi
 if [ -z "$utx" ]; then
-    srcs=("$root"/examples/utx*.c)
-    if [ ! -f "$root/examples/utx.c" ]; then
-        # No dispatcher yet: a minimal one for `utx last`.
-        printf '%s\n' 'int utx_last_main(int argc, char **argv);' \
-            'int main(int argc, char **argv) { return utx_last_main(argc - 1, argv + 1); }' \
-            >"$tmp/utx-main.c"
-        srcs+=("$tmp/utx-main.c")
-    fi
-    "$cc" "${cflags[@]}" -I"$root/include" -o "$tmp/utx" "${srcs[@]}" "$lib" -lpthread -ldl -lm
+    srcs=("$root"/cmd/utx/*.c)
+    "$cc" "${cflags[@]}" -I"$root/include" -I"$root/cmd/utx" -o "$tmp/utx" "${srcs[@]}" "$lib" -lpthread -ldl -lm
     utx=$tmp/utx
 fi
 

@@ -22,14 +22,7 @@
 
 static int failures;
 
-#define CHECK(cond)                                                        \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__,         \
-                    __LINE__, #cond);                                      \
-            failures++;                                                    \
-        }                                                                  \
-    } while (0)
+#include "check.h"
 
 static char root[256];
 
@@ -87,13 +80,13 @@ static void test_not_running_then_empty(void)
     const ut_entry *e;
 
     st = ut_reader_open_db_at(root, UT_DB_UTMP, 0, &r, err, sizeof err);
-    CHECK(st == UT_ERR_NOT_FOUND);
-    CHECK(r == NULL);
-    CHECK(strstr(err, "logind is not running") != NULL);
+    CHECK_COND(st == UT_ERR_NOT_FOUND);
+    CHECK_COND(r == NULL);
+    CHECK_COND(strstr(err, "logind is not running") != NULL);
 
     st = ut_logind_list(root, UT_LOGIND_SESSIONS, &l, err, sizeof err);
-    CHECK(st == UT_ERR_NOT_FOUND);
-    CHECK(strstr(err, "logind is not running") != NULL);
+    CHECK_COND(st == UT_ERR_NOT_FOUND);
+    CHECK_COND(strstr(err, "logind is not running") != NULL);
 
     /* logind runs, nobody is logged in: an empty reader, not an error. */
     mkdir_rel("run");
@@ -101,9 +94,9 @@ static void test_not_running_then_empty(void)
     mkdir_rel("run/systemd/seats");
     mkdir_rel("run/systemd/sessions");
     st = ut_reader_open_db_at(root, UT_DB_UTMP, 0, &r, err, sizeof err);
-    CHECK(st == UT_OK);
+    CHECK_COND(st == UT_OK);
     if (st == UT_OK) {
-        CHECK(ut_reader_next(r, &e) == UT_END);
+        CHECK_COND(ut_reader_next(r, &e) == UT_END);
         ut_reader_close(r);
     }
 }
@@ -130,57 +123,57 @@ static void test_sessions_and_lists(void)
     write_rel("run/systemd/sessions/c2",
               "UID=1000\nUSER=alice\nSTATE=online\nCLASS=manager\n");
 
-    CHECK(ut_logind_list(root, UT_LOGIND_SEATS, &l, err, sizeof err) == UT_OK);
-    CHECK(ut_strlist_count(l, &n) == UT_OK && n == 1);
-    CHECK(ut_strlist_get(l, 0, &item) == UT_OK && strcmp(item, "seat0") == 0);
-    CHECK(ut_strlist_get(l, 1, &item) == UT_ERR_INVALID);
+    CHECK_COND(ut_logind_list(root, UT_LOGIND_SEATS, &l, err, sizeof err) == UT_OK);
+    CHECK_COND(ut_strlist_count(l, &n) == UT_OK && n == 1);
+    CHECK_COND(ut_strlist_get(l, 0, &item) == UT_OK && strcmp(item, "seat0") == 0);
+    CHECK_COND(ut_strlist_get(l, 1, &item) == UT_ERR_INVALID);
     ut_strlist_close(l);
-    CHECK(ut_logind_list(root, UT_LOGIND_USERS, &l, err, sizeof err) == UT_OK);
-    CHECK(ut_strlist_count(l, &n) == UT_OK && n == 1);
-    CHECK(ut_strlist_get(l, 0, &item) == UT_OK && strcmp(item, "1000") == 0);
+    CHECK_COND(ut_logind_list(root, UT_LOGIND_USERS, &l, err, sizeof err) == UT_OK);
+    CHECK_COND(ut_strlist_count(l, &n) == UT_OK && n == 1);
+    CHECK_COND(ut_strlist_get(l, 0, &item) == UT_OK && strcmp(item, "1000") == 0);
     ut_strlist_close(l);
-    CHECK(ut_logind_list(root, UT_LOGIND_SESSIONS, &l, err, sizeof err) == UT_OK);
-    CHECK(ut_strlist_count(l, &n) == UT_OK && n == 2);
+    CHECK_COND(ut_logind_list(root, UT_LOGIND_SESSIONS, &l, err, sizeof err) == UT_OK);
+    CHECK_COND(ut_strlist_count(l, &n) == UT_OK && n == 2);
     ut_strlist_close(l);
-    CHECK(ut_logind_list(root, UT_LOGIND_MACHINES, &l, err, sizeof err) == UT_OK);
-    CHECK(ut_strlist_count(l, &n) == UT_OK && n == 0);
+    CHECK_COND(ut_logind_list(root, UT_LOGIND_MACHINES, &l, err, sizeof err) == UT_OK);
+    CHECK_COND(ut_strlist_count(l, &n) == UT_OK && n == 0);
     ut_strlist_close(l);
-    CHECK(ut_logind_list(root, UT_LOGIND_SEATS | UT_LOGIND_USERS, &l, err,
+    CHECK_COND(ut_logind_list(root, UT_LOGIND_SEATS | UT_LOGIND_USERS, &l, err,
                          sizeof err) == UT_ERR_INVALID);
-    CHECK(ut_logind_list(root, UT_LOGIND_SEATS, NULL, err, sizeof err) == UT_ERR_NULL);
+    CHECK_COND(ut_logind_list(root, UT_LOGIND_SEATS, NULL, err, sizeof err) == UT_ERR_NULL);
     ut_strlist_close(NULL);
 
-    CHECK(ut_reader_open_db_at(root, UT_DB_UTMP, 0, &r, err, sizeof err) == UT_OK);
-    CHECK(ut_reader_source(r, &src) == UT_OK);
+    CHECK_COND(ut_reader_open_db_at(root, UT_DB_UTMP, 0, &r, err, sizeof err) == UT_OK);
+    CHECK_COND(ut_reader_source(r, &src) == UT_OK);
     snprintf(want, sizeof want, "logind:%s/run/systemd", root);
-    CHECK(strcmp(src, want) == 0);
+    CHECK_COND(strcmp(src, want) == 0);
     while (ut_reader_next(r, &e) == UT_OK) {
         count++;
-        CHECK(e->entry_type == UT_TYPE_USER_PROCESS);
-        CHECK(strcmp(e->user, "alice") == 0);
-        CHECK(strcmp(e->line, "pts/4") == 0);
-        CHECK(strcmp(e->host, "198.51.100.2") == 0);
-        CHECK(strcmp(e->service, "sshd") == 0);
-        CHECK(strcmp(e->id, "4") == 0);
-        CHECK(e->session == 4 && e->pid == 777 && e->uid == 1000);
-        CHECK(e->sec == 1700000000 && e->usec == 500000);
-        CHECK(e->format == UT_FORMAT_LOGIND);
+        CHECK_COND(e->entry_type == UT_TYPE_USER_PROCESS);
+        CHECK_COND(strcmp(e->user, "alice") == 0);
+        CHECK_COND(strcmp(e->line, "pts/4") == 0);
+        CHECK_COND(strcmp(e->host, "198.51.100.2") == 0);
+        CHECK_COND(strcmp(e->service, "sshd") == 0);
+        CHECK_COND(strcmp(e->id, "4") == 0);
+        CHECK_COND(e->session == 4 && e->pid == 777 && e->uid == 1000);
+        CHECK_COND(e->sec == 1700000000 && e->usec == 500000);
+        CHECK_COND(e->format == UT_FORMAT_LOGIND);
     }
-    CHECK(count == 1); /* the manager session c2 is not a login */
+    CHECK_COND(count == 1); /* the manager session c2 is not a login */
     ut_reader_close(r);
 
     count = 0;
-    CHECK(ut_reader_open_db_at(root, UT_DB_UTMP, UT_OPEN_ALL_SESSIONS, &r, err,
+    CHECK_COND(ut_reader_open_db_at(root, UT_DB_UTMP, UT_OPEN_ALL_SESSIONS, &r, err,
                                sizeof err) == UT_OK);
     while (ut_reader_next(r, &e) == UT_OK)
         count++;
-    CHECK(count == 2);
+    CHECK_COND(count == 2);
     ut_reader_close(r);
 
-    CHECK(ut_reader_open_db_at(root, UT_DB_UTMP, 0x80, &r, err, sizeof err) == UT_ERR_INVALID);
-    CHECK(ut_reader_open_db_at(root, UT_DB_BTMP, 0, &r, err, sizeof err) == UT_ERR_UNSUPPORTED);
-    CHECK(strstr(err, "btmp does not exist and has no successor") != NULL);
-    CHECK(ut_reader_source(NULL, &src) == UT_ERR_NULL);
+    CHECK_COND(ut_reader_open_db_at(root, UT_DB_UTMP, 0x80, &r, err, sizeof err) == UT_ERR_INVALID);
+    CHECK_COND(ut_reader_open_db_at(root, UT_DB_BTMP, 0, &r, err, sizeof err) == UT_ERR_UNSUPPORTED);
+    CHECK_COND(strstr(err, "btmp does not exist and has no successor") != NULL);
+    CHECK_COND(ut_reader_source(NULL, &src) == UT_ERR_NULL);
 }
 
 static void test_monitor(void)
@@ -193,36 +186,36 @@ static void test_monitor(void)
     ut_category watched = 0;
     char from[512], to[512];
 
-    CHECK(ut_monitor_open_at(root, 0, &m, err, sizeof err) == UT_ERR_INVALID);
-    CHECK(ut_monitor_open_at(root, UT_MONITOR_ALL, NULL, err, sizeof err) == UT_ERR_NULL);
+    CHECK_COND(ut_monitor_open_at(root, 0, &m, err, sizeof err) == UT_ERR_INVALID);
+    CHECK_COND(ut_monitor_open_at(root, UT_MONITOR_ALL, NULL, err, sizeof err) == UT_ERR_NULL);
 
     write_rel("run/utmp", "");
-    CHECK(ut_monitor_open_at(root, UT_MONITOR_ALL, &m, err, sizeof err) == UT_OK);
+    CHECK_COND(ut_monitor_open_at(root, UT_MONITOR_ALL, &m, err, sizeof err) == UT_OK);
     if (m == NULL) {
         fprintf(stderr, "monitor: %s\n", err);
         return;
     }
-    CHECK(ut_monitor_fd(m, &fd) == UT_OK && fd >= 0);
-    CHECK(ut_monitor_events(m, &events) == UT_OK && events == POLLIN);
-    CHECK(ut_monitor_timeout(m, &timeout) == UT_OK && timeout == UINT64_MAX);
-    CHECK(ut_monitor_watched(m, &watched) == UT_OK);
-    CHECK(watched == (UT_LOGIND_SEATS | UT_LOGIND_SESSIONS | UT_LOGIND_USERS | UT_MONITOR_UTMP));
-    CHECK(ut_monitor_describe(m, &text) == UT_OK && strstr(text, "machines") != NULL);
-    CHECK(!readable(fd, 0));
+    CHECK_COND(ut_monitor_fd(m, &fd) == UT_OK && fd >= 0);
+    CHECK_COND(ut_monitor_events(m, &events) == UT_OK && events == POLLIN);
+    CHECK_COND(ut_monitor_timeout(m, &timeout) == UT_OK && timeout == UINT64_MAX);
+    CHECK_COND(ut_monitor_watched(m, &watched) == UT_OK);
+    CHECK_COND(watched == (UT_LOGIND_SEATS | UT_LOGIND_SESSIONS | UT_LOGIND_USERS | UT_MONITOR_UTMP));
+    CHECK_COND(ut_monitor_describe(m, &text) == UT_OK && strstr(text, "machines") != NULL);
+    CHECK_COND(!readable(fd, 0));
 
     /* A session file replaced by rename, as logind does. */
     write_rel("run/systemd/sessions/.#5tmp", "UID=1000\nUSER=alice\n");
     path_of(from, sizeof from, "run/systemd/sessions/.#5tmp");
     path_of(to, sizeof to, "run/systemd/sessions/5");
-    CHECK(rename(from, to) == 0);
-    CHECK(readable(fd, 10000));
-    CHECK(ut_monitor_flush(m) == UT_OK);
-    CHECK(!readable(fd, 0));
+    CHECK_COND(rename(from, to) == 0);
+    CHECK_COND(readable(fd, 10000));
+    CHECK_COND(ut_monitor_flush(m) == UT_OK);
+    CHECK_COND(!readable(fd, 0));
 
     /* utmp written in place. */
     write_rel("run/utmp", "x");
-    CHECK(readable(fd, 10000));
-    CHECK(ut_monitor_flush(m) == UT_OK);
+    CHECK_COND(readable(fd, 10000));
+    CHECK_COND(ut_monitor_flush(m) == UT_OK);
     ut_monitor_close(m);
     ut_monitor_close(NULL);
 }
@@ -239,21 +232,21 @@ static void test_null_args(void)
     uint64_t t = 0;
     ut_category cats = 0;
 
-    CHECK(ut_monitor_open(UT_MONITOR_ALL, NULL, NULL, 0) == UT_ERR_NULL);
-    CHECK(ut_monitor_open(0x1000, &m, NULL, 0) == UT_ERR_INVALID && m == NULL);
-    CHECK(ut_monitor_fd(NULL, &fd) == UT_ERR_NULL);
-    CHECK(ut_monitor_events(NULL, &events) == UT_ERR_NULL);
-    CHECK(ut_monitor_timeout(NULL, &t) == UT_ERR_NULL);
-    CHECK(ut_monitor_flush(NULL) == UT_ERR_NULL);
-    CHECK(ut_monitor_watched(NULL, &cats) == UT_ERR_NULL);
-    CHECK(ut_monitor_describe(NULL, &text) == UT_ERR_NULL);
-    CHECK(ut_monitor_error(NULL, &text, NULL) == UT_ERR_NULL);
-    CHECK(ut_strlist_count(NULL, &n) == UT_ERR_NULL);
-    CHECK(ut_strlist_get(NULL, 0, &text) == UT_ERR_NULL);
-    CHECK(ut_reader_open_db_at(NULL, UT_DB_UTMP, 0, NULL, NULL, 0) == UT_ERR_NULL);
-    CHECK(ut_reader_open_db_at(root, 99, 0, &r, NULL, 0) == UT_ERR_INVALID && r == NULL);
-    CHECK(ut_logind_list(NULL, UT_LOGIND_SEATS, NULL, NULL, 0) == UT_ERR_NULL);
-    CHECK(ut_logind_list(root, 0, &l, NULL, 0) == UT_ERR_INVALID && l == NULL);
+    CHECK_COND(ut_monitor_open(UT_MONITOR_ALL, NULL, NULL, 0) == UT_ERR_NULL);
+    CHECK_COND(ut_monitor_open(0x1000, &m, NULL, 0) == UT_ERR_INVALID && m == NULL);
+    CHECK_COND(ut_monitor_fd(NULL, &fd) == UT_ERR_NULL);
+    CHECK_COND(ut_monitor_events(NULL, &events) == UT_ERR_NULL);
+    CHECK_COND(ut_monitor_timeout(NULL, &t) == UT_ERR_NULL);
+    CHECK_COND(ut_monitor_flush(NULL) == UT_ERR_NULL);
+    CHECK_COND(ut_monitor_watched(NULL, &cats) == UT_ERR_NULL);
+    CHECK_COND(ut_monitor_describe(NULL, &text) == UT_ERR_NULL);
+    CHECK_COND(ut_monitor_error(NULL, &text, NULL) == UT_ERR_NULL);
+    CHECK_COND(ut_strlist_count(NULL, &n) == UT_ERR_NULL);
+    CHECK_COND(ut_strlist_get(NULL, 0, &text) == UT_ERR_NULL);
+    CHECK_COND(ut_reader_open_db_at(NULL, UT_DB_UTMP, 0, NULL, NULL, 0) == UT_ERR_NULL);
+    CHECK_COND(ut_reader_open_db_at(root, 99, 0, &r, NULL, 0) == UT_ERR_INVALID && r == NULL);
+    CHECK_COND(ut_logind_list(NULL, UT_LOGIND_SEATS, NULL, NULL, 0) == UT_ERR_NULL);
+    CHECK_COND(ut_logind_list(root, 0, &l, NULL, 0) == UT_ERR_INVALID && l == NULL);
 }
 
 int main(void)

@@ -23,15 +23,8 @@
 static int failures, inputs, reads;
 static char current[600];
 
-#define CHECK(cond, ...)                                       \
-    do {                                                       \
-        if (!(cond)) {                                         \
-            fprintf(stderr, "mutate.c:%d: FAIL: ", __LINE__);  \
-            fprintf(stderr, __VA_ARGS__);                      \
-            fprintf(stderr, " (%s)\n", current);               \
-            failures++;                                        \
-        }                                                      \
-    } while (0)
+#define CHECK_CONTEXT current
+#include "check.h"
 
 static uint64_t rng_state;
 static uint64_t rng(void) {

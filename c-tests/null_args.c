@@ -14,9 +14,6 @@ static int failures;
 
 #include "check.h"
 
-#define CHECK_STATUS(got, want) \
-    CHECK((got) == (want), "status %d (%s), want %d", (int)(got), ut_status_str(got), (int)(want))
-
 /* A recognisable non-NULL value for out-parameters that must not change. */
 static int sentinel_obj;
 #define SENTINEL_READER ((ut_reader *)(void *)&sentinel_obj)

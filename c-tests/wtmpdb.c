@@ -20,14 +20,7 @@
 
 static int failures;
 
-#define CHECK(cond)                                                        \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__,         \
-                    __LINE__, #cond);                                      \
-            failures++;                                                    \
-        }                                                                  \
-    } while (0)
+#include "check.h"
 
 static char root[256];
 
@@ -105,70 +98,70 @@ int main(void)
         printf("SKIP: libutx built without SQLite: %s\n", err);
         return 0;
     }
-    CHECK(st == UT_OK);
+    CHECK_COND(st == UT_OK);
     if (st == UT_OK) {
-        CHECK(ut_reader_format(r, &fmt) == UT_OK && fmt == UT_FORMAT_WTMPDB);
-        CHECK(ut_reader_source(r, &src) == UT_OK);
+        CHECK_COND(ut_reader_format(r, &fmt) == UT_OK && fmt == UT_FORMAT_WTMPDB);
+        CHECK_COND(ut_reader_source(r, &src) == UT_OK);
         snprintf(want, sizeof want, "wtmpdb:%s", wtmpdb);
-        CHECK(strcmp(src, want) == 0);
+        CHECK_COND(strcmp(src, want) == 0);
         while (ut_reader_next(r, &e) == UT_OK) {
             switch (n++) {
             case 0:
-                CHECK(e->entry_type == UT_TYPE_BOOT_TIME && e->raw_type == 1);
-                CHECK(strcmp(e->host, "6.12.0-amd64") == 0 && e->offset == 1);
+                CHECK_COND(e->entry_type == UT_TYPE_BOOT_TIME && e->raw_type == 1);
+                CHECK_COND(strcmp(e->host, "6.12.0-amd64") == 0 && e->offset == 1);
                 break;
             case 1:
-                CHECK(e->entry_type == UT_TYPE_USER_PROCESS);
-                CHECK(strcmp(e->user, "alice") == 0 && strcmp(e->line, "pts/0") == 0);
-                CHECK(strcmp(e->service, "sshd") == 0);
-                CHECK(e->sec == 1700000010 && e->usec == 500000);
-                CHECK(e->addr_family == UT_ADDR_IPV4 && strcmp(e->addr_text, "192.0.2.7") == 0);
-                CHECK(e->format == UT_FORMAT_WTMPDB && e->offset == 2 && e->pid == -1);
+                CHECK_COND(e->entry_type == UT_TYPE_USER_PROCESS);
+                CHECK_COND(strcmp(e->user, "alice") == 0 && strcmp(e->line, "pts/0") == 0);
+                CHECK_COND(strcmp(e->service, "sshd") == 0);
+                CHECK_COND(e->sec == 1700000010 && e->usec == 500000);
+                CHECK_COND(e->addr_family == UT_ADDR_IPV4 && strcmp(e->addr_text, "192.0.2.7") == 0);
+                CHECK_COND(e->format == UT_FORMAT_WTMPDB && e->offset == 2 && e->pid == -1);
                 break;
             case 2:
-                CHECK(e->entry_type == UT_TYPE_DEAD_PROCESS && e->sec == 1700000070);
-                CHECK(strcmp(e->line, "pts/0") == 0 && e->offset == 2);
+                CHECK_COND(e->entry_type == UT_TYPE_DEAD_PROCESS && e->sec == 1700000070);
+                CHECK_COND(strcmp(e->line, "pts/0") == 0 && e->offset == 2);
                 break;
             default:
                 break;
             }
         }
-        CHECK(n == 3);
+        CHECK_COND(n == 3);
         ut_reader_close(r);
     }
 
     /* Newest first. */
     n = 0;
-    CHECK(ut_reader_open(wtmpdb, UT_FORMAT_WTMPDB, UT_OPEN_REVERSE, &r, err, sizeof err) == UT_OK);
+    CHECK_COND(ut_reader_open(wtmpdb, UT_FORMAT_WTMPDB, UT_OPEN_REVERSE, &r, err, sizeof err) == UT_OK);
     if (r != NULL) {
-        CHECK(ut_reader_next(r, &e) == UT_OK && e->entry_type == UT_TYPE_DEAD_PROCESS);
+        CHECK_COND(ut_reader_next(r, &e) == UT_OK && e->entry_type == UT_TYPE_DEAD_PROCESS);
         ut_reader_close(r);
         r = NULL;
     }
 
     /* Fallbacks: no wtmp, no lastlog in this tree. */
-    CHECK(ut_reader_open_db_at(root, UT_DB_WTMP, 0, &r, err, sizeof err) == UT_OK);
+    CHECK_COND(ut_reader_open_db_at(root, UT_DB_WTMP, 0, &r, err, sizeof err) == UT_OK);
     if (r != NULL) {
-        CHECK(ut_reader_source(r, &src) == UT_OK && strcmp(src, want) == 0);
+        CHECK_COND(ut_reader_source(r, &src) == UT_OK && strcmp(src, want) == 0);
         ut_reader_close(r);
         r = NULL;
     }
-    CHECK(ut_reader_open_db_at(root, UT_DB_LASTLOG, 0, &r, err, sizeof err) == UT_OK);
+    CHECK_COND(ut_reader_open_db_at(root, UT_DB_LASTLOG, 0, &r, err, sizeof err) == UT_OK);
     if (r != NULL) {
         snprintf(want, sizeof want, "lastlog2:%s", lastlog2);
-        CHECK(ut_reader_source(r, &src) == UT_OK && strcmp(src, want) == 0);
-        CHECK(ut_reader_next(r, &e) == UT_OK);
-        CHECK(e->entry_type == UT_TYPE_LAST_LOGIN && strcmp(e->user, "bob") == 0);
-        CHECK(e->sec == 1700000500 && strcmp(e->service, "login") == 0);
-        CHECK(ut_reader_next(r, &e) == UT_END);
+        CHECK_COND(ut_reader_source(r, &src) == UT_OK && strcmp(src, want) == 0);
+        CHECK_COND(ut_reader_next(r, &e) == UT_OK);
+        CHECK_COND(e->entry_type == UT_TYPE_LAST_LOGIN && strcmp(e->user, "bob") == 0);
+        CHECK_COND(e->sec == 1700000500 && strcmp(e->service, "login") == 0);
+        CHECK_COND(ut_reader_next(r, &e) == UT_END);
         ut_reader_close(r);
         r = NULL;
     }
 
     /* A lastlog2 database forced as wtmpdb: a schema error, not garbage. */
     st = ut_reader_open(lastlog2, UT_FORMAT_WTMPDB, 0, &r, err, sizeof err);
-    CHECK(st == UT_ERR_FORMAT);
-    CHECK(strstr(err, "wtmp") != NULL);
+    CHECK_COND(st == UT_ERR_FORMAT);
+    CHECK_COND(strstr(err, "wtmp") != NULL);
 
     (void)unlink(wtmpdb);
     (void)unlink(lastlog2);

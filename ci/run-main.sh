@@ -4,7 +4,7 @@
 set -u
 cd "$(dirname "$0")/.."
 UTX=${1:-build/utx}
-[ -x "$UTX" ] || { echo "make run: $UTX not built (examples/utx.c missing?)" >&2; exit 1; }
+[ -x "$UTX" ] || { echo "make run: $UTX not built (cmd/utx/ missing?)" >&2; exit 1; }
 
 # First non-empty host file of a database, or nothing.
 host_file() {

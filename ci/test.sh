@@ -205,18 +205,18 @@ step_c_nonroot() {
     return $rc
 }
 
-# The `utx` command itself (C, examples/) built with ASan + UBSan and run
+# The `utx` command itself (C, cmd/utx/) built with ASan + UBSan and run
 # over the samples and the corpus's files with every subcommand.  utx may
 # legitimately exit 1 on a file it cannot read; only a sanitizer report
 # (written under $logs) fails the step.
 step_utx_asan() {
     local src bin logs f n=0 sub
-    src=$(ls examples/utx*.c 2>/dev/null)
-    [ -n "$src" ] || { echo "no examples/utx*.c"; return 0; }
+    src=$(ls cmd/utx/*.c 2>/dev/null)
+    [ -n "$src" ] || { echo "error: no cmd/utx/*.c"; return 1; }
     bin=$CT/utx-asan
     logs=$(mktemp -d /tmp/utx-asan.XXXXXX)
     # shellcheck disable=SC2086
-    $CC $C_STRICT $CFLAGS_T $SAN -Iexamples -o "$bin" $src -L$B -lutx || return 1
+    $CC $C_STRICT $CFLAGS_T $SAN -Icmd/utx -o "$bin" $src -L$B -lutx || return 1
     for f in samples/* ${UTX_CORPUS:+$(find "$UTX_CORPUS/util-linux/ts/utmp" "$UTX_CORPUS/utmp-rs" \
             "$UTX_CORPUS/plaso" "$UTX_CORPUS/s4/logs" -type f -size -2M 2>/dev/null | grep -v '\.txt$' | sort)}; do
         [ -f "$f" ] || continue
@@ -259,7 +259,19 @@ install_checks() {
     for f in lib/libutx.so.1 lib/libutx.so lib/libutx.a include/utx.h lib/pkgconfig/utx.pc; do
         [ -e "$tmp/usr/$f" ] || { echo "error: $f not installed"; return 1; }
     done
-    if [ -f $B/utx ]; then [ -x "$tmp/usr/bin/utx" ] || { echo "error: bin/utx not installed"; return 1; }; fi
+    if [ -f $B/utx ]; then
+        [ -x "$tmp/usr/bin/utx" ] || { echo "error: bin/utx not installed"; return 1; }
+        # The command links libutx.a: it runs without libutx.so.1.
+        if readelf -d "$tmp/usr/bin/utx" | grep -q 'NEEDED.*libutx'; then
+            echo "error: bin/utx needs libutx.so"; return 1
+        fi
+        for f in share/man/man1/utx.1 share/bash-completion/completions/utx; do
+            [ -f "$tmp/usr/$f" ] || { echo "error: $f not installed"; return 1; }
+        done
+        MANPATH=$tmp/usr/share/man man -w utx | grep -qx "$tmp/usr/share/man/man1/utx.1" ||
+            { echo "error: man does not find the installed utx(1)"; return 1; }
+    fi
+    [ -f "$tmp/usr/share/man/man3/libutx.3" ] || { echo "error: share/man/man3/libutx.3 not installed"; return 1; }
     cat "$tmp/usr/lib/pkgconfig/utx.pc"
     export PKG_CONFIG_PATH=$tmp/usr/lib/pkgconfig
     pkg-config --exists --print-errors utx || return 1
@@ -275,9 +287,9 @@ install_checks() {
         { echo "error: dynamic smoke test does not need libutx.so.1"; return 1; }
     LD_LIBRARY_PATH=$tmp/usr/lib "$tmp/smoke-dyn" || return 1
 
-    # The README's C example builds the way the README says and runs.
-    sed -n '/^```c$/,/^```$/p' README.md | sed '1d;$d' > "$tmp/readme-example.c"
-    [ -s "$tmp/readme-example.c" ] || { echo "error: no C example in README.md"; return 1; }
+    # The README's C example (examples/read_wtmp.c; the examples step checks
+    # they are the same) builds dynamically and statically and runs.
+    cp examples/read_wtmp.c "$tmp/readme-example.c"
     # shellcheck disable=SC2046
     $CC $C_STRICT -o "$tmp/readme-example" "$tmp/readme-example.c" $(pkg-config --cflags --libs utx) || return 1
     LD_LIBRARY_PATH=$tmp/usr/lib "$tmp/readme-example" samples/wtmp > "$tmp/readme-example.out" || return 1
@@ -351,11 +363,28 @@ step_run() {
         { echo "error: make run did not read the host's /var/log/wtmp"; return 1; }
 }
 
+# The C examples (examples/*.c, the README's among them) built through
+# pkg-config with the strict flags and run against samples/.
+step_examples() {
+    local rc
+    bash tests/examples/run.sh
+    rc=$?
+    $MAKE --no-print-directory -s $B/utx.pc >/dev/null # back to the default prefix
+    return $rc
+}
+
+# man/utx.1 and man/libutx.3 render without warnings and document every
+# option the usages print and every function of the header.
+step_man() { bash tests/man/run.sh $B/utx; }
+
+# completions/utx.bash offers the subcommands, options and format names.
+step_completion() { bash tests/completion/run.sh $B/utx; }
+
 step_parity() { bash tests/parity/run.sh $B/utx; }
 
 # ---- driver ----------------------------------------------------------------
 
-ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install run parity"
+ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install examples man completion run parity"
 steps=${*:-$ALL_STEPS}
 for s in $steps; do
     case $s in

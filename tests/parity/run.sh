@@ -419,6 +419,74 @@ else
     skip "dump --json check" "no python3 or no gen/nonutf8.wtmp"
 fi
 
+# JSON: one string encoder for every subcommand.  Invalid UTF-8 (an
+# overlong "/", a surrogate, a code point above U+10FFFF, a lone
+# continuation byte) has each byte escaped as \u00XX, valid UTF-8 passes
+# through, controls are escaped; dump, who, last and lastb print the same
+# user string byte for byte.
+if command -v python3 >/dev/null; then
+    if python3 - "$UTX" "$TMP/enc.wtmp" >"$TMP/enc.log" 2>&1 <<'PY'
+import codecs, json, struct, subprocess, sys
+utx, path = sys.argv[1], sys.argv[2]
+users = [b"\xc0\xaf", b"\xe0\x80\xaf", b"\xed\xa0\x80", b"\xf4\x90\x80\x80",
+         b"a\x80b", b"caf\xc3\xa9", b"\xf0\x9f\x98\x80", b"t\tq\"\\"]
+# as the one encoder writes them; their values are checked against
+# Python's own UTF-8 decoder below
+expected = ['"\\u00c0\\u00af"', '"\\u00e0\\u0080\\u00af"', '"\\u00ed\\u00a0\\u0080"',
+        '"\\u00f4\\u0090\\u0080\\u0080"', '"a\\u0080b"', '"caf\u00e9"',
+        '"\U0001f600"', '"t\\tq\\"\\\\"']
+recs = b""
+for i, u in enumerate(users):
+    r = bytearray(384)
+    struct.pack_into("<hxxi", r, 0, 7, 1000 + i)        # USER_PROCESS, pid
+    r[8:40] = (b"pts/%d" % i).ljust(32, b"\0")          # ut_line
+    r[40:44] = (b"%d" % i).ljust(4, b"\0")              # ut_id
+    r[44:76] = u.ljust(32, b"\0")                       # ut_user
+    struct.pack_into("<ii", r, 340, 1700000000 + 60 * i, 0)
+    recs += bytes(r)
+open(path, "wb").write(recs)
+
+def latin1_bad(e):  # each byte of an invalid sequence as its Latin-1 reading
+    return e.object[e.start:e.end].decode("latin-1"), e.end
+codecs.register_error("latin1-bad", latin1_bad)
+want = [json.dumps(u.decode("utf-8", "latin1-bad"), ensure_ascii=False) for u in users]
+
+def user_strings(args):
+    """Every "user" value printed by utx ARGS, as the raw JSON text."""
+    out = subprocess.run([utx] + args, capture_output=True, check=True).stdout
+    got = []
+    for line in out.decode("utf-8").splitlines():
+        json.loads(line)  # each line is valid JSON
+        k = 0
+        while (k := line.find('"user":', k)) >= 0:
+            i = j = k + 7
+            j += 1
+            while line[j] != '"':
+                j += 2 if line[j] == "\\" else 1
+            got.append(line[i:j + 1])
+            k = j
+    return got
+
+got = {
+    "dump --json": user_strings(["dump", "--json", path]),
+    "who --json": user_strings(["who", "--json", path]),
+    "last --json": user_strings(["last", "--json", "-f", path])[::-1],
+    "lastb --json": user_strings(["lastb", "--json", "-f", path])[::-1],
+}
+for name, strings in got.items():
+    assert [json.loads(x) for x in strings] == [json.loads(x) for x in want], (name, strings, want)
+    assert strings == expected, (name, strings, expected)
+print("ok", len(users), "users")
+PY
+    then
+        pass "JSON strings: dump, who, last and lastb escape invalid UTF-8 alike ($(tail -n 1 "$TMP/enc.log"))"
+    else
+        fail "JSON strings: dump, who, last and lastb escape invalid UTF-8 alike" "$(tail -n 6 "$TMP/enc.log")"
+    fi
+else
+    skip "JSON string encoding" "no python3"
+fi
+
 # 6. Other parity suites in this folder (e.g. last.sh for `utx last`):
 # each runs with the same binary; its exit status is one check here.
 for suite in "$HERE"/*.sh; do

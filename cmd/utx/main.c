@@ -6,7 +6,7 @@
  *           [--all-sessions] [FILE]
  *   utx lastlog [--format NAME] [--verbose] [--json] [--root DIR] [-f FILE]
  *               [-u LOGIN|UID]
- *   utx last ... / utx lastb ...          (utx-last.c)
+ *   utx last ... / utx lastb ...          (last.c)
  *   utx help | --help | --version
  *
  * A C consumer of the public API only: it includes utx.h and standard
@@ -27,8 +27,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "utx-cmd.h"
-#include "utx-modern.h"
+#include "common.h"
 
 /* ------------------------------------------------------------------ */
 /* dump                                                                */
@@ -650,6 +649,7 @@ static void usage(FILE *out)
         fprintf(out, "  %-8s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
     fputs("\n  utx COMMAND --help   options of a command\n"
           "  utx --version        version\n"
+          "  utx --list-formats   the names --format accepts, one per line\n"
           "\nexit status: 0 ok, 1 error, 2 usage, 3 no such database here\n",
           out);
 }
@@ -673,6 +673,11 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
         printf("utx %s\n", ut_version());
+        return UTX_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--list-formats") == 0) {
+        utx_list_format_names(stdout, "\n");
+        putchar('\n');
         return UTX_EXIT_OK;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)

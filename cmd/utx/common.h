@@ -1,12 +1,12 @@
 /*
- * utx-cmd.h - helpers shared by the parts of the `utx` command
- * (utx.c, utx-last.c).  Implemented in utx-cmd.c.
+ * common.h - the one header of the `utx` command: what its parts
+ * (main.c, last.c) share.  Implemented in common.c and modern.c.
  *
  * The command is a plain C consumer of the public API: it includes only
  * utx.h and standard C/POSIX headers, never <utmp.h> or <utmpx.h>.
  */
-#ifndef UTX_CMD_H
-#define UTX_CMD_H
+#ifndef UTX_CMD_COMMON_H
+#define UTX_CMD_COMMON_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -43,6 +43,10 @@ struct utx_input {
 
 /* What to call the input in messages: the path, or "utmp" etc. */
 const char *utx_input_label(const struct utx_input *in);
+
+/* Every name ut_format_name knows (what --format accepts), SEP between
+ * them: for "unknown format" messages and `utx --list-formats`. */
+void utx_list_format_names(FILE *out, const char *sep);
 
 /* Parse "--format NAME" / "--format=NAME" at argv[*i] into in->format.
  * Returns 1 when consumed (advancing *i past a separate NAME), 0 when
@@ -129,9 +133,46 @@ void utx_json_str(FILE *out, const char *s);
 void utx_json_hex(FILE *out, const char *s);
 
 /* ------------------------------------------------------------------ */
-/* subcommands implemented outside utx.c                               */
+/* sources, --root and --watch (modern.c)                              */
 
-/* utx-last.c: `utx last` and `utx lastb` (argv[0] is the subcommand). */
+/* "utx: source: NAME" on OUT (stderr for --verbose), where NAME is what
+ * ut_reader_source() says: "/var/run/utmp", "logind:/run/systemd",
+ * "wtmpdb:/var/lib/wtmpdb/wtmp.db", ... */
+void utx_print_source(FILE *out, const ut_reader *r);
+
+/* The file behind the source ("/var/lib/wtmpdb/wtmp.db" for
+ * "wtmpdb:/var/lib/wtmpdb/wtmp.db"), copied into BUF (size N); NULL when
+ * the source is not one file (logind, memory) or does not fit. */
+const char *utx_source_file(const ut_reader *r, char *buf, size_t n);
+
+/* The source as a JSON string with quotes ("null" when unknown). */
+void utx_json_source(FILE *out, const ut_reader *r);
+
+/* Parse "--root DIR" / "--root=DIR" at argv[*i] into *root.  Returns 1
+ * when consumed (advancing *i past a separate DIR), 0 when argv[*i] is
+ * not --root, -1 after printing an error (missing DIR). */
+int utx_parse_root_opt(int argc, char **argv, int *i, const char **root);
+
+/* Open this host's database DB, or the one of the system under ROOT when
+ * ROOT is not NULL (a copied tree).  On failure prints "utx: MESSAGE" and
+ * returns UTX_EXIT_NO_DB (3) when the database and its successor are
+ * unavailable, or 1; returns 0 and stores the reader otherwise. */
+int utx_open_db_root(const char *root, ut_database db, ut_open_flags flags,
+                     ut_reader **out);
+
+/* `--watch`: call RENDER(CTX) now and again after every change to who is
+ * logged in (the utmp file, logind's sessions/users/seats) under ROOT
+ * (NULL: this system), until RENDER returns non-zero (that value is
+ * returned) or MAX_RENDERS renders were done (0: no limit; for tests).
+ * Between renders, FLUSH_OUT is flushed so a pipe sees each table.
+ * Returns 3 when nothing can be watched, 1 on other errors. */
+int utx_watch(const char *root, int (*render)(void *ctx), void *ctx,
+              unsigned max_renders, FILE *flush_out);
+
+/* ------------------------------------------------------------------ */
+/* subcommands implemented outside main.c                              */
+
+/* last.c: `utx last` and `utx lastb` (argv[0] is the subcommand). */
 int utx_last_main(int argc, char **argv);
 
-#endif /* UTX_CMD_H */
+#endif /* UTX_CMD_COMMON_H */

@@ -1,5 +1,5 @@
 /*
- * utx-last.c - `utx last` and `utx lastb`: login history the way
+ * last.c - `utx last` and `utx lastb`: login history the way
  * util-linux 2.38 last(1) prints it, built on the sessions API
  * (ut_sessions_open / ut_sessions_next).
  *
@@ -24,7 +24,7 @@
  *     --merge              the -f files as one history, oldest first
  *                          (wtmp.2.gz wtmp.1 wtmp); .gz files are read as is
  *
- * Uses only utx.h and standard C / POSIX headers.
+ * Uses only utx.h (through common.h) and standard C / POSIX headers.
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE 1 /* CLOCK_BOOTTIME, NI_* on glibc */
@@ -47,10 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "utx.h"
-#include "utx-modern.h"
-
-int utx_last_main(int argc, char **argv);
+#include "common.h"
 
 /* Widths util-linux uses: 8-char names and 16-char hosts unless -w, which
  * widens them to the on-disk field sizes of a Linux utmp record. */
@@ -654,43 +651,6 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
 /* ------------------------------------------------------------------ */
 /* JSON output                                                         */
 
-/* A JSON string: valid UTF-8 passes through, other bytes as \u00XX. */
-static void json_str(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    putchar('"');
-    while (*p) {
-        int n = 0, i, ok;
-        if (*p < 0x80) {
-            if (*p == '"' || *p == '\\')
-                printf("\\%c", *p);
-            else if (*p < 0x20 || *p == 0x7f)
-                printf("\\u%04x", *p);
-            else
-                putchar(*p);
-            p++;
-            continue;
-        }
-        if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
-            n = 1;
-        else if ((*p & 0xf0) == 0xe0)
-            n = 2;
-        else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
-            n = 3;
-        ok = n > 0;
-        for (i = 1; ok && i <= n; i++)
-            ok = (p[i] & 0xc0) == 0x80;
-        if (ok) {
-            fwrite(p, 1, (size_t)n + 1, stdout);
-            p += n + 1;
-        } else {
-            printf("\\u%04x", *p);
-            p++;
-        }
-    }
-    putchar('"');
-}
-
 static const char *const kind_names[] = {"user", "reboot", "shutdown", "runlevel", "clock"};
 static const char *const end_names[] = {"logged-out", "still-logged-in", "gone", "crash",
                                         "down", "still-running", "instant"};
@@ -699,21 +659,21 @@ static const char *const end_names[] = {"logged-out", "still-logged-in", "gone",
 static void json_source(const struct last_ctl *ctl)
 {
     fputs(",\"source\":", stdout);
-    json_str(ctl->source ? ctl->source : "");
+    utx_json_str(stdout, ctl->source ? ctl->source : "");
 }
 
 static void json_session(const struct last_ctl *ctl, const ut_session *s)
 {
     printf("{\"kind\":\"%s\",\"user\":", s->kind < 5 ? kind_names[s->kind] : "unknown");
-    json_str(s->user);
+    utx_json_str(stdout, s->user);
     fputs(",\"line\":", stdout);
-    json_str(s->line);
+    utx_json_str(stdout, s->line);
     fputs(",\"id\":", stdout);
-    json_str(s->id);
+    utx_json_str(stdout, s->id);
     fputs(",\"host\":", stdout);
-    json_str(s->host);
+    utx_json_str(stdout, s->host);
     fputs(",\"addr\":", stdout);
-    json_str(s->addr_text);
+    utx_json_str(stdout, s->addr_text);
     printf(",\"pid\":%lld,\"login\":%lld.%06d,\"logout\":", (long long)s->pid,
            (long long)s->login_sec, (int)s->login_usec);
     if (s->flags & UT_SESSION_HAS_LOGOUT)
@@ -737,13 +697,13 @@ static void json_session(const struct last_ctl *ctl, const ut_session *s)
 static void json_entry(const struct last_ctl *ctl, const ut_entry *e)
 {
     fputs("{\"user\":", stdout);
-    json_str(e->user);
+    utx_json_str(stdout, e->user);
     fputs(",\"line\":", stdout);
-    json_str(e->line);
+    utx_json_str(stdout, e->line);
     fputs(",\"host\":", stdout);
-    json_str(e->host);
+    utx_json_str(stdout, e->host);
     fputs(",\"addr\":", stdout);
-    json_str(e->addr_text);
+    utx_json_str(stdout, e->addr_text);
     printf(",\"pid\":%lld,\"time\":%lld.%06d,\"type\":\"%s\",\"offset\":%llu",
            (long long)e->pid, (long long)e->sec, (int)e->usec,
            ut_type_name(e->entry_type) ? ut_type_name(e->entry_type) : "?",
@@ -926,7 +886,7 @@ static int reader_failed(const struct last_ctl *ctl, struct ut_reader *r, int st
 static int open_input(const struct last_ctl *ctl, const char *path, char **files, size_t nfiles,
                       struct ut_reader **r, char *err, size_t errlen)
 {
-    if (ctl->host_db) /* wtmp, else wtmpdb (utx-modern.h) */
+    if (ctl->host_db) /* wtmp, else wtmpdb (modern.c) */
         return ut_reader_open_db(ctl->lastb ? UT_DB_BTMP : UT_DB_WTMP, UT_OPEN_REVERSE, r, err,
                                  errlen);
     if (ctl->merge && nfiles > 1)

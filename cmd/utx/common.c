@@ -1,7 +1,7 @@
 /*
- * utx-cmd.c - helpers shared by the parts of the `utx` command: opening
+ * common.c - helpers shared by the parts of the `utx` command: opening
  * the input, error reporting, time formatting, utmpdump-style cleansing,
- * JSON strings.  See utx-cmd.h.
+ * JSON strings.  See common.h.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -13,7 +13,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "utx-cmd.h"
+#include "common.h"
 
 #define ERRBUF_SIZE 512
 
@@ -55,16 +55,15 @@ const char *utx_input_label(const struct utx_input *in)
     return in->path ? in->path : db_name(in->db);
 }
 
-/* Every name ut_format_name knows, for "unknown format" messages. */
-static void list_format_names(FILE *out)
+void utx_list_format_names(FILE *out, const char *sep)
 {
     ut_format f;
-    const char *sep = "";
+    const char *before = "";
     for (f = 0; f < 256; f++) {
         const char *name = ut_format_name(f);
         if (name != NULL) {
-            fprintf(out, "%s%s", sep, name);
-            sep = ", ";
+            fprintf(out, "%s%s", before, name);
+            before = sep;
         }
     }
 }
@@ -89,7 +88,7 @@ int utx_parse_format_opt(int argc, char **argv, int *i, struct utx_input *in)
     if (ut_format_from_name(name, &f) != UT_OK) {
         fflush(stdout);
         fprintf(stderr, "utx: unknown format '%s'; valid names: ", name);
-        list_format_names(stderr);
+        utx_list_format_names(stderr, ", ");
         fputc('\n', stderr);
         return -1;
     }

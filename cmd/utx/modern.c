@@ -1,6 +1,6 @@
 /*
- * utx-modern.c - source naming, --root and --watch for the `utx` command
- * (see utx-modern.h).
+ * modern.c - source naming, --root and --watch for the `utx` command
+ * (see common.h).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -9,11 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "utx-modern.h"
+#include "common.h"
 
 #define MODERN_ERRBUF 1024
-#define MODERN_EXIT_FAIL 1
-#define MODERN_EXIT_NO_DB 3
 
 void utx_print_source(FILE *out, const ut_reader *r)
 {
@@ -41,22 +39,11 @@ const char *utx_source_file(const ut_reader *r, char *buf, size_t n)
 
 void utx_json_source(FILE *out, const ut_reader *r)
 {
-    const char *src = NULL, *p;
-    if (ut_reader_source(r, &src) != UT_OK || src == NULL) {
+    const char *src = NULL;
+    if (ut_reader_source(r, &src) != UT_OK || src == NULL)
         fputs("null", out);
-        return;
-    }
-    putc('"', out);
-    for (p = src; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            putc(c, out);
-    }
-    putc('"', out);
+    else
+        utx_json_str(out, src);
 }
 
 int utx_parse_root_opt(int argc, char **argv, int *i, const char **root)
@@ -84,8 +71,8 @@ int utx_open_db_root(const char *root, ut_database db, ut_open_flags flags,
     if (st == UT_OK)
         return 0;
     fprintf(stderr, "utx: %s\n", err[0] ? err : ut_status_str(st));
-    return (st == UT_ERR_NOT_FOUND || st == UT_ERR_UNSUPPORTED) ? MODERN_EXIT_NO_DB
-                                                                : MODERN_EXIT_FAIL;
+    return (st == UT_ERR_NOT_FOUND || st == UT_ERR_UNSUPPORTED) ? UTX_EXIT_NO_DB
+                                                                : UTX_EXIT_FAIL;
 }
 
 /* Drain the monitor until it stays quiet for 100 ms (bounded). */
@@ -120,12 +107,12 @@ int utx_watch(const char *root, int (*render)(void *ctx), void *ctx,
     st = ut_monitor_open_at(root, cats, &m, err, sizeof err);
     if (st != UT_OK) {
         fprintf(stderr, "utx: --watch: %s\n", err[0] ? err : ut_status_str(st));
-        return (st == UT_ERR_NOT_FOUND || st == UT_ERR_UNSUPPORTED) ? MODERN_EXIT_NO_DB
-                                                                    : MODERN_EXIT_FAIL;
+        return (st == UT_ERR_NOT_FOUND || st == UT_ERR_UNSUPPORTED) ? UTX_EXIT_NO_DB
+                                                                    : UTX_EXIT_FAIL;
     }
     if (ut_monitor_fd(m, &fd) != UT_OK || ut_monitor_events(m, &events) != UT_OK) {
         ut_monitor_close(m);
-        return MODERN_EXIT_FAIL;
+        return UTX_EXIT_FAIL;
     }
     if (ut_monitor_describe(m, &what) == UT_OK && what != NULL)
         fprintf(stderr, "utx: --watch: %s\n", what);
@@ -144,13 +131,13 @@ int utx_watch(const char *root, int (*render)(void *ctx), void *ctx,
             if (errno == EINTR)
                 continue;
             perror("utx: --watch: poll");
-            rc = MODERN_EXIT_FAIL;
+            rc = UTX_EXIT_FAIL;
             break;
         }
         /* One login changes several files: wait until 100 ms pass
          * without a change (at most 20 rounds), then render once. */
         if (settle(m, &p) != 0) {
-            rc = MODERN_EXIT_FAIL;
+            rc = UTX_EXIT_FAIL;
             break;
         }
     }

@@ -1,0 +1,82 @@
+# bash completion for utx(1): subcommands, their options, and the values
+# of --format (from `utx --list-formats`), --db, --time-format, -u and
+# --root.  Installed by `make install` as
+# $(BASHCOMPDIR)/utx; tested by tests/completion/run.sh.
+
+_utx_options() {
+    case $1 in
+    dump) echo "--json --format --reverse --db --help -h" ;;
+    who) echo "--format --verbose --json --watch --watch= --root --all-sessions --help -h" ;;
+    last | lastb)
+        echo "-a -d -f -F -i -n -p -R -s -t -w -x --hostlast --dns --file --fulltimes" \
+            "--ip --limit --present --nohostname --since --until --fullnames --system" \
+            "--time-format --json --merge --verbose --help -h" ;;
+    lastlog) echo "--format --verbose --json --root -f -u --help -h" ;;
+    esac
+}
+
+_utx() {
+    local cur prev sub i
+    COMPREPLY=()
+    cur=${COMP_WORDS[COMP_CWORD]}
+    prev=${COMP_WORDS[COMP_CWORD - 1]}
+    # "--format=NAME": bash splits at "=" (COMP_WORDBREAKS).
+    if [ "$cur" = "=" ]; then
+        cur=
+    elif [ "$prev" = "=" ] && [ "$COMP_CWORD" -ge 2 ]; then
+        prev=${COMP_WORDS[COMP_CWORD - 2]}
+    else
+        case $cur in --*=*) prev=${cur%%=*} cur=${cur#*=} ;; esac
+    fi
+
+    if [ "$COMP_CWORD" -eq 1 ]; then
+        if [[ $cur == -* ]]; then
+            mapfile -t COMPREPLY < <(compgen -W "--help --version --list-formats -h -V" -- "$cur")
+        else
+            mapfile -t COMPREPLY < <(compgen -W "dump who last lastb lastlog help" -- "$cur")
+        fi
+        return 0
+    fi
+    sub=${COMP_WORDS[1]}
+
+    case $prev in
+    --format)
+        local names
+        names=$("${COMP_WORDS[0]}" --list-formats 2>/dev/null)
+        mapfile -t COMPREPLY < <(compgen -W "$names" -- "$cur")
+        return 0 ;;
+    --db)
+        [ "$sub" = dump ] && mapfile -t COMPREPLY < <(compgen -W "utmp wtmp btmp lastlog" -- "$cur")
+        return 0 ;;
+    --time-format)
+        mapfile -t COMPREPLY < <(compgen -W "notime short full iso" -- "$cur")
+        return 0 ;;
+    --root)
+        mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+        return 0 ;;
+    -f | --file)
+        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+        return 0 ;;
+    -u)
+        [ "$sub" = lastlog ] && mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+        return 0 ;;
+    -n | --limit | -s | --since | -t | --until | -p | --present)
+        case $sub in last | lastb) return 0 ;; esac ;;
+    esac
+
+    if [[ $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "$(_utx_options "$sub")" -- "$cur")
+        # "--watch=" takes its count right after the "=".
+        for i in "${!COMPREPLY[@]}"; do
+            [[ ${COMPREPLY[i]} == *= ]] && compopt -o nospace 2>/dev/null
+        done
+        return 0
+    fi
+    case $sub in
+    last | lastb) mapfile -t COMPREPLY < <(compgen -u -- "$cur") ;;
+    dump | who) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
+    esac
+    return 0
+}
+
+complete -o default -F _utx utx
