@@ -220,6 +220,10 @@ fn c_bytes(p: *const std::os::raw::c_char) -> Vec<u8> {
     unsafe { std::ffi::CStr::from_ptr(p) }.to_bytes().to_vec()
 }
 
+fn err_text(buf: &[std::os::raw::c_char]) -> String {
+    String::from_utf8_lossy(&c_bytes(buf.as_ptr())).into_owned()
+}
+
 fn row_of_c(s: &ut_session) -> Row {
     assert_eq!(s.size as usize, std::mem::size_of::<ut_session>());
     Row {
@@ -287,7 +291,7 @@ fn c_sessions(path: &std::path::Path, flags: u32) -> Vec<Row> {
             err.as_mut_ptr(),
             err.len(),
         );
-        assert_eq!(st, UT_OK, "{}: {:?}", path.display(), c_bytes(err.as_ptr()));
+        assert_eq!(st, UT_OK, "{}: {}", path.display(), err_text(&err));
         let st = crate::sessions::ut_sessions_open(
             reader,
             flags,
@@ -295,7 +299,7 @@ fn c_sessions(path: &std::path::Path, flags: u32) -> Vec<Row> {
             err.as_mut_ptr(),
             err.len(),
         );
-        assert_eq!(st, UT_OK, "{}: {:?}", path.display(), c_bytes(err.as_ptr()));
+        assert_eq!(st, UT_OK, "{}: {}", path.display(), err_text(&err));
         let mut s = std::ptr::null();
         loop {
             match crate::sessions::ut_sessions_next(sessions, &mut s) {
@@ -323,16 +327,17 @@ fn rust_sessions(path: &std::path::Path) -> Vec<Row> {
         .collect()
 }
 
-/// The shared corpus: $UTX_CORPUS, else `shared/corpus` beside the
-/// repository (or beside its parent, from a nested worktree).
+/// The shared corpus: $UTX_CORPUS (relative to the repository, as
+/// ci/test.sh sets it), else `shared/corpus` beside the repository (or
+/// beside its parent, from a nested worktree).
 fn corpus() -> std::path::PathBuf {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     if let Some(d) = std::env::var_os("UTX_CORPUS") {
-        return d.into();
+        return repo.join(d);
     }
-    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    ["../../shared/corpus", "../../../shared/corpus"]
+    ["../shared/corpus", "../../shared/corpus"]
         .iter()
-        .map(|r| here.join(r))
+        .map(|r| repo.join(r))
         .find(|d| d.is_dir())
         .expect("the shared corpus (set UTX_CORPUS or put shared/ beside the repository)")
 }
