@@ -310,7 +310,10 @@ fn sessions_over_a_borrowed_reader_equal_an_owned_one() {
         .map(|s| key(s.unwrap()))
         .collect();
     assert_eq!(lent, owned);
-    assert!(reader.next().is_none(), "the sessions read the reader to its end");
+    assert!(
+        reader.next().is_none(),
+        "the sessions read the reader to its end"
+    );
     reader.rewind().unwrap();
     assert!(reader.next().is_some());
 }
