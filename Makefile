@@ -3,27 +3,24 @@
 #   make                 build/libutx.so.1 (+ libutx.so), build/libutx.a, build/utx
 #   make install PREFIX=/usr/local [DESTDIR=...]  (also utx.1, libutx.3, bash completion)
 #   make uninstall       remove what install put there
-#   make header          regenerate include/utx.h with the pinned cbindgen
+#   make header          regenerate include/utx.h (cbindgen, pinned in Cargo.lock)
 #   make check-header    fail if include/utx.h is stale
 #   make run             run `utx` on this host's databases (or the samples)
 #   make test            every check; one PASS/FAIL line per step
 #   make bench           bash bench/run.sh, then bench/sessions.sh
 #   make clean           remove build/ and cargo's target directory
 #
-# The library is built by cargo; this file only names, links and installs
-# the results.  Cargo decides whether anything needs recompiling, so the
-# cargo step always runs and the copies below only change when it did.
+# The library is built by cargo from the C ABI crate (utx-c/, over the core
+# crate at the root); this file only names, links and installs the results.
+# Cargo decides whether anything needs recompiling, so the cargo step
+# always runs and the copies below only change when it did.
 
 CARGO     ?= cargo
-CBINDGEN  ?= cbindgen
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
 INSTALL   ?= install
 OBJCOPY   ?= objcopy
 # $(LD) and $(AR) are make's own defaults (ld, ar).
-
-# Pinned: cbindgen point releases change the generated text.
-CBINDGEN_VERSION = 0.29.0
 
 PREFIX     ?= /usr/local
 DESTDIR    ?=
@@ -41,7 +38,7 @@ B = build
 CARGO_TARGET_DIR ?= target
 RELEASE = $(CARGO_TARGET_DIR)/release
 # Base name of cargo's artefacts: $(RELEASE)/lib$(CARGO_LIB).so and .a.
-CARGO_LIB = utx
+CARGO_LIB = utx_c
 
 # The flags every C file in the project is held to.
 C_STRICT = -std=c99 -Wall -Wextra -Wpedantic -Werror
@@ -50,20 +47,20 @@ CFLAGS  ?= -O2 -g
 UTX_SRC  = $(sort $(wildcard cmd/utx/*.c))
 UTX_HDRS = $(wildcard cmd/utx/*.h)
 
-.PHONY: all lib hide-static header check-header check-cbindgen install uninstall run test bench clean FORCE
+.PHONY: all lib hide-static header check-header install uninstall run test bench clean FORCE
 
 all: lib $(if $(UTX_SRC),$(B)/utx)
 
 lib: $(B)/$(SONAME) $(B)/libutx.so $(B)/libutx.a $(B)/native-static-libs
 
-# One cargo invocation builds the cdylib and the staticlib and prints the
-# native libraries a static consumer must add (pkg-config Libs.private).
-# The note is replayed by cargo when nothing was rebuilt.  -lgcc_s is left
-# out: it has no static version, so it breaks `cc -static`, and the C
-# compiler driver adds the unwinder itself (libgcc_s, or libgcc_eh when
-# linking statically).
+# One cargo invocation builds the ABI crate's cdylib and staticlib
+# (target/release/libutx_c.so, libutx_c.a) and prints the native libraries
+# a static consumer must add (pkg-config Libs.private). The note is
+# replayed by cargo when nothing was rebuilt.  -lgcc_s is left out: it has
+# no static version, so it breaks `cc -static`, and the C compiler driver
+# adds the unwinder itself (libgcc_s, or libgcc_eh when linking statically).
 $(B)/cargo.stamp: FORCE | $(B)
-	$(CARGO) rustc --release --lib --quiet -- --print native-static-libs 2> $(B)/cargo.log || { cat $(B)/cargo.log >&2; exit 1; }
+	$(CARGO) rustc -p utx-c --release --lib --quiet -- --print native-static-libs 2> $(B)/cargo.log || { cat $(B)/cargo.log >&2; exit 1; }
 	@grep -v -e 'native-static-libs' -e 'link against the following native artifacts' -e '^$$' $(B)/cargo.log >&2 || true
 	@sed -n 's/^note: native-static-libs: *//p' $(B)/cargo.log | tail -n1 | \
 	    tr ' ' '\n' | grep -vx -e '-lgcc_s' -e '' | paste -sd' ' > $(B)/native-static-libs.new
@@ -109,21 +106,13 @@ $(B)/utx: $(UTX_SRC) $(UTX_HDRS) include/utx.h $(B)/libutx.a $(B)/native-static-
 
 # --- header -----------------------------------------------------------------
 
-check-cbindgen:
-	@v=$$($(CBINDGEN) --version 2>/dev/null | awk '{print $$2}'); \
-	if [ "$$v" != "$(CBINDGEN_VERSION)" ]; then \
-	    echo "error: cbindgen $(CBINDGEN_VERSION) required (found '$$v');" \
-	         "run: cargo install --locked cbindgen@$(CBINDGEN_VERSION)" >&2; exit 1; fi
+# cbindgen is a pinned dev-dependency of utx-c: the test that checks the
+# header also writes it, so no cbindgen binary is needed.
+header:
+	UTX_UPDATE_HEADER=1 $(CARGO) test -p utx-c --test header --quiet -- header_is_up_to_date
 
-header: check-cbindgen
-	$(CBINDGEN) --config cbindgen.toml --crate utx --output include/utx.h
-
-check-header: check-cbindgen
-	@tmp=$$(mktemp -d) && \
-	$(CBINDGEN) --quiet --config cbindgen.toml --crate utx --output $$tmp/utx.h && \
-	if diff -u include/utx.h $$tmp/utx.h > $$tmp/diff; then rm -rf $$tmp; \
-	else cat $$tmp/diff; rm -rf $$tmp; \
-	    echo "error: include/utx.h is stale (src/ffi changed); run 'make header' and commit it" >&2; exit 1; fi
+check-header:
+	$(CARGO) test -p utx-c --test header --quiet
 
 # --- install ----------------------------------------------------------------
 

@@ -48,8 +48,8 @@ elif [ -f "$root/Makefile" ]; then
     lib=$root/build/libutx.a
     native=$(cat "$root/build/native-static-libs")
 else
-    cargo build --release --quiet --lib
-    lib=$root/target/release/libutx.a
+    cargo build --release --quiet -p utx-c --lib
+    lib=$root/target/release/libutx_c.a
 fi
 [ -f "$lib" ] || { say "bench: no library at $lib" >&2; exit 1; }
 

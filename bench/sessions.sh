@@ -39,8 +39,8 @@ trap 'exit 130' INT TERM
 say() { printf '%s\n' "$*"; }
 
 # --- build -----------------------------------------------------------------
-cargo build --release --quiet --lib
-lib=$root/target/release/libutx.a
+cargo build --release --quiet -p utx-c --lib
+lib=$root/target/release/libutx_c.a
 cflags=(-std=c99 -O2 -Wall -Wextra -Wpedantic -Werror)
 "$cc" "${cflags[@]}" -I"$root/include" -o "$tmp/sessions" "$root/bench/sessions.c" \
     "$lib" -lpthread -ldl -lm

@@ -53,18 +53,20 @@ run_step() {
 
 # ---- Rust ----------------------------------------------------------------
 
-step_cargo_test() { cargo test --all-targets && cargo test --doc; }
-step_fmt() { cargo fmt --check; }
-step_clippy() { cargo clippy --all-targets -- -D warnings; }
+step_cargo_test() { cargo test --workspace --all-targets && cargo test --workspace --doc; }
+step_fmt() { cargo fmt --all --check; }
+step_clippy() { cargo clippy --workspace --all-targets -- -D warnings; }
 # Without the default `sqlite` feature (no bundled SQLite) the library and
 # its tests still build and pass; wtmpdb/lastlog2 report "unsupported".
 step_no_sqlite() {
-    cargo clippy --all-targets --no-default-features -- -D warnings &&
-        cargo test --no-default-features --all-targets
+    cargo clippy --workspace --all-targets --no-default-features -- -D warnings &&
+        cargo test --workspace --no-default-features --all-targets
 }
 
 # ---- library artefacts ---------------------------------------------------
 
+# include/utx.h is what the pinned cbindgen (a dev-dependency of utx-c)
+# generates, and declares only ut_/UT_/UTX_ names.
 step_header() { $MAKE --no-print-directory check-header; }
 
 # Functions declared in include/utx.h, one per line, sorted.

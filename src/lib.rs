@@ -1,8 +1,9 @@
 //! utx reads every Unix system's login-accounting data (utmp, wtmp, btmp,
 //! lastlog and their successors) and hands out one normalized [`Entry`].
 //!
-//! The safe Rust API is [`Reader`]; the C ABI (`include/utx.h`) is a thin
-//! layer over it in `ffi`.
+//! The safe Rust API is [`Reader`]; the C ABI (`include/utx.h`,
+//! libutx.so.1) is a thin layer over this crate's public API in the
+//! separate crate `utx-c` (directory `utx-c/`).
 //!
 //! ```no_run
 //! use utx::{Reader, Options, EntryType};
@@ -18,7 +19,6 @@
 
 pub mod entry;
 pub mod error;
-pub mod ffi;
 pub mod format;
 pub mod reader;
 pub mod session;
@@ -28,8 +28,13 @@ pub use entry::{AddrFamily, Entry, EntryType};
 pub use error::{Error, ErrorKind, Result};
 pub use format::{Family, Format};
 pub use reader::{Options, Reader};
-pub use session::{Session, SessionEnd, SessionKind, SessionOptions, Sessions};
+pub use session::{
+    count_users, CountOptions, Session, SessionEnd, SessionKind, SessionOptions, Sessions,
+    TimeChange,
+};
 pub use source::host::Database;
+pub use source::logind::{Category, Logind};
+pub use source::monitor::{category as monitor_category, Monitor};
 
 /// The library version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -14,6 +14,7 @@ pub mod count;
 pub mod liveness;
 pub mod rules;
 
+use std::borrow::BorrowMut;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
@@ -441,21 +442,23 @@ impl Pairing {
     }
 }
 
-/// Sessions of a reader (which must read newest first).
-pub struct Sessions {
-    reader: Reader,
+/// Sessions of a reader (which must read newest first). `R` is the reader
+/// itself (owned, the default) or anything that lends one: `&mut Reader`,
+/// or the C ABI's reader handle, which stays the caller's while its
+/// `ut_sessions` pairs through it. The pairing state lives here either way.
+pub struct Sessions<R: BorrowMut<Reader> = Reader> {
+    reader: R,
     pairing: Pairing,
     entry: Entry,
 }
 
-impl Sessions {
-    pub fn new(reader: Reader, opts: SessionOptions) -> Result<Sessions> {
-        check_reverse(&reader)?;
-        let rules = opts
-            .rules
-            .unwrap_or_else(|| rules::for_format(reader.format()));
+impl<R: BorrowMut<Reader>> Sessions<R> {
+    pub fn new(reader: R, opts: SessionOptions) -> Result<Sessions<R>> {
+        let r: &Reader = reader.borrow();
+        check_reverse(r)?;
+        let rules = opts.rules.unwrap_or_else(|| rules::for_format(r.format()));
         // This host's processes say nothing about another system's file.
-        let same_system = reader.format().family() == crate::format::Family::Linux;
+        let same_system = r.format().family() == crate::format::Family::Linux;
         Ok(Sessions {
             reader,
             pairing: Pairing::new(rules, opts.check_liveness && same_system),
@@ -465,7 +468,8 @@ impl Sessions {
 
     /// The next session into `out`; false at the end.
     pub fn next_into(&mut self, out: &mut Session) -> Result<bool> {
-        while self.reader.next_into(&mut self.entry)? {
+        let reader: &mut Reader = self.reader.borrow_mut();
+        while reader.next_into(&mut self.entry)? {
             if self.pairing.feed(&mut self.entry, out) {
                 return Ok(true);
             }
@@ -474,15 +478,15 @@ impl Sessions {
     }
 
     pub fn reader(&self) -> &Reader {
-        &self.reader
+        self.reader.borrow()
     }
 
-    pub fn into_reader(self) -> Reader {
+    pub fn into_reader(self) -> R {
         self.reader
     }
 }
 
-impl Iterator for Sessions {
+impl<R: BorrowMut<Reader>> Iterator for Sessions<R> {
     type Item = Result<Session>;
 
     fn next(&mut self) -> Option<Result<Session>> {

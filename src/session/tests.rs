@@ -283,3 +283,37 @@ fn svr4_boot_ends_open_sessions_as_down() {
     );
     assert_eq!(s[1].end, SessionEnd::Down);
 }
+
+/// `Sessions` over a lent reader (`&mut Reader`, as the C ABI's handle
+/// lends its reader) pairs as over an owned one, and the reader stays the
+/// caller's: read to its end, it can be rewound and read again.
+#[test]
+fn sessions_over_a_borrowed_reader_equal_an_owned_one() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/wtmp");
+    let opts = crate::reader::Options {
+        reverse: true,
+        ..Default::default()
+    };
+    let no_live = SessionOptions {
+        check_liveness: false,
+        rules: None,
+    };
+    let key = |s: Session| (s.kind, s.end, s.login_offset, s.logout_offset);
+    let owned: Vec<_> = Sessions::new(Reader::open(path, opts).unwrap(), no_live)
+        .unwrap()
+        .map(|s| key(s.unwrap()))
+        .collect();
+    assert!(owned.len() > 2);
+    let mut reader = Reader::open(path, opts).unwrap();
+    let lent: Vec<_> = Sessions::new(&mut reader, no_live)
+        .unwrap()
+        .map(|s| key(s.unwrap()))
+        .collect();
+    assert_eq!(lent, owned);
+    assert!(
+        reader.next().is_none(),
+        "the sessions read the reader to its end"
+    );
+    reader.rewind().unwrap();
+    assert!(reader.next().is_some());
+}

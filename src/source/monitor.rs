@@ -17,12 +17,21 @@ use crate::source::host::Database;
 use crate::source::inotify::Inotify;
 use crate::source::logind::{Category, Logind};
 
-/// Category bits: the C constants (`UT_LOGIND_*`, `UT_MONITOR_*`).
+/// Category bits, the values of the C constants (`UT_LOGIND_*`,
+/// `UT_MONITOR_*`; the C ABI crate tests that they agree).
 pub mod category {
-    pub use crate::ffi::types::{
-        UT_LOGIND_MACHINES as MACHINES, UT_LOGIND_SEATS as SEATS, UT_LOGIND_SESSIONS as SESSIONS,
-        UT_LOGIND_USERS as USERS, UT_MONITOR_ALL as ALL, UT_MONITOR_UTMP as UTMP,
-    };
+    /// logind seats (`/run/systemd/seats`).
+    pub const SEATS: u32 = 1;
+    /// logind sessions (`/run/systemd/sessions`).
+    pub const SESSIONS: u32 = 2;
+    /// Users with logind state (`/run/systemd/users`).
+    pub const USERS: u32 = 4;
+    /// Virtual machines and containers (`/run/systemd/machines`).
+    pub const MACHINES: u32 = 8;
+    /// The utmp file.
+    pub const UTMP: u32 = 16;
+    /// Every category.
+    pub const ALL: u32 = SEATS | SESSIONS | USERS | MACHINES | UTMP;
 }
 
 /// The category bit of a logind directory.

@@ -1,23 +1,44 @@
-//! Sessions in the C ABI: `ut_sessions_open` pairs the entries of a
-//! reader (newest first) into `ut_session`s the way the system's `last`
-//! does.
+//! `ut_sessions`: a `utx::Sessions` pairing the entries of the caller's
+//! `ut_reader` (newest first) into `ut_session`s the way the system's
+//! `last` does. The pairing, its rules and its options are the core's:
+//! C callers get what Rust callers of `Sessions::new` get.
 
+use std::borrow::{Borrow, BorrowMut};
 use std::os::raw::c_char;
+use std::ptr::NonNull;
 
-use super::boundary::{fail, guard, static_c, write_errbuf};
-use super::types::*;
-use super::ut_reader;
-use crate::entry::Entry;
-use crate::error::{Error, ErrorKind};
-use crate::session::{self, rules, Pairing, Session};
+use crate::ffi::{check_flags, free_handle, into_handle};
+use crate::panic::guard;
+use crate::reader::ut_reader;
+use crate::types::*;
+use utx::{Reader, Session, SessionOptions, Sessions};
+
+/// The caller's reader, lent to a `Sessions` while a `ut_sessions` is open
+/// (the reader stays the caller's: `ut_sessions_close` does not free it).
+struct LentReader(NonNull<ut_reader>);
+
+impl Borrow<Reader> for LentReader {
+    fn borrow(&self) -> &Reader {
+        // SAFETY: ut_sessions_open's contract: the reader outlives the
+        // handle and is not used (nor closed) while the handle is open.
+        unsafe { &self.0.as_ref().reader }
+    }
+}
+
+impl BorrowMut<Reader> for LentReader {
+    fn borrow_mut(&mut self) -> &mut Reader {
+        // SAFETY: as for `borrow`; the one reference lives only for the call.
+        unsafe { &mut self.0.as_mut().reader }
+    }
+}
 
 /// Pairs a reader's entries into sessions. Opaque; create with
 /// `ut_sessions_open`, free with `ut_sessions_close`. It reads through the
 /// reader it was opened on, which must stay open (and unused) meanwhile.
 pub struct ut_sessions {
-    reader: *mut ut_reader,
-    pairing: Pairing,
-    entry: Entry,
+    sessions: Sessions<LentReader>,
+    /// The same reader, for recording read errors on it.
+    reader: NonNull<ut_reader>,
     session: Session,
     c_session: ut_session,
 }
@@ -55,7 +76,7 @@ impl ut_sessions {
 }
 
 fn empty_c_session() -> ut_session {
-    let empty = static_c("\0");
+    let empty = c"".as_ptr();
     ut_session {
         size: std::mem::size_of::<ut_session>() as u32,
         kind: UT_KIND_USER,
@@ -96,37 +117,30 @@ pub unsafe extern "C" fn ut_sessions_open(
     errlen: usize,
 ) -> ut_status {
     guard(UT_ERR_INTERNAL, || {
-        if reader.is_null() || out.is_null() {
-            write_errbuf(errbuf, errlen, "reader or out is NULL");
-            return UT_ERR_NULL;
+        let err = err_buf!(errbuf, errlen);
+        let Some(reader) = NonNull::new(reader) else {
+            return err.null("reader or out");
+        };
+        let out = try_out!(out, err.null("reader or out"));
+        if let Err(e) = check_flags(flags, UT_SESSIONS_NO_LIVENESS, "sessions") {
+            return err.fail(&e);
         }
-        if flags & !UT_SESSIONS_NO_LIVENESS != 0 {
-            let err = Error::new(
-                ErrorKind::InvalidArgument,
-                format!(
-                    "unknown sessions flags 0x{:x}",
-                    flags & !UT_SESSIONS_NO_LIVENESS
-                ),
-            );
-            return fail(errbuf, errlen, &err);
+        let opts = SessionOptions {
+            check_liveness: flags & UT_SESSIONS_NO_LIVENESS == 0,
+            rules: None,
+        };
+        match Sessions::new(LentReader(reader), opts) {
+            Ok(sessions) => {
+                out.write(into_handle(ut_sessions {
+                    sessions,
+                    reader,
+                    session: Session::default(),
+                    c_session: empty_c_session(),
+                }));
+                err.ok()
+            }
+            Err(e) => err.fail(&e),
         }
-        // SAFETY: a non-NULL reader came from ut_reader_open* (caller's promise).
-        let r = &*reader;
-        if let Err(err) = session::check_reverse(&r.reader) {
-            return fail(errbuf, errlen, &err);
-        }
-        let rules = rules::for_format(r.reader.format());
-        let check_liveness = flags & UT_SESSIONS_NO_LIVENESS == 0;
-        let handle = Box::new(ut_sessions {
-            reader,
-            pairing: Pairing::new(rules, check_liveness),
-            entry: Entry::default(),
-            session: Session::default(),
-            c_session: empty_c_session(),
-        });
-        *out = Box::into_raw(handle);
-        write_errbuf(errbuf, errlen, "");
-        UT_OK
     })
 }
 
@@ -139,25 +153,18 @@ pub unsafe extern "C" fn ut_sessions_next(
     session: *mut *const ut_session,
 ) -> ut_status {
     guard(UT_ERR_INTERNAL, || {
-        if sessions.is_null() || session.is_null() {
-            return UT_ERR_NULL;
-        }
-        // SAFETY: a non-NULL handle came from ut_sessions_open, and its
-        // reader is still open (the caller's promise).
-        let s = &mut *sessions;
-        let r = &mut *s.reader;
-        loop {
-            match r.reader.next_into(&mut s.entry) {
-                Ok(true) => {
-                    if s.pairing.feed(&mut s.entry, &mut s.session) {
-                        s.publish();
-                        *session = &s.c_session;
-                        return UT_OK;
-                    }
-                }
-                Ok(false) => return UT_END,
-                Err(err) => return r.record(&err),
+        let s = try_mut!(sessions);
+        let session = try_out!(session);
+        match s.sessions.next_into(&mut s.session) {
+            Ok(true) => {
+                s.publish();
+                session.write(&s.c_session);
+                UT_OK
             }
+            Ok(false) => UT_END,
+            // SAFETY: the reader is open and not otherwise in use (the
+            // contract); `Sessions` holds no reference to it between calls.
+            Err(e) => unsafe { s.reader.as_mut() }.record(&e),
         }
     })
 }
@@ -166,9 +173,8 @@ pub unsafe extern "C" fn ut_sessions_next(
 #[no_mangle]
 pub unsafe extern "C" fn ut_sessions_close(sessions: *mut ut_sessions) {
     guard((), || {
-        if !sessions.is_null() {
-            // SAFETY: came from Box::into_raw in ut_sessions_open.
-            drop(Box::from_raw(sessions));
-        }
+        // SAFETY: NULL, or a handle from ut_sessions_open not yet closed
+        // (the contract).
+        unsafe { free_handle(sessions) }
     })
 }

@@ -1,9 +1,10 @@
 //! The panic boundary, proved by reading the source (ABI rule 4): every
-//! `extern "C" fn` in src/ffi/ is `#[no_mangle]`, named `ut_*`, and its
+//! `extern "C" fn` in utx-c/src/ is `#[no_mangle]`, named `ut_*`, and its
 //! body is exactly one `guard(…)` call. A function added without the
 //! boundary fails this test (rustls-ffi #286 was such a miss). The set of
 //! exported functions must also equal the functions declared in
-//! include/utx.h, and no `#[no_mangle]` item may live outside src/ffi/.
+//! include/utx.h; the core crate (src/) exports nothing; and every
+//! `unsafe` block of the ABI crate says why it is sound (`// SAFETY:`).
 //!
 //! No parser dependency: a small scanner blanks comments and the brackets
 //! inside string and char literals, then matches braces.
@@ -329,13 +330,19 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The ABI crate (utx-c/).
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The repository (the workspace root, the core crate's directory).
+fn repo() -> PathBuf {
+    root().join("..")
+}
+
 /// Functions declared in include/utx.h.
 fn header_functions() -> BTreeSet<String> {
-    let h = fs::read_to_string(root().join("include/utx.h")).expect("include/utx.h");
+    let h = fs::read_to_string(repo().join("include/utx.h")).expect("include/utx.h");
     let h = sanitize(&h.replace("#", " "));
     let mut out = BTreeSet::new();
     // A declaration: `… ut_name(…);` at the top level.
@@ -367,7 +374,7 @@ fn header_functions() -> BTreeSet<String> {
 #[test]
 fn every_exported_function_is_guarded() {
     let mut files = Vec::new();
-    rust_files(&root().join("src/ffi"), &mut files);
+    rust_files(&root().join("src"), &mut files);
     files.sort();
     let mut problems = Vec::new();
     let mut names = BTreeSet::new();
@@ -396,41 +403,117 @@ fn every_exported_function_is_guarded() {
     let undeclared: Vec<_> = names.difference(&declared).collect();
     assert!(
         missing.is_empty() && undeclared.is_empty(),
-        "include/utx.h and src/ffi differ: declared but not exported {missing:?}, exported but not declared \
+        "include/utx.h and utx-c/src differ: declared but not exported {missing:?}, exported but not declared \
          {undeclared:?} (run `make header`)"
     );
 }
 
 #[test]
-fn no_exports_outside_ffi() {
+fn no_exports_outside_the_abi_crate() {
     let mut files = Vec::new();
-    rust_files(&root().join("src"), &mut files);
-    let ffi = root().join("src/ffi");
+    rust_files(&repo().join("src"), &mut files);
+    assert!(files.len() > 10, "core sources not found: {files:?}");
     let mut bad = Vec::new();
-    for path in files.iter().filter(|p| !p.starts_with(&ffi)) {
+    for path in &files {
         let text = sanitize(&fs::read_to_string(path).unwrap());
         for pat in ["no_mangle", "export_name"] {
             if text.contains(pat) {
                 bad.push(format!("{}: {pat}", path.display()));
             }
         }
-        // An `extern "C" fn` definition outside ffi/ would escape the check.
+        // An `extern "C" fn` definition in the core would escape the check.
         let rel = path.display().to_string();
         for f in extern_fns(&rel, &fs::read_to_string(path).unwrap()).unwrap() {
             bad.push(format!("{}:{}: extern fn {}", f.file, f.line, f.name));
         }
     }
-    assert!(bad.is_empty(), "exported items outside src/ffi: {bad:?}");
+    assert!(
+        bad.is_empty(),
+        "exported items in the core crate (src/): {bad:?}"
+    );
+}
+
+/// Lines of `unsafe` blocks in `src` without a `// SAFETY:` comment on
+/// the comment lines right above (or at the end of the line before).
+fn unsafe_without_safety(src: &str) -> Vec<usize> {
+    let code = sanitize(src);
+    let raw: Vec<&str> = src.lines().collect();
+    let mut bad = Vec::new();
+    for (i, line) in code.lines().enumerate() {
+        let mut rest = line;
+        let mut found = false;
+        while let Some(at) = rest.find("unsafe") {
+            let after = rest[at + 6..].trim_start();
+            let before_ok = !is_ident(rest[..at].chars().last().as_ref());
+            if before_ok && after.starts_with('{') {
+                found = true;
+            }
+            rest = &rest[at + 6..];
+        }
+        if !found {
+            continue;
+        }
+        // Walk up over comment lines (and attribute lines).
+        let mut ok = raw[i].contains("SAFETY:");
+        let mut k = i;
+        while !ok && k > 0 {
+            k -= 1;
+            let t = raw[k].trim_start();
+            if t.starts_with("//") {
+                ok = t.contains("SAFETY:");
+            } else if !t.starts_with("#[") {
+                break;
+            }
+        }
+        if !ok {
+            bad.push(i + 1);
+        }
+    }
+    bad
+}
+
+#[test]
+fn every_unsafe_block_has_a_safety_comment() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    let mut bad = Vec::new();
+    let mut blocks = 0;
+    for path in &files {
+        let src = fs::read_to_string(path).unwrap();
+        blocks += sanitize(&src).matches("unsafe {").count();
+        for line in unsafe_without_safety(&src) {
+            bad.push(format!("{}:{line}", path.display()));
+        }
+    }
+    assert!(blocks >= 10, "scanner found only {blocks} unsafe blocks");
+    assert!(
+        bad.is_empty(),
+        "unsafe blocks without a `// SAFETY:` comment: {bad:?}"
+    );
+}
+
+#[test]
+fn safety_scanner_rejects_an_unexplained_block() {
+    let good = "// SAFETY: fine.\nlet x = unsafe { f() };\n";
+    assert!(unsafe_without_safety(good).is_empty());
+    let good2 = "match x {\n    // SAFETY: fine.\n    Err(e) => unsafe { g() },\n}\n";
+    assert!(unsafe_without_safety(good2).is_empty());
+    let bad = "// A comment.\nlet x = unsafe { f() };\n";
+    assert_eq!(unsafe_without_safety(bad), [2]);
+    let far = "// SAFETY: about something else.\nlet y = 1;\nlet x = unsafe { f() };\n";
+    assert_eq!(unsafe_without_safety(far), [3]);
+    // `unsafe fn` and `unsafe extern` are not blocks.
+    assert!(unsafe_without_safety("pub unsafe fn f() {}\n").is_empty());
 }
 
 #[test]
 fn guard_catches_panics() {
     // The helper itself must be a real boundary.
-    let src = fs::read_to_string(root().join("src/ffi/boundary.rs")).unwrap();
+    let src = fs::read_to_string(root().join("src/panic.rs")).unwrap();
     let text = sanitize(&src);
     let at = text
         .find("fn guard")
-        .expect("fn guard in src/ffi/boundary.rs");
+        .expect("fn guard in utx-c/src/panic.rs");
     let open = at + text[at..].find('{').unwrap();
     let close = matching(text.as_bytes(), open).unwrap();
     assert!(

@@ -1,65 +1,48 @@
-//! C API: change notification (see `source::monitor`), shaped like
+//! `ut_monitor`: a `utx::Monitor` (change notification), shaped like
 //! sd_login_monitor: a pollable fd, the events and timeout to poll with,
 //! and a flush after each wake-up.
 
-use std::ffi::{CString, OsStr};
+use std::ffi::CString;
 use std::os::raw::c_char;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use super::boundary::{c_str, fail, guard, status_of, write_errbuf};
-use super::null_arg;
-use super::types::*;
-use crate::error::Error;
-use crate::source::monitor::Monitor;
+use crate::ffi::{c_string, free_handle, into_handle, root_path, ErrBuf, LastError, Out};
+use crate::panic::guard;
+use crate::types::*;
+use utx::Monitor;
 
 /// A change monitor. Opaque; created by `ut_monitor_open*`, freed by
 /// `ut_monitor_close` (which closes its fd).
 pub struct ut_monitor {
     monitor: Monitor,
     description: CString,
-    error: CString,
-    os_errno: i32,
+    error: LastError,
 }
 
 impl ut_monitor {
-    fn record(&mut self, err: &Error) -> ut_status {
-        self.error = CString::new(err.message.replace('\0', " ")).unwrap_or_default();
-        self.os_errno = err.os_errno;
-        status_of(err.kind)
-    }
-
     fn refresh_description(&mut self) {
-        self.description =
-            CString::new(self.monitor.describe().replace('\0', " ")).unwrap_or_default();
+        self.description = c_string(&self.monitor.describe());
     }
 }
 
-unsafe fn open_at(
+fn open_at(
     root: &Path,
     categories: ut_category,
-    out: *mut *mut ut_monitor,
-    errbuf: *mut c_char,
-    errlen: usize,
+    out: Out<*mut ut_monitor>,
+    err: ErrBuf,
 ) -> ut_status {
-    if out.is_null() {
-        return null_arg(errbuf, errlen, "out");
-    }
     match Monitor::open_in(root, categories) {
         Ok(monitor) => {
-            let mut m = Box::new(ut_monitor {
+            let mut m = ut_monitor {
                 monitor,
                 description: CString::default(),
-                error: CString::default(),
-                os_errno: 0,
-            });
+                error: LastError::default(),
+            };
             m.refresh_description();
-            // SAFETY: `out` checked non-NULL above.
-            *out = Box::into_raw(m);
-            write_errbuf(errbuf, errlen, "");
-            UT_OK
+            out.write(into_handle(m));
+            err.ok()
         }
-        Err(err) => fail(errbuf, errlen, &err),
+        Err(e) => err.fail(&e),
     }
 }
 
@@ -77,7 +60,9 @@ pub unsafe extern "C" fn ut_monitor_open(
     errlen: usize,
 ) -> ut_status {
     guard(UT_ERR_INTERNAL, || {
-        open_at(Path::new("/"), categories, out, errbuf, errlen)
+        let err = err_buf!(errbuf, errlen);
+        let out = try_out!(out, err.null("out"));
+        open_at(Path::new("/"), categories, out, err)
     })
 }
 
@@ -92,10 +77,11 @@ pub unsafe extern "C" fn ut_monitor_open_at(
     errlen: usize,
 ) -> ut_status {
     guard(UT_ERR_INTERNAL, || {
-        let root = c_str(root).map_or(Path::new("/"), |r| {
-            Path::new(OsStr::from_bytes(r.to_bytes()))
-        });
-        open_at(root, categories, out, errbuf, errlen)
+        let err = err_buf!(errbuf, errlen);
+        // SAFETY: `root` is NULL or a NUL-terminated string (the contract).
+        let root = unsafe { root_path(root) };
+        let out = try_out!(out, err.null("out"));
+        open_at(root, categories, out, err)
     })
 }
 
@@ -103,14 +89,7 @@ pub unsafe extern "C" fn ut_monitor_open_at(
 /// monitor: do not close or read it.
 #[no_mangle]
 pub unsafe extern "C" fn ut_monitor_fd(monitor: *const ut_monitor, fd: *mut i32) -> ut_status {
-    guard(UT_ERR_INTERNAL, || {
-        if monitor.is_null() || fd.is_null() {
-            return UT_ERR_NULL;
-        }
-        // SAFETY: a non-NULL monitor came from ut_monitor_open* (caller's promise).
-        *fd = (*monitor).monitor.fd();
-        UT_OK
-    })
+    guard(UT_ERR_INTERNAL, || getter!(monitor, fd, |m| m.monitor.fd()))
 }
 
 /// The poll(2) events to wait for on the fd: always `POLLIN`.
@@ -120,11 +99,7 @@ pub unsafe extern "C" fn ut_monitor_events(
     events: *mut i32,
 ) -> ut_status {
     guard(UT_ERR_INTERNAL, || {
-        if monitor.is_null() || events.is_null() {
-            return UT_ERR_NULL;
-        }
-        *events = i32::from(libc::POLLIN);
-        UT_OK
+        getter!(monitor, events, |_| i32::from(libc::POLLIN))
     })
 }
 
@@ -136,11 +111,7 @@ pub unsafe extern "C" fn ut_monitor_timeout(
     timeout_usec: *mut u64,
 ) -> ut_status {
     guard(UT_ERR_INTERNAL, || {
-        if monitor.is_null() || timeout_usec.is_null() {
-            return UT_ERR_NULL;
-        }
-        *timeout_usec = u64::MAX;
-        UT_OK
+        getter!(monitor, timeout_usec, |_| u64::MAX)
     })
 }
 
@@ -150,16 +121,13 @@ pub unsafe extern "C" fn ut_monitor_timeout(
 #[no_mangle]
 pub unsafe extern "C" fn ut_monitor_flush(monitor: *mut ut_monitor) -> ut_status {
     guard(UT_ERR_INTERNAL, || {
-        if monitor.is_null() {
-            return UT_ERR_NULL;
-        }
-        let m = &mut *monitor;
+        let m = try_mut!(monitor);
         match m.monitor.flush() {
             Ok(()) => {
                 m.refresh_description();
                 UT_OK
             }
-            Err(err) => m.record(&err),
+            Err(e) => m.error.record(&e),
         }
     })
 }
@@ -172,11 +140,7 @@ pub unsafe extern "C" fn ut_monitor_watched(
     categories: *mut ut_category,
 ) -> ut_status {
     guard(UT_ERR_INTERNAL, || {
-        if monitor.is_null() || categories.is_null() {
-            return UT_ERR_NULL;
-        }
-        *categories = (*monitor).monitor.watched();
-        UT_OK
+        getter!(monitor, categories, |m| m.monitor.watched())
     })
 }
 
@@ -188,11 +152,7 @@ pub unsafe extern "C" fn ut_monitor_describe(
     text: *mut *const c_char,
 ) -> ut_status {
     guard(UT_ERR_INTERNAL, || {
-        if monitor.is_null() || text.is_null() {
-            return UT_ERR_NULL;
-        }
-        *text = (*monitor).description.as_ptr();
-        UT_OK
+        getter!(monitor, text, |m| m.description.as_ptr())
     })
 }
 
@@ -204,16 +164,9 @@ pub unsafe extern "C" fn ut_monitor_error(
     os_errno: *mut i32,
 ) -> ut_status {
     guard(UT_ERR_INTERNAL, || {
-        if monitor.is_null() {
-            return UT_ERR_NULL;
-        }
-        let m = &*monitor;
-        if !message.is_null() {
-            *message = m.error.as_ptr();
-        }
-        if !os_errno.is_null() {
-            *os_errno = m.os_errno;
-        }
+        let m = try_ref!(monitor);
+        // SAFETY: either output is NULL or writable (the contract).
+        unsafe { m.error.report(message, os_errno) };
         UT_OK
     })
 }
@@ -222,9 +175,8 @@ pub unsafe extern "C" fn ut_monitor_error(
 #[no_mangle]
 pub unsafe extern "C" fn ut_monitor_close(monitor: *mut ut_monitor) {
     guard((), || {
-        if !monitor.is_null() {
-            // SAFETY: came from Box::into_raw in ut_monitor_open*.
-            drop(Box::from_raw(monitor));
-        }
+        // SAFETY: NULL, or a monitor from ut_monitor_open* not yet closed
+        // (the contract).
+        unsafe { free_handle(monitor) }
     })
 }
