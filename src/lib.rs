@@ -23,6 +23,7 @@ pub mod format;
 pub mod reader;
 pub mod session;
 pub mod source;
+pub mod stream;
 
 pub use entry::{AddrFamily, Entry, EntryType};
 pub use error::{Error, ErrorKind, Result};

@@ -406,11 +406,35 @@ pub extern "C" fn ut_status_str(status: ut_status) -> *const c_char {
     })
 }
 
+static FORMAT_NAMES: std::sync::OnceLock<Vec<CString>> = std::sync::OnceLock::new();
+static TYPE_NAMES: std::sync::OnceLock<Vec<CString>> = std::sync::OnceLock::new();
+
+/// The C string of name number `n`: the core's names have no NUL, so
+/// the C copies (numbers 0 up to the first gap) are made once and live
+/// as long as the library.
+fn c_name(
+    cell: &'static std::sync::OnceLock<Vec<CString>>,
+    n: usize,
+    name: impl Fn(usize) -> Option<&'static str>,
+) -> *const c_char {
+    let names = cell.get_or_init(|| {
+        (0..)
+            .map_while(&name)
+            .map(|s| CString::new(s).expect("names have no NUL"))
+            .collect()
+    });
+    names.get(n).map_or(ptr::null(), |c| c.as_ptr())
+}
+
 /// The name of a format (`"linux-384-le"`), or NULL for an unknown number.
 #[no_mangle]
 pub extern "C" fn ut_format_name(format: ut_format) -> *const c_char {
     guard(ptr::null(), || {
-        Format::from_u32(format).map_or(ptr::null(), |f| static_c(f.name_with_nul()))
+        Format::from_u32(format).map_or(ptr::null(), |f| {
+            c_name(&FORMAT_NAMES, f as usize, |n| {
+                Format::from_u32(n as u32).map(Format::name)
+            })
+        })
     })
 }
 
@@ -459,7 +483,11 @@ pub unsafe extern "C" fn ut_format_family(format: ut_format, family: *mut ut_fam
 #[no_mangle]
 pub extern "C" fn ut_type_name(entry_type: ut_type) -> *const c_char {
     guard(ptr::null(), || {
-        EntryType::from_i32(entry_type).map_or(ptr::null(), |t| static_c(t.name_with_nul()))
+        EntryType::from_i32(entry_type).map_or(ptr::null(), |t| {
+            c_name(&TYPE_NAMES, t as usize, |n| {
+                EntryType::from_i32(n as i32).map(EntryType::name)
+            })
+        })
     })
 }
 

@@ -16,8 +16,8 @@
 use crate::entry::{Entry, EntryType, StrField};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
-use crate::reader::EntryStream;
 use crate::source::ByteSource;
+use crate::stream::EntryStream;
 
 /// DB 1.85 hash magic.
 const MAGIC: u32 = 0x0006_1561;
@@ -135,6 +135,11 @@ pub struct LastlogxStream {
     next: usize,
     reverse: bool,
     buf: Vec<u8>,
+}
+
+/// The stream over `src` (the `FORMATS` row's constructor).
+pub fn open(src: Box<dyn ByteSource>, reverse: bool) -> Result<Box<dyn EntryStream>> {
+    Ok(Box::new(LastlogxStream::new(src, reverse)?))
 }
 
 impl LastlogxStream {

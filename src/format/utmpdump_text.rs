@@ -6,8 +6,8 @@
 use crate::entry::{flags, Entry, EntryType, StrField};
 use crate::error::{Error, Result};
 use crate::format::Format;
-use crate::reader::EntryStream;
 use crate::source::ByteSource;
+use crate::stream::EntryStream;
 
 /// Longest line accepted; longer ones are skipped as corrupt.
 const MAX_LINE: usize = 4096;
@@ -208,6 +208,11 @@ pub struct TextStream {
     skipped: bool,
     /// Lines skipped as corrupt since open or rewind.
     skipped_count: u64,
+}
+
+/// The stream over `src` (the `FORMATS` row's constructor).
+pub fn open(src: Box<dyn ByteSource>, reverse: bool) -> Result<Box<dyn EntryStream>> {
+    Ok(Box::new(TextStream::new(src, reverse)?))
 }
 
 impl TextStream {

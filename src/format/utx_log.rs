@@ -12,8 +12,8 @@ use crate::entry::{flags, Entry, EntryType};
 use crate::error::{Error, Result};
 use crate::format::freebsd::{FUTX_197, FUTX_SIZE};
 use crate::format::Format;
-use crate::reader::EntryStream;
 use crate::source::ByteSource;
+use crate::stream::EntryStream;
 
 /// Bytes per read, and the spacing of reverse checkpoints.
 const CHUNK: usize = 64 * 1024;
@@ -51,6 +51,11 @@ pub struct UtxLogStream {
     /// next one in file order) followed skipped bytes.
     carry: bool,
     partial: Option<u64>,
+}
+
+/// The stream over `src` (the `FORMATS` row's constructor).
+pub fn open(src: Box<dyn ByteSource>, reverse: bool) -> Result<Box<dyn EntryStream>> {
+    Ok(Box::new(UtxLogStream::new(src, reverse)?))
 }
 
 impl UtxLogStream {

@@ -22,8 +22,8 @@ pub fn source_name(format: Format, path: &Path) -> String {
 #[cfg(feature = "sqlite")]
 pub fn open_sqlite(path: &Path, opts: &Options) -> Result<Reader> {
     use crate::format::{lastlog2::Lastlog2Stream, wtmpdb::WtmpdbStream};
-    use crate::reader::EntryStream;
     use crate::source::sqlite;
+    use crate::stream::EntryStream;
     let shown = path.display().to_string();
     let format = match opts.format {
         Format::Wtmpdb | Format::Lastlog2 => opts.format,
@@ -81,7 +81,7 @@ pub fn open_sqlite(path: &Path, _opts: &Options) -> Result<Reader> {
 #[cfg(feature = "sqlite")]
 pub fn open_wtmpdb_history(path: &Path, opts: &Options) -> Result<Reader> {
     use crate::format::wtmpdb::{rotated_files, WtmpdbStream};
-    use crate::reader::EntryStream;
+    use crate::stream::EntryStream;
     let mut files = rotated_files(path);
     let rotated = files.len();
     files.push(path.to_path_buf());
@@ -112,12 +112,12 @@ pub fn open_wtmpdb_history(path: &Path, opts: &Options) -> Result<Reader> {
 /// Several streams, one after the other.
 #[cfg(feature = "sqlite")]
 struct Chain {
-    streams: Vec<Box<dyn crate::reader::EntryStream>>,
+    streams: Vec<Box<dyn crate::stream::EntryStream>>,
     at: usize,
 }
 
 #[cfg(feature = "sqlite")]
-impl crate::reader::EntryStream for Chain {
+impl crate::stream::EntryStream for Chain {
     fn next(&mut self, e: &mut crate::entry::Entry) -> Result<bool> {
         while let Some(s) = self.streams.get_mut(self.at) {
             if s.next(e)? {

@@ -5,8 +5,8 @@
 
 use crate::entry::{Entry, EntryType};
 use crate::error::Result;
-use crate::reader::EntryStream;
 use crate::source::proc;
+use crate::stream::EntryStream;
 
 pub struct LiveFilter {
     inner: Box<dyn EntryStream>,

@@ -12,40 +12,13 @@ use std::path::Path;
 
 use crate::entry::{Entry, EntryType};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::{detect, lastlogx, utmpdump_text, utx_log, Format};
+use crate::format::{detect, Decoder, Format};
 use crate::source::file::FileSource;
 use crate::source::gzip;
 use crate::source::host::Database;
 use crate::source::memory::MemorySource;
 use crate::source::ByteSource;
-
-/// A stream of entries in one direction; the reader adds filtering.
-pub trait EntryStream: Send {
-    /// Decode the next entry into `e`; false at the end.
-    fn next(&mut self, e: &mut Entry) -> Result<bool>;
-    /// Start again from the first entry (in the stream's direction).
-    fn rewind(&mut self) -> Result<()>;
-    /// Position at the first entry at or after `sec` (forward), or at the
-    /// newest entry at or before `sec` (reverse), when the stream can do
-    /// it faster than a scan. False: not supported, the reader scans.
-    fn seek_time(&mut self, _sec: i64) -> Result<bool> {
-        Ok(false)
-    }
-    /// Chunks (or rows) read from the source so far, for tests and benches.
-    fn chunks_read(&self) -> u64 {
-        0
-    }
-    /// Size in bytes of what the stream reads (offsets of the next file of
-    /// a multi-file reader start after it); 0 when unknown.
-    fn size(&self) -> u64 {
-        0
-    }
-    /// Records (or text lines) skipped as corrupt since the stream was
-    /// opened or rewound; streams that cannot tell say 0.
-    fn skipped(&self) -> u64 {
-        0
-    }
-}
+pub use crate::stream::EntryStream;
 
 /// How to open a reader.
 #[derive(Clone, Copy, Debug)]
@@ -197,22 +170,18 @@ impl Reader {
             Some(f) if opts.format == Format::Auto => f,
             _ => format,
         };
-        let stream: Box<dyn EntryStream> = if let Some(layout) = format.layout() {
-            Box::new(records::RecordStream::new(src, layout, opts.reverse)?)
-        } else if format == Format::UtmpdumpText {
-            Box::new(utmpdump_text::TextStream::new(src, opts.reverse)?)
-        } else if format == Format::FreebsdUtxLog {
-            Box::new(utx_log::UtxLogStream::new(src, opts.reverse)?)
-        } else if format == Format::NetbsdLastlogx {
-            Box::new(
-                lastlogx::LastlogxStream::new(src, opts.reverse)
-                    .map_err(|e| Error::new(e.kind, format!("{origin}: {}", e.message)))?,
-            )
-        } else {
-            return Err(Error::new(
-                ErrorKind::Unsupported,
-                format!("format {} cannot be read from a file", format.name()),
-            ));
+        let stream: Box<dyn EntryStream> = match format.info().decoder {
+            Decoder::Records(layout) => {
+                Box::new(records::RecordStream::new(src, layout, opts.reverse)?)
+            }
+            Decoder::Stream(open) => open(src, opts.reverse)
+                .map_err(|e| Error::new(e.kind, format!("{origin}: {}", e.message)))?,
+            Decoder::Detect | Decoder::Sqlite | Decoder::Directory => {
+                return Err(Error::new(
+                    ErrorKind::Unsupported,
+                    format!("format {} cannot be read from a file", format.name()),
+                ))
+            }
         };
         Ok(Self::from_stream_opts(stream, format, origin, &opts))
     }

@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use crate::entry::{Entry, EntryType, StrField};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
-use crate::reader::EntryStream;
 use crate::source::envfile::{self, EnvFile};
+use crate::stream::EntryStream;
 
 /// logind's state directory below the root.
 pub const STATE_DIR: &str = "run/systemd";
