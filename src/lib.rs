@@ -20,6 +20,7 @@ pub mod entry;
 pub mod error;
 pub mod ffi;
 pub mod format;
+pub mod host;
 pub mod reader;
 pub mod session;
 pub mod source;
@@ -27,10 +28,16 @@ pub mod stream;
 
 pub use entry::{AddrFamily, Entry, EntryType};
 pub use error::{Error, ErrorKind, Result};
-pub use format::{Family, Format};
+pub use format::logind::{Category, Logind};
+pub use format::{Family, Format, FormatInfo, FORMATS};
+pub use host::Database;
 pub use reader::{Options, Reader};
-pub use session::{Session, SessionEnd, SessionKind, SessionOptions, Sessions};
-pub use source::host::Database;
+pub use session::count::{count_users, CountOptions};
+pub use session::{
+    rules, Pairing, Session, SessionEnd, SessionKind, SessionOptions, Sessions, TimeChange,
+};
+pub use source::monitor::Monitor;
+pub use stream::EntryStream;
 
 /// The library version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

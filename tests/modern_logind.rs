@@ -4,7 +4,7 @@
 mod modern_common;
 
 use modern_common::*;
-use utx::source::logind::Logind;
+use utx::format::logind::Logind;
 use utx::{EntryType, ErrorKind, Format, Options, Reader};
 
 fn sessions_reader(root: &Scratch, all: bool) -> Reader {

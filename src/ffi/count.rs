@@ -6,9 +6,9 @@ use super::boundary::{fail, guard, write_errbuf};
 use super::types::*;
 use super::{options, ut_reader};
 use crate::error::{Error, ErrorKind};
+use crate::host::Database;
 use crate::reader::Reader;
 use crate::session::{count_users, CountOptions};
-use crate::source::host::Database;
 
 /// How many users are logged in, the way `who -q`, `users` and `uptime`
 /// should count them: `USER_PROCESS` entries with a user name whose

@@ -10,7 +10,7 @@ use super::boundary::{c_str, fail, guard, write_errbuf};
 use super::null_arg;
 use super::types::*;
 use crate::error::{Error, ErrorKind};
-use crate::source::logind::{Category, Logind};
+use crate::format::logind::{Category, Logind};
 
 /// An immutable list of strings. Opaque; created by `ut_logind_list`,
 /// freed by `ut_strlist_close`.

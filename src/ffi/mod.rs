@@ -28,8 +28,8 @@ pub use types::*;
 use crate::entry::{Entry, EntryType};
 use crate::error::{Error, ErrorKind};
 use crate::format::Format;
+use crate::host::Database;
 use crate::reader::{Options, Reader};
-use crate::source::host::Database;
 
 /// A reader of one file, buffer or database. Opaque; create with
 /// `ut_reader_open*`, free with `ut_reader_close`. Not for use by two

@@ -9,7 +9,7 @@ use super::types::*;
 use super::ut_reader;
 use crate::entry::Entry;
 use crate::error::{Error, ErrorKind};
-use crate::session::{self, rules, Pairing, Session};
+use crate::session::{self, Pairing, Session, SessionOptions};
 
 /// Pairs a reader's entries into sessions. Opaque; create with
 /// `ut_sessions_open`, free with `ut_sessions_close`. It reads through the
@@ -115,11 +115,13 @@ pub unsafe extern "C" fn ut_sessions_open(
         if let Err(err) = session::check_reverse(&r.reader) {
             return fail(errbuf, errlen, &err);
         }
-        let rules = rules::for_format(r.reader.format());
-        let check_liveness = flags & UT_SESSIONS_NO_LIVENESS == 0;
+        let opts = SessionOptions {
+            check_liveness: flags & UT_SESSIONS_NO_LIVENESS == 0,
+            rules: None,
+        };
         let handle = Box::new(ut_sessions {
             reader,
-            pairing: Pairing::new(rules, check_liveness),
+            pairing: Pairing::for_reader(&r.reader, opts),
             entry: Entry::default(),
             session: Session::default(),
             c_session: empty_c_session(),

@@ -14,6 +14,7 @@ pub mod lastlog2;
 pub mod lastlogx;
 pub mod layout;
 pub mod linux;
+pub mod logind;
 pub mod macos;
 pub mod netbsd;
 pub mod openbsd;

@@ -1,21 +1,22 @@
 //! The reader: a source of bytes (or rows), a format, a direction and a
 //! type filter, handing out one normalized entry at a time.
 
-pub mod database;
 pub mod defaults;
 pub mod live;
 pub mod multi;
 pub mod records;
 pub mod seek;
+pub mod sqlite;
 
 use std::path::Path;
 
 use crate::entry::{Entry, EntryType};
 use crate::error::{Error, ErrorKind, Result};
+use crate::format::logind::{Logind, LogindStream};
 use crate::format::{detect, Decoder, Format};
+use crate::host::Database;
 use crate::source::file::FileSource;
 use crate::source::gzip;
-use crate::source::host::Database;
 use crate::source::memory::MemorySource;
 use crate::source::ByteSource;
 pub use crate::stream::EntryStream;
@@ -30,7 +31,7 @@ pub struct Options {
     /// Bit `1 << type` set for each entry type to return; `u32::MAX` for all.
     pub type_mask: u32,
     /// "Who is logged in now": drop USER_PROCESS entries whose process is
-    /// gone or that predate the current boot (see [`live`]).
+    /// gone, by the `who` rule (see [`live`]).
     pub live: bool,
     /// logind: keep manager, background and closing sessions too.
     pub all_sessions: bool,
@@ -53,8 +54,8 @@ pub struct Reader {
     stream: Box<dyn EntryStream>,
     format: Format,
     type_mask: u32,
-    /// Where the entries come from, for messages (a path or "memory").
-    origin: String,
+    /// What [`Reader::source`] returns (also the prefix of messages).
+    source: String,
     /// Newest first? `None` for streams that did not say.
     reverse: Option<bool>,
     /// Only entries with `since <= sec <= until` (util-linux `last -s/-t`).
@@ -77,19 +78,19 @@ impl Reader {
         // by its sessions directory.
         let logind_dir = opts.format == Format::Auto && path.join("sessions").is_dir();
         if opts.format == Format::Logind || logind_dir {
-            let logind = crate::source::logind::Logind::at_dir(path);
-            return database::open_logind(logind, &opts);
+            let logind = Logind::at_dir(path);
+            return open_logind(logind, &opts);
         }
         let src = FileSource::open(path)?;
         let mut head = [0u8; 16];
         let n = src
             .read_full_at(&mut head, 0)
             .map_err(|e| Error::io(&path.display().to_string(), &e))?;
-        let sqlite = database::is_sqlite(&head[..n]);
+        let sqlite = sqlite::is_sqlite(&head[..n]);
         match opts.format {
             Format::Auto | Format::Wtmpdb | Format::Lastlog2 if sqlite => {
                 drop(src);
-                return database::open_sqlite(path, &opts);
+                return sqlite::open_sqlite(path, &opts);
             }
             Format::Wtmpdb | Format::Lastlog2 => {
                 return Err(Error::new(
@@ -202,7 +203,7 @@ impl Reader {
             stream,
             format,
             type_mask: opts.type_mask,
-            origin,
+            source: origin,
             reverse: Some(opts.reverse),
             since: None,
             until: None,
@@ -222,7 +223,7 @@ impl Reader {
             stream,
             format,
             type_mask,
-            origin,
+            source: origin,
             reverse: None,
             since: None,
             until: None,
@@ -264,15 +265,11 @@ impl Reader {
         self.format
     }
 
-    pub fn origin(&self) -> &str {
-        &self.origin
-    }
-
     /// The source this reader opened: a path ("/var/run/utmp"), or a
     /// kind and a path ("logind:/run/systemd",
     /// "wtmpdb:/var/lib/wtmpdb/wtmp.db", "lastlog2:…"), or "memory".
     pub fn source(&self) -> &str {
-        &self.origin
+        &self.source
     }
 
     /// Only return entries whose type bit is set in `mask`.
@@ -371,6 +368,19 @@ impl Iterator for Reader {
             }
         }
     }
+}
+
+/// Current logind sessions (see [`crate::format::logind`]).
+pub(crate) fn open_logind(logind: Logind, opts: &Options) -> Result<Reader> {
+    logind.require_running()?;
+    let source = logind.source_name();
+    let stream = LogindStream::open(logind, opts.all_sessions, opts.reverse)?;
+    Ok(Reader::from_stream_opts(
+        Box::new(stream),
+        Format::Logind,
+        source,
+        opts,
+    ))
 }
 
 /// The mask with every type in `types`.

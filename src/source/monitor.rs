@@ -13,9 +13,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::source::host::Database;
+use crate::format::logind::{Category, Logind};
+use crate::host::Database;
 use crate::source::inotify::Inotify;
-use crate::source::logind::{Category, Logind};
 
 /// Category bits: the C constants (`UT_LOGIND_*`, `UT_MONITOR_*`).
 pub mod category {

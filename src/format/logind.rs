@@ -119,7 +119,7 @@ impl Logind {
         if !seats.is_dir() {
             return Some(format!("no {}", seats.display()));
         }
-        if self.live && crate::source::proc::process_running(DAEMON_NAMES) == Some(false) {
+        if self.live && crate::host::process_running(DAEMON_NAMES) == Some(false) {
             return Some(format!(
                 "{} exists but no {} process runs",
                 seats.display(),

@@ -1,12 +1,11 @@
-//! Readers over the non-file sources: SQLite databases (wtmpdb, lastlog2,
-//! told apart by their tables) and logind state directories.
+//! Readers over SQLite databases (wtmpdb, lastlog2, told apart by their
+//! tables).
 
 use std::path::Path;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
 use crate::reader::{Options, Reader};
-use crate::source::logind::{Logind, LogindStream};
 
 /// Whether `head` (a file's first bytes) is a SQLite 3 database.
 pub fn is_sqlite(head: &[u8]) -> bool {
@@ -135,17 +134,4 @@ impl crate::stream::EntryStream for Chain {
         self.at = 0;
         Ok(())
     }
-}
-
-/// Current logind sessions (see [`crate::source::logind`]).
-pub fn open_logind(logind: Logind, opts: &Options) -> Result<Reader> {
-    logind.require_running()?;
-    let source = logind.source_name();
-    let stream = LogindStream::open(logind, opts.all_sessions, opts.reverse)?;
-    Ok(Reader::from_stream_opts(
-        Box::new(stream),
-        Format::Logind,
-        source,
-        opts,
-    ))
 }
