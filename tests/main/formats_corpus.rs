@@ -2,9 +2,8 @@
 //! corpus, checked against the text their own systems' tools printed
 //! (`last`, `lastlogin`) and the values MANIFEST.md quotes.
 
-mod formats_common;
-
-use formats_common::*;
+use crate::helpers::corpus_root as corpus;
+use crate::helpers::*;
 use utx::entry::flags;
 use utx::{EntryType, Format, Options, Reader};
 

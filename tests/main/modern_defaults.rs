@@ -2,11 +2,9 @@
 //! lastlog2, btmp → unsupported), "unavailable" versus "empty", and the
 //! live view that drops stale utmp slots.
 
-mod modern_common;
-
 use std::path::Path;
 
-use modern_common::*;
+use crate::helpers::*;
 use utx::reader::defaults::open_db_in;
 use utx::{Database, EntryType, ErrorKind, Options, Reader};
 

@@ -1,9 +1,7 @@
 //! logind state trees (files in the format logind writes) under a
 //! temporary root.
 
-mod modern_common;
-
-use modern_common::*;
+use crate::helpers::*;
 use utx::format::logind::Logind;
 use utx::{EntryType, ErrorKind, Format, Options, Reader};
 

@@ -3,9 +3,7 @@
 //! timeout), not timing assertions.
 #![cfg(target_os = "linux")]
 
-mod modern_common;
-
-use modern_common::*;
+use crate::helpers::*;
 use utx::source::monitor::{category, Monitor};
 use utx::ErrorKind;
 

@@ -2,9 +2,7 @@
 //! sqlite3 tool when installed) read as wtmp-like entries.
 #![cfg(feature = "sqlite")]
 
-mod modern_common;
-
-use modern_common::*;
+use crate::helpers::*;
 use utx::{EntryType, ErrorKind, Format, Options, Reader};
 
 const S: i64 = 1_000_000;
