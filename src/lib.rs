@@ -21,6 +21,8 @@ pub mod error;
 pub mod ffi;
 pub mod format;
 pub mod host;
+pub mod ids;
+pub mod monitor;
 pub mod reader;
 pub mod session;
 pub mod source;
@@ -31,12 +33,12 @@ pub use error::{Error, ErrorKind, Result};
 pub use format::logind::{Category, Logind};
 pub use format::{Family, Format, FormatInfo, FORMATS};
 pub use host::Database;
+pub use monitor::Monitor;
 pub use reader::{Options, Reader};
 pub use session::count::{count_users, CountOptions};
 pub use session::{
     rules, Pairing, Session, SessionEnd, SessionKind, SessionOptions, Sessions, TimeChange,
 };
-pub use source::monitor::Monitor;
 pub use stream::EntryStream;
 
 /// The library version.

@@ -1,4 +1,4 @@
-//! C API: change notification (see `source::monitor`), shaped like
+//! C API: change notification (see `monitor`), shaped like
 //! sd_login_monitor: a pollable fd, the events and timeout to poll with,
 //! and a flush after each wake-up.
 
@@ -11,7 +11,17 @@ use super::boundary::{c_str, fail, guard, status_of, write_errbuf};
 use super::null_arg;
 use super::types::*;
 use crate::error::Error;
-use crate::source::monitor::Monitor;
+use crate::monitor::{category, Monitor};
+
+// The C category constants are the core's bits.
+const _: () = assert!(
+    UT_LOGIND_SEATS == category::SEATS
+        && UT_LOGIND_SESSIONS == category::SESSIONS
+        && UT_LOGIND_USERS == category::USERS
+        && UT_LOGIND_MACHINES == category::MACHINES
+        && UT_MONITOR_UTMP == category::UTMP
+        && UT_MONITOR_ALL == category::ALL
+);
 
 /// A change monitor. Opaque; created by `ut_monitor_open*`, freed by
 /// `ut_monitor_close` (which closes its fd).

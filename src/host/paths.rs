@@ -1,7 +1,7 @@
 //! This host's default databases: one small table per OS, so each row can
 //! be checked by reading it.
 
-use crate::format::Format;
+use crate::ids::Format;
 
 /// The databases `ut_reader_open_db` knows. Numbers are part of the C ABI.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -25,7 +25,7 @@ use crate::format::logind::Logind;
 use crate::format::wtmpdb;
 use crate::host;
 use crate::host::Database;
-use crate::reader::{sqlite, Options, Reader};
+use crate::reader::{open_sqlite, Options, Reader};
 
 /// `path` (absolute on the target system) under `root`.
 fn under(root: &Path, path: &str) -> PathBuf {
@@ -118,7 +118,7 @@ pub fn open_db_in(root: &Path, db: Database, opts: Options) -> Result<Reader> {
             let wtmpdb = first_existing(root, wtmpdb::DEFAULT_PATHS);
             match (file, wtmpdb) {
                 (Some(f), _) if non_empty(&f) => open_file(&f, opts),
-                (_, Some(d)) => sqlite::open_sqlite(&d, &with_format(opts, crate::Format::Wtmpdb)),
+                (_, Some(d)) => open_sqlite::open_sqlite(&d, &with_format(opts, crate::Format::Wtmpdb)),
                 (Some(f), None) => open_file(&f, opts),
                 (None, None) => Err(not_found(format!(
                     "login history is unavailable here: no wtmp file ({}) and no wtmpdb database ({})",
@@ -131,7 +131,7 @@ pub fn open_db_in(root: &Path, db: Database, opts: Options) -> Result<Reader> {
             let ll2 = first_existing(root, &[lastlog2::DEFAULT_PATH]);
             match (file, ll2) {
                 (Some(f), _) if has_last_login(&f) => open_file(&f, opts),
-                (_, Some(d)) => sqlite::open_sqlite(&d, &with_format(opts, crate::Format::Lastlog2)),
+                (_, Some(d)) => open_sqlite::open_sqlite(&d, &with_format(opts, crate::Format::Lastlog2)),
                 (Some(f), None) => open_file(&f, opts),
                 (None, None) => Err(not_found(format!(
                     "last logins are unavailable here: no lastlog file ({}) and no lastlog2 database ({})",

@@ -4,9 +4,9 @@
 pub mod defaults;
 pub mod live;
 pub mod multi;
+pub mod open_sqlite;
 pub mod records;
 pub mod seek;
-pub mod sqlite;
 
 use std::path::Path;
 
@@ -86,11 +86,11 @@ impl Reader {
         let n = src
             .read_full_at(&mut head, 0)
             .map_err(|e| Error::io(&path.display().to_string(), &e))?;
-        let sqlite = sqlite::is_sqlite(&head[..n]);
+        let sqlite = open_sqlite::is_sqlite(&head[..n]);
         match opts.format {
             Format::Auto | Format::Wtmpdb | Format::Lastlog2 if sqlite => {
                 drop(src);
-                return sqlite::open_sqlite(path, &opts);
+                return open_sqlite::open_sqlite(path, &opts);
             }
             Format::Wtmpdb | Format::Lastlog2 => {
                 return Err(Error::new(

@@ -4,9 +4,7 @@
 pub mod envfile;
 pub mod file;
 pub mod gzip;
-pub mod inotify;
 pub mod memory;
-pub mod monitor;
 pub mod prefetch;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;

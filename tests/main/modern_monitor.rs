@@ -4,7 +4,7 @@
 #![cfg(target_os = "linux")]
 
 use crate::helpers::*;
-use utx::source::monitor::{category, Monitor};
+use utx::monitor::{category, Monitor};
 use utx::ErrorKind;
 
 /// Generous bound for an event that inotify delivers synchronously.

@@ -362,7 +362,7 @@ fn rotated_history_is_read_oldest_file_first() {
             reverse,
             ..Options::default()
         };
-        let r = utx::reader::sqlite::open_wtmpdb_history(&db, &opts).unwrap();
+        let r = utx::reader::open_sqlite::open_wtmpdb_history(&db, &opts).unwrap();
         assert_eq!(r.source(), format!("wtmpdb:{} (+2 rotated)", db.display()));
         r.map(|e| {
             let e = e.unwrap();

@@ -10,19 +10,24 @@
 //! it can watch nothing at all. Paths that appear later are picked up at
 //! the next [`Monitor::flush`], and so is a utmp file that was replaced.
 
+mod inotify;
+
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::logind::{Category, Logind};
 use crate::host::Database;
-use crate::source::inotify::Inotify;
+use inotify::Inotify;
 
-/// Category bits: the C constants (`UT_LOGIND_*`, `UT_MONITOR_*`).
+/// Category bits (the C ABI's `UT_LOGIND_*`, `UT_MONITOR_*` have the
+/// same values).
 pub mod category {
-    pub use crate::ffi::types::{
-        UT_LOGIND_MACHINES as MACHINES, UT_LOGIND_SEATS as SEATS, UT_LOGIND_SESSIONS as SESSIONS,
-        UT_LOGIND_USERS as USERS, UT_MONITOR_ALL as ALL, UT_MONITOR_UTMP as UTMP,
-    };
+    pub const SEATS: u32 = 1;
+    pub const SESSIONS: u32 = 2;
+    pub const USERS: u32 = 4;
+    pub const MACHINES: u32 = 8;
+    pub const UTMP: u32 = 16;
+    pub const ALL: u32 = 31;
 }
 
 /// The category bit of a logind directory.
@@ -103,7 +108,7 @@ impl Monitor {
 
     /// Add watches for every path not watched yet that exists now.
     fn arm(&mut self) -> Result<()> {
-        use crate::source::inotify::{DIR_EVENTS, FILE_EVENTS};
+        use inotify::{DIR_EVENTS, FILE_EVENTS};
         for w in self.watches.iter_mut().filter(|w| w.armed.is_none()) {
             let Some(path) =
                 w.candidates
