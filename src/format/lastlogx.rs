@@ -137,11 +137,6 @@ pub struct LastlogxStream {
     buf: Vec<u8>,
 }
 
-/// The stream over `src` (the `FORMATS` row's constructor).
-pub fn open(src: Box<dyn ByteSource>, reverse: bool) -> Result<Box<dyn EntryStream>> {
-    Ok(Box::new(LastlogxStream::new(src, reverse)?))
-}
-
 impl LastlogxStream {
     pub fn new(src: Box<dyn ByteSource>, reverse: bool) -> Result<LastlogxStream> {
         let io = |e: std::io::Error| Error::io("read", &e);

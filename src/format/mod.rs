@@ -49,6 +49,11 @@ pub enum Decoder {
 /// Opens a stream decoder over bytes, newest first when `reverse`.
 pub type OpenStream = fn(Box<dyn ByteSource>, bool) -> Result<Box<dyn EntryStream>>;
 
+/// A stream decoder's constructor result, as an [`OpenStream`] returns it.
+fn boxed<S: EntryStream + 'static>(s: Result<S>) -> Result<Box<dyn EntryStream>> {
+    Ok(Box::new(s?))
+}
+
 impl std::fmt::Debug for Decoder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
@@ -148,9 +153,9 @@ pub static FORMATS: &[FormatInfo] = &[
     row(Format::NetbsdLastlog32Be, "netbsd-lastlog-32-be", NetBsd, Records(&netbsd::LASTLOG_32_BE), false),
     row(Format::BsdLastlog28Le, "bsd-lastlog-28-le", ClassicBsd, Records(&bsd::LASTLOG_28_LE), false),
     row(Format::BsdLastlog28Be, "bsd-lastlog-28-be", ClassicBsd, Records(&bsd::LASTLOG_28_BE), false),
-    row(Format::UtmpdumpText, "utmpdump-text", Linux, Stream(utmpdump_text::open), true),
-    row(Format::FreebsdUtxLog, "freebsd-utx-log", FreeBsd, Stream(utx_log::open), true),
-    row(Format::NetbsdLastlogx, "netbsd-lastlogx", NetBsd, Stream(lastlogx::open), true),
+    row(Format::UtmpdumpText, "utmpdump-text", Linux, Stream(|s, r| boxed(utmpdump_text::TextStream::new(s, r))), true),
+    row(Format::FreebsdUtxLog, "freebsd-utx-log", FreeBsd, Stream(|s, r| boxed(utx_log::UtxLogStream::new(s, r))), true),
+    row(Format::NetbsdLastlogx, "netbsd-lastlogx", NetBsd, Stream(|s, r| boxed(lastlogx::LastlogxStream::new(s, r))), true),
     row(Format::Wtmpdb, "wtmpdb", Linux, Sqlite, false),
     row(Format::Lastlog2, "lastlog2", Linux, Sqlite, false),
     row(Format::Logind, "logind", Linux, Directory, false),

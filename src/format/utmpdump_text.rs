@@ -210,11 +210,6 @@ pub struct TextStream {
     skipped_count: u64,
 }
 
-/// The stream over `src` (the `FORMATS` row's constructor).
-pub fn open(src: Box<dyn ByteSource>, reverse: bool) -> Result<Box<dyn EntryStream>> {
-    Ok(Box::new(TextStream::new(src, reverse)?))
-}
-
 impl TextStream {
     pub fn new(src: Box<dyn ByteSource>, reverse: bool) -> Result<TextStream> {
         let mut s = TextStream {

@@ -53,11 +53,6 @@ pub struct UtxLogStream {
     partial: Option<u64>,
 }
 
-/// The stream over `src` (the `FORMATS` row's constructor).
-pub fn open(src: Box<dyn ByteSource>, reverse: bool) -> Result<Box<dyn EntryStream>> {
-    Ok(Box::new(UtxLogStream::new(src, reverse)?))
-}
-
 impl UtxLogStream {
     pub fn new(src: Box<dyn ByteSource>, reverse: bool) -> Result<UtxLogStream> {
         let mut s = UtxLogStream {
