@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 use std::net::Ipv6Addr;
 
-use crate::ids::Format;
+use crate::format::Format;
 
 /// Normalized entry type. 0–9 follow the Linux/POSIX numbering; each format
 /// maps its own numbers onto these and keeps the stored value in `raw_type`.

@@ -21,7 +21,6 @@ pub mod error;
 pub mod ffi;
 pub mod format;
 pub mod host;
-pub mod ids;
 pub mod monitor;
 pub mod reader;
 pub mod session;

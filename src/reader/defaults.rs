@@ -77,7 +77,7 @@ fn not_found(message: String) -> Error {
 fn open_file(f: &Path, mut opts: Options) -> Result<Reader> {
     if opts.format == crate::Format::Auto {
         let implied = f.to_str().and_then(|s| {
-            Database::ALL_FORMAT_PATHS
+            crate::format::PATH_FORMATS
                 .iter()
                 .find(|(p, _)| s.ends_with(p))
                 .map(|(_, fmt)| *fmt)

@@ -167,7 +167,7 @@ impl Reader {
         };
         // A system path whose bytes are another format's too (FreeBSD
         // utx.lastlogin) says what it holds.
-        let format = match Database::format_of_path(&origin) {
+        let format = match Format::of_path(&origin) {
             Some(f) if opts.format == Format::Auto => f,
             _ => format,
         };

@@ -158,7 +158,7 @@ fn freebsd_utx_lastlogin_and_active() {
         assert_eq!(a.format, Format::FreebsdUtxLastlogin);
     }
     assert_eq!(
-        utx::Database::format_of_path("/var/log/utx.lastlogin"),
+        Format::of_path("/var/log/utx.lastlogin"),
         Some(Format::FreebsdUtxLastlogin)
     );
     let (f, v) = read_file(&dir.join("utx.active"));
