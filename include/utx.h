@@ -792,8 +792,9 @@ typedef uint32_t ut_family;
 #define UT_OPEN_REVERSE 1
 
 /**
- * "Who is logged in now": drop USER_PROCESS entries whose process is gone
- * (kill(pid, 0) fails with ESRCH) or that predate the current boot.
+ * "Who is logged in now", as coreutils who: drop USER_PROCESS entries
+ * whose process is gone (a positive pid for which kill(pid, 0) fails with
+ * ESRCH).
  */
 #define UT_OPEN_LIVE 2
 

@@ -61,26 +61,20 @@ impl EntryType {
 
     /// Upper-case name as in the C headers (`USER_PROCESS`).
     pub fn name(self) -> &'static str {
-        let n = self.name_with_nul();
-        &n[..n.len() - 1]
-    }
-
-    /// The name followed by a NUL, for the C ABI.
-    pub fn name_with_nul(self) -> &'static str {
         match self {
-            EntryType::Empty => "EMPTY\0",
-            EntryType::RunLevel => "RUN_LVL\0",
-            EntryType::BootTime => "BOOT_TIME\0",
-            EntryType::NewTime => "NEW_TIME\0",
-            EntryType::OldTime => "OLD_TIME\0",
-            EntryType::InitProcess => "INIT_PROCESS\0",
-            EntryType::LoginProcess => "LOGIN_PROCESS\0",
-            EntryType::UserProcess => "USER_PROCESS\0",
-            EntryType::DeadProcess => "DEAD_PROCESS\0",
-            EntryType::Accounting => "ACCOUNTING\0",
-            EntryType::Signature => "SIGNATURE\0",
-            EntryType::ShutdownTime => "SHUTDOWN_TIME\0",
-            EntryType::LastLogin => "LAST_LOGIN\0",
+            EntryType::Empty => "EMPTY",
+            EntryType::RunLevel => "RUN_LVL",
+            EntryType::BootTime => "BOOT_TIME",
+            EntryType::NewTime => "NEW_TIME",
+            EntryType::OldTime => "OLD_TIME",
+            EntryType::InitProcess => "INIT_PROCESS",
+            EntryType::LoginProcess => "LOGIN_PROCESS",
+            EntryType::UserProcess => "USER_PROCESS",
+            EntryType::DeadProcess => "DEAD_PROCESS",
+            EntryType::Accounting => "ACCOUNTING",
+            EntryType::Signature => "SIGNATURE",
+            EntryType::ShutdownTime => "SHUTDOWN_TIME",
+            EntryType::LastLogin => "LAST_LOGIN",
         }
     }
 

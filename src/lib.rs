@@ -20,21 +20,26 @@
 pub mod entry;
 pub mod error;
 pub mod format;
+pub mod host;
+pub mod monitor;
 pub mod reader;
 pub mod session;
 pub mod source;
+pub mod stream;
 
 pub use entry::{AddrFamily, Entry, EntryType};
 pub use error::{Error, ErrorKind, Result};
-pub use format::{Family, Format};
+pub use format::logind::{Category, Logind};
+pub use format::{Family, Format, FormatInfo, FORMATS};
+pub use host::Database;
+pub use monitor::Monitor;
 pub use reader::{Options, Reader};
+pub use session::count::{count_users, CountOptions};
 pub use session::{
-    count_users, CountOptions, Session, SessionEnd, SessionKind, SessionOptions, Sessions,
-    TimeChange,
+    rules, Pairing, Session, SessionEnd, SessionKind, SessionOptions, Sessions, TimeChange,
 };
-pub use source::host::Database;
-pub use source::logind::{Category, Logind};
-pub use source::monitor::{category as monitor_category, Monitor};
+pub use stream::EntryStream;
+pub use monitor::category as monitor_category;
 
 /// The library version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -35,7 +35,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
-#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,7 +83,6 @@ struct last_ctl {
     char **show; /* user and tty arguments, NULL-terminated */
     int64_t since, until, present; /* 0 = not set, as in util-linux */
     int time_fmt;
-    int64_t boot_time;   /* this host's boot time (seconds) */
     int64_t currentdate; /* when reading the file started */
     long recsdone;       /* lines printed, over all files */
 };
@@ -713,67 +711,6 @@ static void json_entry(const struct last_ctl *ctl, const ut_entry *e)
 }
 
 /* ------------------------------------------------------------------ */
-/* "gone - no logout": util-linux is_phantom()                         */
-
-static int64_t boot_time_now(void)
-{
-#ifdef CLOCK_BOOTTIME
-    struct timespec up;
-    struct timeval now;
-    if (gettimeofday(&now, NULL) == 0 && clock_gettime(CLOCK_BOOTTIME, &up) == 0) {
-        long long sec = (long long)now.tv_sec - up.tv_sec;
-        long usec = (long)now.tv_usec - up.tv_nsec / 1000;
-        if (usec < 0)
-            sec--;
-        return sec;
-    }
-#endif
-    return 0;
-}
-
-/* A format of another family than Linux (FreeBSD, NetBSD, macOS, ...). */
-static int foreign_format(ut_format format)
-{
-    ut_family family;
-    return ut_format_family(format, &family) == UT_OK && family != UT_FAMILY_LINUX;
-}
-
-static int is_phantom(const struct last_ctl *ctl, const ut_session *s, int64_t login)
-{
-    struct passwd *pw;
-    char path[UT_LINE_FIELD + 32];
-    char user[UT_USER_FIELD];
-    int ret = 0;
-
-    if (login < ctl->boot_time)
-        return 1;
-    snprintf(user, sizeof user, "%s", s->user); /* util-linux cuts at 31 */
-    pw = getpwnam(user);
-    if (!pw)
-        return 1;
-    snprintf(path, sizeof path, "/proc/%u/loginuid", (unsigned)(int32_t)s->pid);
-    if (access(path, R_OK) == 0) {
-        unsigned int loginuid;
-        FILE *f = fopen(path, "r");
-        if (!f)
-            return 1;
-        if (fscanf(f, "%u", &loginuid) != 1)
-            ret = 1;
-        fclose(f);
-        if (!ret && pw->pw_uid != loginuid)
-            return 1;
-    } else {
-        struct stat st;
-        snprintf(path, sizeof path, "/dev/%.*s", UT_LINE_FIELD, s->line);
-        if (stat(path, &st))
-            return 1;
-        if (pw->pw_uid != st.st_uid)
-            return 1;
-    }
-    return ret;
-}
-
-/* ------------------------------------------------------------------ */
 /* one file                                                            */
 
 static const char *base_name(const char *path)
@@ -830,13 +767,11 @@ static int session_line(const struct last_ctl *ctl, const ut_session *s, char *l
         case UT_ENDED_DOWN:
             in->what = R_DOWN;
             break;
+        case UT_ENDED_GONE: /* the library's last rule (is_phantom) */
+            in->what = R_PHANTOM;
+            break;
         case UT_ENDED_STILL_LOGGED_IN:
-        case UT_ENDED_GONE:
-            /* Another system's file: this host's processes say nothing
-             * about its sessions, so they are still logged in as far as
-             * the file says (as that system's own last prints them). */
-            in->what = foreign_format(s->format) ? R_NOW
-                       : is_phantom(ctl, s, in->login) ? R_PHANTOM : R_NOW;
+            in->what = R_NOW;
             break;
         default:
             in->what = R_NORMAL;
@@ -904,7 +839,6 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
     int64_t begintime;
 
     ctl->currentdate = (int64_t)time(NULL);
-    ctl->boot_time = boot_time_now();
 
     st = open_input(ctl, path, files, nfiles, &r, err, sizeof err);
     if (st == UT_OK && ctl->host_db && utx_source_file(r, srcfile, sizeof srcfile))
@@ -962,7 +896,7 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
             rc = reader_failed(ctl, r, st, path);
     } else if (!quit) {
         const ut_session *s;
-        st = ut_sessions_open(r, UT_SESSIONS_NO_LIVENESS, &ss, err, sizeof err);
+        st = ut_sessions_open(r, 0, &ss, err, sizeof err);
         if (st != UT_OK) {
             fprintf(stderr, "%s: %s: %s\n", ctl->prog, path, err);
             ut_reader_close(r);

@@ -285,14 +285,6 @@ static void who_line(FILE *out, const ut_entry *e, const char *fmt, int width)
     free(buf);
 }
 
-/* Without a FILE, who skips sessions whose process is gone (gnulib
- * read_utmp's READ_UTMP_CHECK_PIDS): a crashed login leaves its entry. */
-static int who_process_gone(const ut_entry *e)
-{
-    return e->pid > 0 && e->pid <= INT32_MAX && kill((pid_t)e->pid, 0) < 0 &&
-           errno == ESRCH;
-}
-
 static const char WHO_USAGE[] =
     "usage: utx who [--format NAME] [--verbose] [--json] [--watch[=N]]\n"
     "               [--root DIR] [--all-sessions] [FILE]\n"
@@ -359,9 +351,6 @@ static int who_render(void *ctx)
     ut_reader_set_types(r, UT_TYPE_BIT(UT_TYPE_USER_PROCESS));
     while ((st = utx_next(r, utx_input_label(&c->in), &e)) == UT_OK) {
         if (e->entry_type != UT_TYPE_USER_PROCESS || e->user[0] == '\0')
-            continue;
-        /* pids of a system copied under --root mean nothing here */
-        if (c->in.path == NULL && c->root == NULL && who_process_gone(e))
             continue;
         if (c->json)
             who_json_user(stdout, e, n == 0);
@@ -437,6 +426,10 @@ static int cmd_who(int argc, char **argv)
         utx_err("who: --watch follows this host's (or --root's) sessions, not a FILE");
         return UTX_EXIT_USAGE;
     }
+    /* Without a FILE, sessions whose process is gone are left out (the
+     * library's who rule); pids of a system under --root mean nothing. */
+    if (c.in.path == NULL && c.root == NULL)
+        c.in.flags |= UT_OPEN_LIVE;
     if (c.watch)
         return utx_watch(c.root, who_render, &c, c.watch_max, stdout);
     return who_render(&c);

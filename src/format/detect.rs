@@ -6,8 +6,9 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::entry::{flags, Entry, EntryType};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::layout::{self, Int, Kind, RecordLayout};
+use crate::format::layout::{Int, Kind, RecordLayout};
 use crate::format::{lastlogx, macos, netbsd, utmpdump_text, utx_log, Format};
 use crate::source::ByteSource;
 
@@ -65,7 +66,7 @@ pub fn detect(src: &dyn ByteSource) -> Result<Format> {
         .map_or(0, |d| d.as_secs() as i64);
     let mut best: Option<(Candidate, Format)> = None;
     let mut any_data = false;
-    for layout in layout::ALL {
+    for layout in crate::format::layouts() {
         if !candidates.is_empty() && !candidates.contains(&layout.format) {
             continue;
         }
@@ -86,7 +87,7 @@ pub fn detect(src: &dyn ByteSource) -> Result<Format> {
         // slots, read in this host's layout when the size allows.
         // Else the first Linux event layout the size fits.
         let native = native_format();
-        let linux = layout::ALL.iter().map(|l| l.format).filter(|f| {
+        let linux = crate::format::layouts().map(|l| l.format).filter(|f| {
             f.family() == crate::format::Family::Linux
                 && f.layout().is_some_and(|l| l.kind == Kind::Events)
         });
@@ -193,16 +194,15 @@ impl Candidate {
 /// the entry flag uses, so byte-swapped times lose. A layout without a
 /// type field has only its time to go by: an implausible one disqualifies.
 fn record_score(layout: &RecordLayout, rec: &[u8], now: i64) -> u32 {
-    let mut base = layout.score(rec);
+    let mut base = layout_score(layout, rec);
     if base == 0 {
         return 0;
     }
     // FreeBSD's fu_id is opaque, often random binary: it must not cost
     // the record its string points.
     if layout.format.family() == crate::format::Family::FreeBsd {
-        let ok = |f: Option<(usize, usize)>| {
-            f.is_none_or(|(o, n)| layout::plausible_string(&rec[o..o + n]))
-        };
+        let ok =
+            |f: Option<(usize, usize)>| f.is_none_or(|(o, n)| plausible_string(&rec[o..o + n]));
         let id_only = !ok(layout.id) && ok(layout.user) && ok(layout.line) && ok(layout.host);
         if id_only {
             base += 25;
@@ -250,7 +250,7 @@ fn score_events(
         if src.read_full_at(&mut buf, i * rec)? < layout.size {
             break;
         }
-        if layout::all_zero(&buf) {
+        if all_zero(&buf) {
             continue;
         }
         let mut s = record_score(layout, &buf, now);
@@ -278,7 +278,7 @@ fn score_events(
 
 /// Decodes as an EMPTY record with no strings.
 fn looks_empty(layout: &RecordLayout, rec: &[u8]) -> bool {
-    layout.decodes_empty(rec)
+    decodes_empty(layout, rec)
 }
 
 fn score_lastlog(
@@ -298,7 +298,7 @@ fn score_lastlog(
                 break 'extents;
             }
             i += 1;
-            if layout::all_zero(&buf) {
+            if all_zero(&buf) {
                 continue;
             }
             let (sec, _) = layout.time(&buf);
@@ -326,4 +326,132 @@ fn score_lastlog(
         span,
         whole: size % rec == 0,
     })
+}
+
+/// Decode (without the address) into this thread's scratch entry and
+/// look at it with `f`; `None` for an invalid record. Detection
+/// decodes thousands of records per open, each twice (score, then the
+/// empty test): a fresh entry each time (buffers allocated, grown and
+/// freed) was most of its cost, and the second decode of the same
+/// bytes is skipped.
+fn with_scratch<T>(layout: &RecordLayout, rec: &[u8], f: impl FnOnce(&Entry) -> T) -> Option<T> {
+    thread_local!(static SCRATCH: std::cell::RefCell<Scratch> = Default::default());
+    let mut f = Some(f);
+    let from_scratch = SCRATCH
+        .try_with(|s| {
+            let mut s = s.try_borrow_mut().ok()?;
+            let s = &mut *s;
+            // Only a static layout's result is reused: a temporary
+            // one could have been at the same address.
+            let at: *const RecordLayout = layout;
+            let again = s.layout == at
+                && s.rec == rec
+                && crate::format::layouts().any(|l| std::ptr::eq(l, layout));
+            if !again {
+                s.layout = at;
+                s.rec.clear();
+                s.rec.extend_from_slice(rec);
+                s.valid = layout.decode_as(rec, 0, &mut s.entry, false);
+            }
+            let f = f.take()?;
+            Some(s.valid.then(|| f(&s.entry)))
+        })
+        .ok()
+        .flatten();
+    // The scratch entry was busy (re-entered) or gone (thread exiting).
+    from_scratch.unwrap_or_else(|| {
+        let mut e = Entry::default();
+        let f = f.take()?;
+        layout.decode_as(rec, 0, &mut e, false).then(|| f(&e))
+    })
+}
+
+/// Whether `rec` decodes as an EMPTY record with no user, line or host:
+/// what a misaligned layout sees in a mostly-zero file (detection).
+fn decodes_empty(layout: &RecordLayout, rec: &[u8]) -> bool {
+    with_scratch(layout, rec, |e| {
+        e.entry_type == EntryType::Empty
+            && e.user.is_empty()
+            && e.line.is_empty()
+            && e.host.is_empty()
+    })
+    .unwrap_or(false)
+}
+
+/// How well `rec` fits this layout, 0 (not at all) to 100. Used by
+/// detection, never by decoding.
+fn layout_score(layout: &RecordLayout, rec: &[u8]) -> u32 {
+    let scored = |e: &Entry| Scored {
+        entry_type: e.entry_type,
+        flags: e.flags,
+    };
+    let Some(e) = with_scratch(layout, rec, scored) else {
+        return 0;
+    };
+    let mut score = 40;
+    if layout
+        .padding
+        .iter()
+        .all(|&(o, n)| all_zero(&rec[o..o + n]))
+    {
+        score += 15;
+    }
+    let strings_ok = [layout.user, layout.line, layout.id, layout.host]
+        .iter()
+        .flatten()
+        .all(|&(o, n)| plausible_string(&rec[o..o + n]));
+    if strings_ok {
+        score += 25;
+    }
+    let (sec, usec) = layout.time(rec);
+    let empty = e.entry_type == EntryType::Empty && sec == 0 && usec == 0;
+    if empty || e.flags & flags::TIME_IMPLAUSIBLE == 0 {
+        score += 20;
+    }
+    score
+}
+
+/// A thread's detection scratch: an entry and what was last decoded into
+/// it.
+struct Scratch {
+    entry: Entry,
+    layout: *const RecordLayout,
+    rec: Vec<u8>,
+    valid: bool,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            entry: Entry::default(),
+            layout: std::ptr::null(),
+            rec: Vec::new(),
+            valid: false,
+        }
+    }
+}
+
+/// What scoring needs of a decoded record.
+struct Scored {
+    entry_type: EntryType,
+    flags: u32,
+}
+
+/// Printable text followed only by NUL padding.
+pub fn plausible_string(field: &[u8]) -> bool {
+    let n = crate::entry::memchr0(field);
+    all_zero(&field[n..])
+        && field[..n]
+            .iter()
+            .all(|&b| b >= 0x20 && b != 0x7f || b == b'\t')
+}
+
+/// Whether every byte is zero, a word at a time (detection checks the
+/// padding and the 256-byte host of every sampled record).
+pub fn all_zero(bytes: &[u8]) -> bool {
+    let words = bytes.chunks_exact(8);
+    words.remainder().iter().all(|&b| b == 0)
+        && words
+            .into_iter()
+            .all(|w| u64::from_ne_bytes(w.try_into().expect("8 bytes")) == 0)
 }

@@ -31,8 +31,8 @@ mod imp {
     use crate::entry::{Entry, EntryType, StrField};
     use crate::error::Result;
     use crate::format::Format;
-    use crate::reader::EntryStream;
     use crate::source::sqlite::{self, int_value, sql_error, text_bytes};
+    use crate::stream::EntryStream;
     use rusqlite::types::{ToSqlOutput, ValueRef};
     use rusqlite::Connection;
     use std::collections::VecDeque;

@@ -16,8 +16,8 @@
 use crate::entry::{Entry, EntryType, StrField};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
-use crate::reader::EntryStream;
 use crate::source::ByteSource;
+use crate::stream::EntryStream;
 
 /// DB 1.85 hash magic.
 const MAGIC: u32 = 0x0006_1561;

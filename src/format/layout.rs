@@ -1,8 +1,9 @@
-//! Fixed-size record layouts as data, and the one decoder that reads them.
+//! Fixed-size record layouts as data (the schema), and the one decoder
+//! that reads them. Detection's scoring of a record is in `detect`.
 
 use crate::entry::{flags, Entry, EntryType, StrField};
+use crate::format::linux;
 use crate::format::Format;
-use crate::format::{aix, bsd, cygwin, freebsd, hpux, linux, macos, netbsd, openbsd, solaris};
 
 /// Byte order of a layout's integers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,55 +130,6 @@ pub struct RecordLayout {
     pub padding: &'static [(usize, usize)],
 }
 
-/// Every fixed-size layout, consulted by `Format::layout` and detection.
-pub static ALL: &[&RecordLayout] = &[
-    &linux::GLIBC_384_LE,
-    &linux::GLIBC_384_BE,
-    &linux::GLIBC_400_LE,
-    &linux::GLIBC_400_BE,
-    &linux::GLIBC_382_BE,
-    &linux::GLIBC_392_LE,
-    &linux::GLIBC_392_BE,
-    &linux::UTMPS_400_LE,
-    &linux::UTMPS_400_BE,
-    &linux::LASTLOG_292_LE,
-    &linux::LASTLOG_292_BE,
-    &linux::LASTLOG_296_LE,
-    &linux::LASTLOG_296_BE,
-    // Records with a type field and many checked bytes first: on a tie
-    // the earlier layout wins.
-    &aix::AIX_648_BE,
-    &macos::MACOS_628_LE,
-    &macos::MACOS_628_BE,
-    &netbsd::UTMPX_520_LE,
-    &netbsd::UTMPX_520_BE,
-    &netbsd::UTMPX_516_LE,
-    &solaris::FUTMPX_372_LE,
-    &solaris::FUTMPX_372_BE,
-    &solaris::IRIX_372_BE,
-    &cygwin::UTMP_320_LE,
-    &cygwin::UTMP_308_LE,
-    &freebsd::FUTX_197,
-    &freebsd::FUTX_LASTLOGIN_197,
-    &hpux::HPUX_60_BE,
-    &solaris::FUTMP_36_LE,
-    &solaris::FUTMP_36_BE,
-    &openbsd::UTMP_304_LE,
-    &openbsd::UTMP_304_BE,
-    &openbsd::LASTLOG_272_LE,
-    &openbsd::LASTLOG_272_BE,
-    &bsd::FREEBSD_44_LE,
-    &bsd::FREEBSD_44_BE,
-    &netbsd::UTMP_40_LE,
-    &netbsd::UTMP_40_BE,
-    &bsd::UTMP_36_LE,
-    &bsd::UTMP_36_BE,
-    &netbsd::LASTLOG_32_LE,
-    &netbsd::LASTLOG_32_BE,
-    &bsd::LASTLOG_28_LE,
-    &bsd::LASTLOG_28_BE,
-];
-
 impl RecordLayout {
     /// Read an integer field; `None` when the layout has no such field.
     #[inline(always)]
@@ -229,7 +181,7 @@ impl RecordLayout {
     /// garbage a wrong layout sees there as IPv6 text was a tenth of its
     /// time.
     #[inline(always)]
-    fn decode_as(&self, rec: &[u8], offset: u64, e: &mut Entry, addr: bool) -> bool {
+    pub(crate) fn decode_as(&self, rec: &[u8], offset: u64, e: &mut Entry, addr: bool) -> bool {
         // The hosts' own layouts get a copy of the decoder compiled for
         // their constant offsets and types (the hot path when reading
         // big local files); every other layout uses the generic one.
@@ -298,111 +250,6 @@ impl RecordLayout {
         }
         true
     }
-
-    /// Decode (without the address) into this thread's scratch entry and
-    /// look at it with `f`; `None` for an invalid record. Detection
-    /// decodes thousands of records per open, each twice (score, then the
-    /// empty test): a fresh entry each time (buffers allocated, grown and
-    /// freed) was most of its cost, and the second decode of the same
-    /// bytes is skipped.
-    fn with_scratch<T>(&self, rec: &[u8], f: impl FnOnce(&Entry) -> T) -> Option<T> {
-        thread_local!(static SCRATCH: std::cell::RefCell<Scratch> = Default::default());
-        let mut f = Some(f);
-        let from_scratch = SCRATCH
-            .try_with(|s| {
-                let mut s = s.try_borrow_mut().ok()?;
-                let s = &mut *s;
-                // Only a static layout's result is reused: a temporary
-                // one could have been at the same address.
-                let layout: *const RecordLayout = self;
-                let again = s.layout == layout
-                    && s.rec == rec
-                    && ALL.iter().any(|l| std::ptr::eq(*l, self));
-                if !again {
-                    s.layout = layout;
-                    s.rec.clear();
-                    s.rec.extend_from_slice(rec);
-                    s.valid = self.decode_as(rec, 0, &mut s.entry, false);
-                }
-                let f = f.take()?;
-                Some(s.valid.then(|| f(&s.entry)))
-            })
-            .ok()
-            .flatten();
-        // The scratch entry was busy (re-entered) or gone (thread exiting).
-        from_scratch.unwrap_or_else(|| {
-            let mut e = Entry::default();
-            let f = f.take()?;
-            self.decode_as(rec, 0, &mut e, false).then(|| f(&e))
-        })
-    }
-
-    /// Whether `rec` decodes as an EMPTY record with no user, line or host:
-    /// what a misaligned layout sees in a mostly-zero file (detection).
-    pub fn decodes_empty(&self, rec: &[u8]) -> bool {
-        self.with_scratch(rec, |e| {
-            e.entry_type == EntryType::Empty
-                && e.user.is_empty()
-                && e.line.is_empty()
-                && e.host.is_empty()
-        })
-        .unwrap_or(false)
-    }
-
-    /// How well `rec` fits this layout, 0 (not at all) to 100. Used by
-    /// detection, never by decoding.
-    pub fn score(&self, rec: &[u8]) -> u32 {
-        let scored = |e: &Entry| Scored {
-            entry_type: e.entry_type,
-            flags: e.flags,
-        };
-        let Some(e) = self.with_scratch(rec, scored) else {
-            return 0;
-        };
-        let mut score = 40;
-        if self.padding.iter().all(|&(o, n)| all_zero(&rec[o..o + n])) {
-            score += 15;
-        }
-        let strings_ok = [self.user, self.line, self.id, self.host]
-            .iter()
-            .flatten()
-            .all(|&(o, n)| plausible_string(&rec[o..o + n]));
-        if strings_ok {
-            score += 25;
-        }
-        let (sec, usec) = self.time(rec);
-        let empty = e.entry_type == EntryType::Empty && sec == 0 && usec == 0;
-        if empty || e.flags & flags::TIME_IMPLAUSIBLE == 0 {
-            score += 20;
-        }
-        score
-    }
-}
-
-/// A thread's detection scratch: an entry and what was last decoded into
-/// it.
-struct Scratch {
-    entry: Entry,
-    layout: *const RecordLayout,
-    rec: Vec<u8>,
-    valid: bool,
-}
-
-impl Default for Scratch {
-    fn default() -> Self {
-        Scratch {
-            entry: Entry::default(),
-            layout: std::ptr::null(),
-            rec: Vec::new(),
-            valid: false,
-        }
-    }
-}
-
-/// What scoring needs of a decoded record.
-struct Scored {
-    entry_type: EntryType,
-    flags: u32,
 }
 
 /// Set a string field from its place in the record, or clear it.
@@ -412,23 +259,4 @@ fn set_string(e: &mut Entry, which: StrField, rec: &[u8], at: Option<(usize, usi
         Some((off, len)) => e.set_fixed(which, &rec[off..off + len]),
         None => e.field_mut(which).clear(),
     }
-}
-
-/// Printable text followed only by NUL padding.
-pub fn plausible_string(field: &[u8]) -> bool {
-    let n = crate::entry::memchr0(field);
-    all_zero(&field[n..])
-        && field[..n]
-            .iter()
-            .all(|&b| b >= 0x20 && b != 0x7f || b == b'\t')
-}
-
-/// Whether every byte is zero, a word at a time (detection checks the
-/// padding and the 256-byte host of every sampled record).
-pub fn all_zero(bytes: &[u8]) -> bool {
-    let words = bytes.chunks_exact(8);
-    words.remainder().iter().all(|&b| b == 0)
-        && words
-            .into_iter()
-            .all(|w| u64::from_ne_bytes(w.try_into().expect("8 bytes")) == 0)
 }

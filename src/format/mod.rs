@@ -14,6 +14,7 @@ pub mod lastlog2;
 pub mod lastlogx;
 pub mod layout;
 pub mod linux;
+pub mod logind;
 pub mod macos;
 pub mod netbsd;
 pub mod openbsd;
@@ -23,6 +24,10 @@ pub mod utx_log;
 pub mod wtmpdb;
 
 use layout::RecordLayout;
+
+use crate::error::Result;
+use crate::source::ByteSource;
+use crate::stream::EntryStream;
 
 /// Every format utx knows. The numbers are part of the C ABI: never reuse
 /// or renumber, only append.
@@ -141,174 +146,241 @@ pub enum Family {
 
 impl Family {
     pub fn from_u32(n: u32) -> Option<Family> {
-        use Family::*;
         [
-            Linux, FreeBsd, NetBsd, OpenBsd, ClassicBsd, MacOs, Solaris, Irix, Aix, HpUx,
+            Family::Linux,
+            Family::FreeBsd,
+            Family::NetBsd,
+            Family::OpenBsd,
+            Family::ClassicBsd,
+            Family::MacOs,
+            Family::Solaris,
+            Family::Irix,
+            Family::Aix,
+            Family::HpUx,
         ]
         .into_iter()
         .find(|f| *f as u32 == n)
     }
 }
 
-/// One row per format, in ABI order, with its name (NUL-terminated for
-/// the C ABI). Names are what `utx --format NAME` accepts.
-const NAMES: &[(Format, &str)] = &[
-    (Format::Auto, "auto\0"),
-    (Format::Glibc384Le, "linux-384-le\0"),
-    (Format::Glibc384Be, "linux-384-be\0"),
-    (Format::Glibc400Le, "linux-400-le\0"),
-    (Format::Glibc400Be, "linux-400-be\0"),
-    (Format::Glibc382Be, "linux-m68k-382-be\0"),
-    (Format::Glibc392Le, "linux-392-le\0"),
-    (Format::Glibc392Be, "linux-392-be\0"),
-    (Format::Utmps400Le, "utmps-400-le\0"),
-    (Format::Utmps400Be, "utmps-400-be\0"),
-    (Format::Lastlog292Le, "linux-lastlog-292-le\0"),
-    (Format::Lastlog292Be, "linux-lastlog-292-be\0"),
-    (Format::Lastlog296Le, "linux-lastlog-296-le\0"),
-    (Format::Lastlog296Be, "linux-lastlog-296-be\0"),
-    (Format::UtmpdumpText, "utmpdump-text\0"),
-    (Format::Wtmpdb, "wtmpdb\0"),
-    (Format::Lastlog2, "lastlog2\0"),
-    (Format::Logind, "logind\0"),
-    (Format::FreebsdUtx, "freebsd-utx\0"),
-    (Format::FreebsdUtxLog, "freebsd-utx-log\0"),
-    (Format::FreebsdUtmp44Le, "freebsd-utmp-44-le\0"),
-    (Format::FreebsdUtmp44Be, "freebsd-utmp-44-be\0"),
-    (Format::BsdLastlog28Le, "bsd-lastlog-28-le\0"),
-    (Format::BsdLastlog28Be, "bsd-lastlog-28-be\0"),
-    (Format::NetbsdUtmpx520Le, "netbsd-utmpx-520-le\0"),
-    (Format::NetbsdUtmpx520Be, "netbsd-utmpx-520-be\0"),
-    (Format::NetbsdUtmpx516Le, "netbsd-utmpx-516-le\0"),
-    (Format::NetbsdUtmp40Le, "netbsd-utmp-40-le\0"),
-    (Format::NetbsdUtmp40Be, "netbsd-utmp-40-be\0"),
-    (Format::NetbsdLastlog32Le, "netbsd-lastlog-32-le\0"),
-    (Format::NetbsdLastlog32Be, "netbsd-lastlog-32-be\0"),
-    (Format::NetbsdLastlogx, "netbsd-lastlogx\0"),
-    (Format::OpenbsdUtmp304Le, "openbsd-utmp-304-le\0"),
-    (Format::OpenbsdUtmp304Be, "openbsd-utmp-304-be\0"),
-    (Format::OpenbsdLastlog272Le, "openbsd-lastlog-272-le\0"),
-    (Format::OpenbsdLastlog272Be, "openbsd-lastlog-272-be\0"),
-    (Format::BsdUtmp36Le, "bsd-utmp-36-le\0"),
-    (Format::BsdUtmp36Be, "bsd-utmp-36-be\0"),
-    (Format::MacosUtmpx628Le, "macos-utmpx-628-le\0"),
-    (Format::MacosUtmpx628Be, "macos-utmpx-628-be\0"),
-    (Format::SolarisUtmpx372Le, "solaris-utmpx-372-le\0"),
-    (Format::SolarisUtmpx372Be, "solaris-utmpx-372-be\0"),
-    (Format::IrixUtmpx372Be, "irix-utmpx-372-be\0"),
-    (Format::Svr4Utmp36Le, "svr4-utmp-36-le\0"),
-    (Format::Svr4Utmp36Be, "svr4-utmp-36-be\0"),
-    (Format::AixUtmp648Be, "aix-utmp-648-be\0"),
-    (Format::HpuxUtmp60Be, "hpux-utmp-60-be\0"),
-    (Format::FreebsdUtxLastlogin, "freebsd-utx-lastlogin\0"),
-    (Format::CygwinUtmp308Le, "cygwin-utmp-308-le\0"),
-    (Format::CygwinUtmp320Le, "cygwin-utmp-320-le\0"),
-];
+/// How a format's entries are decoded.
+#[derive(Clone, Copy)]
+pub enum Decoder {
+    /// `Auto`: detect from content.
+    Detect,
+    /// Fixed-size records: the layout is data, read by the one layout
+    /// decoder.
+    Records(&'static RecordLayout),
+    /// A byte stream with its own decoder.
+    Stream(OpenStream),
+    /// A SQLite database, opened by path (wtmpdb, lastlog2).
+    Sqlite,
+    /// A directory of state files, opened by path (logind).
+    Directory,
+}
 
-/// Family of each format that is not Linux.
-const FAMILIES: &[(Family, &[Format])] = &[
-    (
-        Family::FreeBsd,
-        &[
-            Format::FreebsdUtx,
-            Format::FreebsdUtxLog,
-            Format::FreebsdUtxLastlogin,
-        ],
-    ),
-    (
-        Family::NetBsd,
-        &[
-            Format::NetbsdUtmpx520Le,
-            Format::NetbsdUtmpx520Be,
-            Format::NetbsdUtmpx516Le,
-            Format::NetbsdUtmp40Le,
-            Format::NetbsdUtmp40Be,
-            Format::NetbsdLastlog32Le,
-            Format::NetbsdLastlog32Be,
-            Format::NetbsdLastlogx,
-        ],
-    ),
-    (
-        Family::OpenBsd,
-        &[
-            Format::OpenbsdUtmp304Le,
-            Format::OpenbsdUtmp304Be,
-            Format::OpenbsdLastlog272Le,
-            Format::OpenbsdLastlog272Be,
-        ],
-    ),
-    (
-        Family::ClassicBsd,
-        &[
-            Format::FreebsdUtmp44Le,
-            Format::FreebsdUtmp44Be,
-            Format::BsdUtmp36Le,
-            Format::BsdUtmp36Be,
-            Format::BsdLastlog28Le,
-            Format::BsdLastlog28Be,
-        ],
-    ),
-    (
-        Family::MacOs,
-        &[Format::MacosUtmpx628Le, Format::MacosUtmpx628Be],
-    ),
-    (
-        Family::Solaris,
-        &[
-            Format::SolarisUtmpx372Le,
-            Format::SolarisUtmpx372Be,
-            Format::Svr4Utmp36Le,
-            Format::Svr4Utmp36Be,
-        ],
-    ),
-    (Family::Irix, &[Format::IrixUtmpx372Be]),
-    (Family::Aix, &[Format::AixUtmp648Be]),
-    (Family::HpUx, &[Format::HpuxUtmp60Be]),
+/// Opens a stream decoder over bytes, newest first when `reverse`.
+pub type OpenStream = fn(Box<dyn ByteSource>, bool) -> Result<Box<dyn EntryStream>>;
+
+/// A stream decoder's constructor result, as an [`OpenStream`] returns it.
+fn boxed<S: EntryStream + 'static>(s: Result<S>) -> Result<Box<dyn EntryStream>> {
+    Ok(Box::new(s?))
+}
+
+impl std::fmt::Debug for Decoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Decoder::Detect => "Detect",
+            Decoder::Records(_) => "Records",
+            Decoder::Stream(_) => "Stream",
+            Decoder::Sqlite => "Sqlite",
+            Decoder::Directory => "Directory",
+        })
+    }
+}
+
+/// Everything utx knows about one format: one row of [`FORMATS`].
+#[derive(Debug)]
+pub struct FormatInfo {
+    pub format: Format,
+    /// What `utx --format NAME` accepts.
+    pub name: &'static str,
+    /// How `last` pairs its logins (see [`Family`]).
+    pub family: Family,
+    pub decoder: Decoder,
+    /// "real file" in docs/formats.md: a file written by a real system (or
+    /// its own tool) in this format is in the test corpus and read by a
+    /// test; otherwise the layout comes from headers, measurements and
+    /// documentation (FORMATS.md).
+    pub confirmed: bool,
+}
+
+const fn row(
+    format: Format,
+    name: &'static str,
+    family: Family,
+    decoder: Decoder,
+    confirmed: bool,
+) -> FormatInfo {
+    FormatInfo {
+        format,
+        name,
+        family,
+        decoder,
+        confirmed,
+    }
+}
+
+use Decoder::{Detect, Directory, Records, Sqlite, Stream};
+use Family::{Aix, ClassicBsd, FreeBsd, HpUx, Irix, Linux, MacOs, NetBsd, OpenBsd, Solaris};
+
+/// Every format, one row each: the only place a format's name, family
+/// and decoder are written. Names, families, detection candidates and
+/// the reader's dispatch all come from here. Fixed-size rows are in
+/// detection order: on a tie the earlier row wins, so the Linux layouts
+/// come first, then records with a type field and many checked bytes.
+/// (ABI numbers are the enum's; order here is not part of the ABI.)
+#[rustfmt::skip]
+pub static FORMATS: &[FormatInfo] = &[
+    row(Format::Auto, "auto", Linux, Detect, false),
+    row(Format::Glibc384Le, "linux-384-le", Linux, Records(&linux::GLIBC_384_LE), true),
+    row(Format::Glibc384Be, "linux-384-be", Linux, Records(&linux::GLIBC_384_BE), true),
+    row(Format::Glibc400Le, "linux-400-le", Linux, Records(&linux::GLIBC_400_LE), true),
+    row(Format::Glibc400Be, "linux-400-be", Linux, Records(&linux::GLIBC_400_BE), true),
+    row(Format::Glibc382Be, "linux-m68k-382-be", Linux, Records(&linux::GLIBC_382_BE), false),
+    row(Format::Glibc392Le, "linux-392-le", Linux, Records(&linux::GLIBC_392_LE), false),
+    row(Format::Glibc392Be, "linux-392-be", Linux, Records(&linux::GLIBC_392_BE), false),
+    row(Format::Utmps400Le, "utmps-400-le", Linux, Records(&linux::UTMPS_400_LE), false),
+    row(Format::Utmps400Be, "utmps-400-be", Linux, Records(&linux::UTMPS_400_BE), false),
+    row(Format::Lastlog292Le, "linux-lastlog-292-le", Linux, Records(&linux::LASTLOG_292_LE), true),
+    row(Format::Lastlog292Be, "linux-lastlog-292-be", Linux, Records(&linux::LASTLOG_292_BE), false),
+    row(Format::Lastlog296Le, "linux-lastlog-296-le", Linux, Records(&linux::LASTLOG_296_LE), false),
+    row(Format::Lastlog296Be, "linux-lastlog-296-be", Linux, Records(&linux::LASTLOG_296_BE), false),
+    row(Format::AixUtmp648Be, "aix-utmp-648-be", Aix, Records(&aix::AIX_648_BE), false),
+    row(Format::MacosUtmpx628Le, "macos-utmpx-628-le", MacOs, Records(&macos::MACOS_628_LE), false),
+    row(Format::MacosUtmpx628Be, "macos-utmpx-628-be", MacOs, Records(&macos::MACOS_628_BE), false),
+    row(Format::NetbsdUtmpx520Le, "netbsd-utmpx-520-le", NetBsd, Records(&netbsd::UTMPX_520_LE), true),
+    row(Format::NetbsdUtmpx520Be, "netbsd-utmpx-520-be", NetBsd, Records(&netbsd::UTMPX_520_BE), false),
+    row(Format::NetbsdUtmpx516Le, "netbsd-utmpx-516-le", NetBsd, Records(&netbsd::UTMPX_516_LE), false),
+    row(Format::SolarisUtmpx372Le, "solaris-utmpx-372-le", Solaris, Records(&solaris::FUTMPX_372_LE), false),
+    row(Format::SolarisUtmpx372Be, "solaris-utmpx-372-be", Solaris, Records(&solaris::FUTMPX_372_BE), false),
+    row(Format::IrixUtmpx372Be, "irix-utmpx-372-be", Irix, Records(&solaris::IRIX_372_BE), false),
+    row(Format::CygwinUtmp320Le, "cygwin-utmp-320-le", Linux, Records(&cygwin::UTMP_320_LE), false),
+    row(Format::CygwinUtmp308Le, "cygwin-utmp-308-le", Linux, Records(&cygwin::UTMP_308_LE), false),
+    row(Format::FreebsdUtx, "freebsd-utx", FreeBsd, Records(&freebsd::FUTX_197), true),
+    row(Format::FreebsdUtxLastlogin, "freebsd-utx-lastlogin", FreeBsd, Records(&freebsd::FUTX_LASTLOGIN_197), true),
+    row(Format::HpuxUtmp60Be, "hpux-utmp-60-be", HpUx, Records(&hpux::HPUX_60_BE), false),
+    row(Format::Svr4Utmp36Le, "svr4-utmp-36-le", Solaris, Records(&solaris::FUTMP_36_LE), false),
+    row(Format::Svr4Utmp36Be, "svr4-utmp-36-be", Solaris, Records(&solaris::FUTMP_36_BE), false),
+    row(Format::OpenbsdUtmp304Le, "openbsd-utmp-304-le", OpenBsd, Records(&openbsd::UTMP_304_LE), true),
+    row(Format::OpenbsdUtmp304Be, "openbsd-utmp-304-be", OpenBsd, Records(&openbsd::UTMP_304_BE), false),
+    row(Format::OpenbsdLastlog272Le, "openbsd-lastlog-272-le", OpenBsd, Records(&openbsd::LASTLOG_272_LE), true),
+    row(Format::OpenbsdLastlog272Be, "openbsd-lastlog-272-be", OpenBsd, Records(&openbsd::LASTLOG_272_BE), false),
+    row(Format::FreebsdUtmp44Le, "freebsd-utmp-44-le", ClassicBsd, Records(&bsd::FREEBSD_44_LE), false),
+    row(Format::FreebsdUtmp44Be, "freebsd-utmp-44-be", ClassicBsd, Records(&bsd::FREEBSD_44_BE), false),
+    row(Format::NetbsdUtmp40Le, "netbsd-utmp-40-le", NetBsd, Records(&netbsd::UTMP_40_LE), true),
+    row(Format::NetbsdUtmp40Be, "netbsd-utmp-40-be", NetBsd, Records(&netbsd::UTMP_40_BE), false),
+    row(Format::BsdUtmp36Le, "bsd-utmp-36-le", ClassicBsd, Records(&bsd::UTMP_36_LE), false),
+    row(Format::BsdUtmp36Be, "bsd-utmp-36-be", ClassicBsd, Records(&bsd::UTMP_36_BE), false),
+    row(Format::NetbsdLastlog32Le, "netbsd-lastlog-32-le", NetBsd, Records(&netbsd::LASTLOG_32_LE), true),
+    row(Format::NetbsdLastlog32Be, "netbsd-lastlog-32-be", NetBsd, Records(&netbsd::LASTLOG_32_BE), false),
+    row(Format::BsdLastlog28Le, "bsd-lastlog-28-le", ClassicBsd, Records(&bsd::LASTLOG_28_LE), false),
+    row(Format::BsdLastlog28Be, "bsd-lastlog-28-be", ClassicBsd, Records(&bsd::LASTLOG_28_BE), false),
+    row(Format::UtmpdumpText, "utmpdump-text", Linux, Stream(|s, r| boxed(utmpdump_text::TextStream::new(s, r))), true),
+    row(Format::FreebsdUtxLog, "freebsd-utx-log", FreeBsd, Stream(|s, r| boxed(utx_log::UtxLogStream::new(s, r))), true),
+    row(Format::NetbsdLastlogx, "netbsd-lastlogx", NetBsd, Stream(|s, r| boxed(lastlogx::LastlogxStream::new(s, r))), true),
+    row(Format::Wtmpdb, "wtmpdb", Linux, Sqlite, false),
+    row(Format::Lastlog2, "lastlog2", Linux, Sqlite, false),
+    row(Format::Logind, "logind", Linux, Directory, false),
 ];
 
 impl Format {
+    /// This format's row of [`FORMATS`].
+    pub fn info(self) -> &'static FormatInfo {
+        FORMATS
+            .iter()
+            .find(|r| r.format == self)
+            .expect("every format has a row")
+    }
+
     pub fn from_u32(n: u32) -> Option<Format> {
-        NAMES.iter().map(|(f, _)| *f).find(|f| *f as u32 == n)
+        FORMATS.iter().map(|r| r.format).find(|f| *f as u32 == n)
     }
 
     pub fn from_name(name: &str) -> Option<Format> {
-        Format::all_with_auto().find(|f| f.name() == name)
+        FORMATS.iter().find(|r| r.name == name).map(|r| r.format)
     }
 
     /// The name, as `utx --format NAME` takes it.
     pub fn name(self) -> &'static str {
-        let n = self.name_with_nul();
-        &n[..n.len() - 1]
-    }
-
-    /// The name followed by a NUL, for the C ABI.
-    pub fn name_with_nul(self) -> &'static str {
-        NAMES
-            .iter()
-            .find(|(f, _)| *f == self)
-            .map(|(_, n)| *n)
-            .expect("every format has a name")
-    }
-
-    fn all_with_auto() -> impl Iterator<Item = Format> {
-        NAMES.iter().map(|(f, _)| *f)
+        self.info().name
     }
 
     /// Every format except `Auto`, in ABI order.
     pub fn all() -> impl Iterator<Item = Format> {
-        NAMES.iter().map(|(f, _)| *f).filter(|f| *f != Format::Auto)
+        let last = FORMATS.iter().map(|r| r.format as u32).max().unwrap_or(0);
+        (1..=last).filter_map(Format::from_u32)
     }
 
     /// The system family the format comes from (`Auto` counts as Linux).
     pub fn family(self) -> Family {
-        FAMILIES
-            .iter()
-            .find(|(_, fs)| fs.contains(&self))
-            .map_or(Family::Linux, |(f, _)| *f)
+        self.info().family
     }
 
     /// The record layout of a fixed-size record format.
     pub fn layout(self) -> Option<&'static RecordLayout> {
-        layout::ALL.iter().copied().find(|l| l.format == self)
+        match self.info().decoder {
+            Decoder::Records(l) => Some(l),
+            _ => None,
+        }
+    }
+}
+
+/// System paths whose bytes are another format's too (FreeBSD
+/// utx.lastlogin holds `futx` records, as utx.active does): the path
+/// says the format where detection cannot.
+pub const PATH_FORMATS: &[(&str, Format)] =
+    &[("/var/log/utx.lastlogin", Format::FreebsdUtxLastlogin)];
+
+impl Format {
+    /// The format a system path implies (`None`: detect).
+    pub fn of_path(path: &str) -> Option<Format> {
+        PATH_FORMATS
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, f)| *f)
+    }
+}
+
+/// Every fixed-size layout, in detection order.
+pub fn layouts() -> impl Iterator<Item = &'static RecordLayout> {
+    FORMATS.iter().filter_map(|r| match r.decoder {
+        Decoder::Records(l) => Some(l),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_row_per_format_and_name() {
+        let mut numbers: Vec<u32> = FORMATS.iter().map(|r| r.format as u32).collect();
+        numbers.sort_unstable();
+        let expected: Vec<u32> = (0..FORMATS.len() as u32).collect();
+        assert_eq!(numbers, expected, "ABI numbers 0..N, each once");
+        for r in FORMATS {
+            assert_eq!(
+                FORMATS.iter().filter(|o| o.name == r.name).count(),
+                1,
+                "{}",
+                r.name
+            );
+            assert_eq!(Format::from_name(r.name), Some(r.format));
+            if let Decoder::Records(l) = r.decoder {
+                assert_eq!(l.format, r.format, "{}: the layout names its row", r.name);
+            }
+        }
     }
 }

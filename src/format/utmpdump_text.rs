@@ -6,8 +6,8 @@
 use crate::entry::{flags, Entry, EntryType, StrField};
 use crate::error::{Error, Result};
 use crate::format::Format;
-use crate::reader::EntryStream;
 use crate::source::ByteSource;
+use crate::stream::EntryStream;
 
 /// Longest line accepted; longer ones are skipped as corrupt.
 const MAX_LINE: usize = 4096;

@@ -12,8 +12,8 @@ use crate::entry::{flags, Entry, EntryType};
 use crate::error::{Error, Result};
 use crate::format::freebsd::{FUTX_197, FUTX_SIZE};
 use crate::format::Format;
-use crate::reader::EntryStream;
 use crate::source::ByteSource;
+use crate::stream::EntryStream;
 
 /// Bytes per read, and the spacing of reverse checkpoints.
 const CHUNK: usize = 64 * 1024;

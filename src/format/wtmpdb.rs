@@ -103,8 +103,8 @@ mod imp {
     use crate::entry::{Entry, StrField};
     use crate::error::Result;
     use crate::format::Format;
-    use crate::reader::EntryStream;
     use crate::source::sqlite::{self, int_value, sql_error, text_bytes};
+    use crate::stream::EntryStream;
     use rusqlite::Connection;
     use std::collections::HashMap;
     use std::path::Path;

@@ -21,11 +21,11 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::lastlog2;
+use crate::format::logind::Logind;
 use crate::format::wtmpdb;
-use crate::reader::{database, Options, Reader};
-use crate::source::host::Database;
-use crate::source::logind::Logind;
-use crate::source::proc;
+use crate::host;
+use crate::host::Database;
+use crate::reader::{open_sqlite, Options, Reader};
 
 /// `path` (absolute on the target system) under `root`.
 fn under(root: &Path, path: &str) -> PathBuf {
@@ -60,7 +60,7 @@ fn written_since_boot(root: &Path, p: &Path) -> bool {
         .and_then(|m| m.modified().ok())
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_secs() as i64);
-    match (mtime, proc::boot_time()) {
+    match (mtime, host::boot_time()) {
         (Some(m), Some(b)) => m >= b,
         _ => true,
     }
@@ -77,7 +77,7 @@ fn not_found(message: String) -> Error {
 fn open_file(f: &Path, mut opts: Options) -> Result<Reader> {
     if opts.format == crate::Format::Auto {
         let implied = f.to_str().and_then(|s| {
-            Database::ALL_FORMAT_PATHS
+            crate::format::PATH_FORMATS
                 .iter()
                 .find(|(p, _)| s.ends_with(p))
                 .map(|(_, fmt)| *fmt)
@@ -103,7 +103,7 @@ pub fn open_db_in(root: &Path, db: Database, opts: Options) -> Result<Reader> {
             let logind = Logind::at_root(root);
             match file {
                 Some(f) if non_empty(&f) && written_since_boot(root, &f) => open_file(&f, opts),
-                _ if logind.is_running() => database::open_logind(logind, &opts),
+                _ if logind.is_running() => super::open_logind(logind, &opts),
                 Some(f) => open_file(&f, opts),
                 None => {
                     let why = logind.require_running().err().map(|e| e.message).unwrap_or_default();
@@ -118,7 +118,7 @@ pub fn open_db_in(root: &Path, db: Database, opts: Options) -> Result<Reader> {
             let wtmpdb = first_existing(root, wtmpdb::DEFAULT_PATHS);
             match (file, wtmpdb) {
                 (Some(f), _) if non_empty(&f) => open_file(&f, opts),
-                (_, Some(d)) => database::open_sqlite(&d, &with_format(opts, crate::Format::Wtmpdb)),
+                (_, Some(d)) => open_sqlite::open_sqlite(&d, &with_format(opts, crate::Format::Wtmpdb)),
                 (Some(f), None) => open_file(&f, opts),
                 (None, None) => Err(not_found(format!(
                     "login history is unavailable here: no wtmp file ({}) and no wtmpdb database ({})",
@@ -131,7 +131,7 @@ pub fn open_db_in(root: &Path, db: Database, opts: Options) -> Result<Reader> {
             let ll2 = first_existing(root, &[lastlog2::DEFAULT_PATH]);
             match (file, ll2) {
                 (Some(f), _) if has_last_login(&f) => open_file(&f, opts),
-                (_, Some(d)) => database::open_sqlite(&d, &with_format(opts, crate::Format::Lastlog2)),
+                (_, Some(d)) => open_sqlite::open_sqlite(&d, &with_format(opts, crate::Format::Lastlog2)),
                 (Some(f), None) => open_file(&f, opts),
                 (None, None) => Err(not_found(format!(
                     "last logins are unavailable here: no lastlog file ({}) and no lastlog2 database ({})",

@@ -1,43 +1,28 @@
 //! The live view of "who is logged in now": drops USER_PROCESS entries
-//! whose process is gone or that were written before the current boot, so
-//! stale utmp slots (a crashed sshd, a copied /var/run/utmp) do not count.
-//! Entries without a pid (-1, or 0) are kept unless they predate the boot.
+//! that are gone by the `who` rule of [`crate::host`] (their pid is
+//! positive and `kill(pid, 0)` fails with ESRCH), so stale utmp slots (a
+//! crashed sshd) do not count, as coreutils `who` leaves them out.
+//! Entries without a pid (-1, or 0) are kept.
 
-use crate::entry::{Entry, EntryType};
+use crate::entry::Entry;
 use crate::error::Result;
-use crate::reader::EntryStream;
-use crate::source::proc;
+use crate::host;
+use crate::stream::EntryStream;
 
 pub struct LiveFilter {
     inner: Box<dyn EntryStream>,
-    /// Seconds since the epoch; None when unknown (nothing is dropped by time).
-    boot_time: Option<i64>,
 }
 
 impl LiveFilter {
     pub fn new(inner: Box<dyn EntryStream>) -> LiveFilter {
-        LiveFilter {
-            inner,
-            boot_time: proc::boot_time(),
-        }
-    }
-
-    /// Whether a user entry is a live session now.
-    pub fn is_live(e: &Entry, boot_time: Option<i64>) -> bool {
-        if e.entry_type != EntryType::UserProcess {
-            return true;
-        }
-        if matches!(boot_time, Some(bt) if e.sec < bt) {
-            return false;
-        }
-        e.pid <= 0 || proc::pid_alive(e.pid)
+        LiveFilter { inner }
     }
 }
 
 impl EntryStream for LiveFilter {
     fn next(&mut self, e: &mut Entry) -> Result<bool> {
         while self.inner.next(e)? {
-            if Self::is_live(e, self.boot_time) {
+            if !host::gone_by_who_rule(e) {
                 return Ok(true);
             }
         }
@@ -45,7 +30,6 @@ impl EntryStream for LiveFilter {
     }
 
     fn rewind(&mut self) -> Result<()> {
-        self.boot_time = proc::boot_time();
         self.inner.rewind()
     }
 }

@@ -1,10 +1,10 @@
 //! The reader: a source of bytes (or rows), a format, a direction and a
 //! type filter, handing out one normalized entry at a time.
 
-pub mod database;
 pub mod defaults;
 pub mod live;
 pub mod multi;
+pub mod open_sqlite;
 pub mod records;
 pub mod seek;
 
@@ -12,40 +12,14 @@ use std::path::Path;
 
 use crate::entry::{Entry, EntryType};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::{detect, lastlogx, utmpdump_text, utx_log, Format};
+use crate::format::logind::{Logind, LogindStream};
+use crate::format::{detect, Decoder, Format};
+use crate::host::Database;
 use crate::source::file::FileSource;
 use crate::source::gzip;
-use crate::source::host::Database;
 use crate::source::memory::MemorySource;
 use crate::source::ByteSource;
-
-/// A stream of entries in one direction; the reader adds filtering.
-pub trait EntryStream: Send {
-    /// Decode the next entry into `e`; false at the end.
-    fn next(&mut self, e: &mut Entry) -> Result<bool>;
-    /// Start again from the first entry (in the stream's direction).
-    fn rewind(&mut self) -> Result<()>;
-    /// Position at the first entry at or after `sec` (forward), or at the
-    /// newest entry at or before `sec` (reverse), when the stream can do
-    /// it faster than a scan. False: not supported, the reader scans.
-    fn seek_time(&mut self, _sec: i64) -> Result<bool> {
-        Ok(false)
-    }
-    /// Chunks (or rows) read from the source so far, for tests and benches.
-    fn chunks_read(&self) -> u64 {
-        0
-    }
-    /// Size in bytes of what the stream reads (offsets of the next file of
-    /// a multi-file reader start after it); 0 when unknown.
-    fn size(&self) -> u64 {
-        0
-    }
-    /// Records (or text lines) skipped as corrupt since the stream was
-    /// opened or rewound; streams that cannot tell say 0.
-    fn skipped(&self) -> u64 {
-        0
-    }
-}
+pub use crate::stream::EntryStream;
 
 /// How to open a reader.
 #[derive(Clone, Copy, Debug)]
@@ -57,7 +31,7 @@ pub struct Options {
     /// Bit `1 << type` set for each entry type to return; `u32::MAX` for all.
     pub type_mask: u32,
     /// "Who is logged in now": drop USER_PROCESS entries whose process is
-    /// gone or that predate the current boot (see [`live`]).
+    /// gone, by the `who` rule (see [`live`]).
     pub live: bool,
     /// logind: keep manager, background and closing sessions too.
     pub all_sessions: bool,
@@ -80,8 +54,8 @@ pub struct Reader {
     stream: Box<dyn EntryStream>,
     format: Format,
     type_mask: u32,
-    /// Where the entries come from, for messages (a path or "memory").
-    origin: String,
+    /// What [`Reader::source`] returns (also the prefix of messages).
+    source: String,
     /// Newest first? `None` for streams that did not say.
     reverse: Option<bool>,
     /// Only entries with `since <= sec <= until` (util-linux `last -s/-t`).
@@ -104,19 +78,19 @@ impl Reader {
         // by its sessions directory.
         let logind_dir = opts.format == Format::Auto && path.join("sessions").is_dir();
         if opts.format == Format::Logind || logind_dir {
-            let logind = crate::source::logind::Logind::at_dir(path);
-            return database::open_logind(logind, &opts);
+            let logind = Logind::at_dir(path);
+            return open_logind(logind, &opts);
         }
         let src = FileSource::open(path)?;
         let mut head = [0u8; 16];
         let n = src
             .read_full_at(&mut head, 0)
             .map_err(|e| Error::io(&path.display().to_string(), &e))?;
-        let sqlite = database::is_sqlite(&head[..n]);
+        let sqlite = open_sqlite::is_sqlite(&head[..n]);
         match opts.format {
             Format::Auto | Format::Wtmpdb | Format::Lastlog2 if sqlite => {
                 drop(src);
-                return database::open_sqlite(path, &opts);
+                return open_sqlite::open_sqlite(path, &opts);
             }
             Format::Wtmpdb | Format::Lastlog2 => {
                 return Err(Error::new(
@@ -193,26 +167,22 @@ impl Reader {
         };
         // A system path whose bytes are another format's too (FreeBSD
         // utx.lastlogin) says what it holds.
-        let format = match Database::format_of_path(&origin) {
+        let format = match Format::of_path(&origin) {
             Some(f) if opts.format == Format::Auto => f,
             _ => format,
         };
-        let stream: Box<dyn EntryStream> = if let Some(layout) = format.layout() {
-            Box::new(records::RecordStream::new(src, layout, opts.reverse)?)
-        } else if format == Format::UtmpdumpText {
-            Box::new(utmpdump_text::TextStream::new(src, opts.reverse)?)
-        } else if format == Format::FreebsdUtxLog {
-            Box::new(utx_log::UtxLogStream::new(src, opts.reverse)?)
-        } else if format == Format::NetbsdLastlogx {
-            Box::new(
-                lastlogx::LastlogxStream::new(src, opts.reverse)
-                    .map_err(|e| Error::new(e.kind, format!("{origin}: {}", e.message)))?,
-            )
-        } else {
-            return Err(Error::new(
-                ErrorKind::Unsupported,
-                format!("format {} cannot be read from a file", format.name()),
-            ));
+        let stream: Box<dyn EntryStream> = match format.info().decoder {
+            Decoder::Records(layout) => {
+                Box::new(records::RecordStream::new(src, layout, opts.reverse)?)
+            }
+            Decoder::Stream(open) => open(src, opts.reverse)
+                .map_err(|e| Error::new(e.kind, format!("{origin}: {}", e.message)))?,
+            Decoder::Detect | Decoder::Sqlite | Decoder::Directory => {
+                return Err(Error::new(
+                    ErrorKind::Unsupported,
+                    format!("format {} cannot be read from a file", format.name()),
+                ))
+            }
         };
         Ok(Self::from_stream_opts(stream, format, origin, &opts))
     }
@@ -233,7 +203,7 @@ impl Reader {
             stream,
             format,
             type_mask: opts.type_mask,
-            origin,
+            source: origin,
             reverse: Some(opts.reverse),
             since: None,
             until: None,
@@ -253,7 +223,7 @@ impl Reader {
             stream,
             format,
             type_mask,
-            origin,
+            source: origin,
             reverse: None,
             since: None,
             until: None,
@@ -295,15 +265,11 @@ impl Reader {
         self.format
     }
 
-    pub fn origin(&self) -> &str {
-        &self.origin
-    }
-
     /// The source this reader opened: a path ("/var/run/utmp"), or a
     /// kind and a path ("logind:/run/systemd",
     /// "wtmpdb:/var/lib/wtmpdb/wtmp.db", "lastlog2:…"), or "memory".
     pub fn source(&self) -> &str {
-        &self.origin
+        &self.source
     }
 
     /// Only return entries whose type bit is set in `mask`.
@@ -402,6 +368,19 @@ impl Iterator for Reader {
             }
         }
     }
+}
+
+/// Current logind sessions (see [`crate::format::logind`]).
+pub(crate) fn open_logind(logind: Logind, opts: &Options) -> Result<Reader> {
+    logind.require_running()?;
+    let source = logind.source_name();
+    let stream = LogindStream::open(logind, opts.all_sessions, opts.reverse)?;
+    Ok(Reader::from_stream_opts(
+        Box::new(stream),
+        Format::Logind,
+        source,
+        opts,
+    ))
 }
 
 /// The mask with every type in `types`.

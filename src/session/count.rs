@@ -1,14 +1,15 @@
 //! "How many users are logged in", the way `who -q`, `users` and `uptime`
 //! should answer it: USER_PROCESS records with a user name, whose process
-//! is still alive (coreutils' READ_UTMP_CHECK_PIDS), optionally counting
+//! is not gone by the `who` rule of [`crate::host`] (coreutils'
+//! READ_UTMP_CHECK_PIDS), optionally counting
 //! each user name once.
 
 use std::collections::HashSet;
 
 use crate::entry::{Entry, EntryType};
 use crate::error::Result;
+use crate::host;
 use crate::reader::Reader;
-use crate::session::liveness;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CountOptions {
@@ -27,7 +28,7 @@ pub fn count_users(reader: &mut Reader, opts: CountOptions) -> Result<u64> {
         if e.entry_type != EntryType::UserProcess || e.user.is_empty() {
             continue;
         }
-        if !opts.include_dead && liveness::pid_alive(e.pid) == Some(false) {
+        if !opts.include_dead && host::gone_by_who_rule(&e) {
             continue;
         }
         if opts.distinct {

@@ -11,7 +11,6 @@
 //! login with its logout) live in [`rules`]; the engine here is shared.
 
 pub mod count;
-pub mod liveness;
 pub mod rules;
 
 use std::borrow::BorrowMut;
@@ -160,7 +159,8 @@ impl Session {
 #[derive(Clone, Copy, Debug)]
 pub struct SessionOptions {
     /// Decide "still logged in" vs "gone" by looking at this host's
-    /// processes (boot time, /proc/<pid>). Off for files from elsewhere:
+    /// processes (the `last` rule of [`crate::host`]: boot time, user,
+    /// `/proc/<pid>/loginuid`, `/dev/<line>`). Off for files from elsewhere:
     /// then a session with no logout is always "still logged in".
     pub check_liveness: bool,
     /// Pairing rules; `None` chooses them from the reader's format.
@@ -281,7 +281,9 @@ type Pending = HashMap<Key, Mark, BuildHasherDefault<WordHash>>;
 /// The pairing state machine: feed entries newest first, get sessions.
 pub struct Pairing {
     rules: &'static Rules,
-    liveness: Option<liveness::Liveness>,
+    /// `Some(boot time)` when "still logged in" vs "gone" is judged by
+    /// this host's processes (the `last` rule of [`crate::host`]).
+    liveness: Option<Option<i64>>,
     /// Nearest later login or logout per pairing key.
     pending: Pending,
     /// The nearest later boot or shutdown (util-linux `lastboot`), and
@@ -296,10 +298,21 @@ pub struct Pairing {
 }
 
 impl Pairing {
+    /// The pairing of `reader`'s entries: its format's rules unless `opts`
+    /// names others, and liveness only for this host's own kind of file
+    /// (this host's processes say nothing about another system's file).
+    pub fn for_reader(reader: &Reader, opts: SessionOptions) -> Pairing {
+        let rules = opts
+            .rules
+            .unwrap_or_else(|| rules::for_format(reader.format()));
+        let same_system = reader.format().family() == crate::format::Family::Linux;
+        Pairing::new(rules, opts.check_liveness && same_system)
+    }
+
     pub fn new(rules: &'static Rules, check_liveness: bool) -> Pairing {
         Pairing {
             rules,
-            liveness: check_liveness.then(liveness::Liveness::of_this_host),
+            liveness: check_liveness.then(crate::host::boot_time),
             pending: Pending::default(),
             last_boot: None,
             last_boot_was_shutdown: false,
@@ -403,7 +416,9 @@ impl Pairing {
                             out.ended(why, Some(b));
                         }
                         None => {
-                            let gone = self.liveness.as_ref().is_some_and(|l| l.is_gone(e));
+                            let gone = self
+                                .liveness
+                                .is_some_and(|boot| crate::host::gone_by_last_rule(e, boot));
                             let why = if gone {
                                 SessionEnd::Gone
                             } else {
@@ -454,14 +469,10 @@ pub struct Sessions<R: BorrowMut<Reader> = Reader> {
 
 impl<R: BorrowMut<Reader>> Sessions<R> {
     pub fn new(reader: R, opts: SessionOptions) -> Result<Sessions<R>> {
-        let r: &Reader = reader.borrow();
-        check_reverse(r)?;
-        let rules = opts.rules.unwrap_or_else(|| rules::for_format(r.format()));
-        // This host's processes say nothing about another system's file.
-        let same_system = r.format().family() == crate::format::Family::Linux;
+        check_reverse(reader.borrow())?;
         Ok(Sessions {
+            pairing: Pairing::for_reader(reader.borrow(), opts),
             reader,
-            pairing: Pairing::new(rules, opts.check_liveness && same_system),
             entry: Entry::default(),
         })
     }

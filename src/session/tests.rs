@@ -169,27 +169,24 @@ fn nearest_later_record_wins_and_reused_lines_pair_once() {
 }
 
 #[test]
-fn gone_when_the_process_is_not_alive() {
-    let live = liveness::Liveness::of_this_host();
-    let e = rec(UserProcess, "a", "pts/0", 0x7fff_fff0, i64::from(u32::MAX));
-    // A pid above any pid_max cannot be alive (when /proc is there).
-    if std::path::Path::new("/proc/self").exists() {
-        assert!(live.is_gone(&e));
-        let me = rec(
-            UserProcess,
-            "a",
-            "pts/0",
-            std::process::id() as i64,
-            i64::from(u32::MAX),
-        );
-        assert!(!live.is_gone(&me));
-    }
+fn gone_when_the_last_rule_says_so() {
+    // A user no password database knows: gone (util-linux is_phantom).
+    let e = rec(
+        UserProcess,
+        "no-such-user-utx",
+        "pts/0",
+        1,
+        i64::from(u32::MAX),
+    );
+    assert!(crate::host::gone_by_last_rule(&e, None));
     let mut p = Pairing::new(&rules::LINUX, true);
     let mut s = Session::default();
     assert!(p.feed(&mut e.clone(), &mut s));
-    if std::path::Path::new("/proc/self").exists() {
-        assert_eq!(s.end, SessionEnd::Gone);
-    }
+    assert_eq!(s.end, SessionEnd::Gone);
+    // Without liveness the same login is still logged in.
+    let mut p = Pairing::new(&rules::LINUX, false);
+    assert!(p.feed(&mut e.clone(), &mut s));
+    assert_eq!(s.end, SessionEnd::StillLoggedIn);
 }
 
 #[test]

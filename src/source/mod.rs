@@ -1,16 +1,11 @@
 //! Where bytes come from: files (chunked `pread`, sparse extents) and
-//! caller memory; and the host's default database paths.
+//! caller memory; state-file parsing; change notification.
 
 pub mod envfile;
 pub mod file;
 pub mod gzip;
-pub mod host;
-pub mod inotify;
-pub mod logind;
 pub mod memory;
-pub mod monitor;
 pub mod prefetch;
-pub mod proc;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 

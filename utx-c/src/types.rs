@@ -173,8 +173,9 @@ pub const UT_DB_LASTLOG: ut_database = 4;
 pub type ut_open_flags = u32;
 /// Read newest (last) entries first.
 pub const UT_OPEN_REVERSE: ut_open_flags = 1;
-/// "Who is logged in now": drop USER_PROCESS entries whose process is gone
-/// (kill(pid, 0) fails with ESRCH) or that predate the current boot.
+/// "Who is logged in now", as coreutils who: drop USER_PROCESS entries
+/// whose process is gone (a positive pid for which kill(pid, 0) fails with
+/// ESRCH).
 pub const UT_OPEN_LIVE: ut_open_flags = 2;
 /// logind: keep sessions that are not a user logged in (classes manager,
 /// manager-early, background, background-light; state closing).

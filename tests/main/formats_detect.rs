@@ -2,9 +2,7 @@
 //! come out as exactly the format named here (Linux files stay Linux), or
 //! be refused where the file is not a login record file at all.
 
-mod formats_common;
-
-use formats_common::corpus;
+use crate::helpers::corpus_root as corpus;
 use utx::{Format, Options, Reader};
 
 /// (path under the corpus, expected format name or error kind).
@@ -178,4 +176,45 @@ fn every_corpus_file_survives_every_forced_format() {
             }
         }
     }
+}
+
+/// The `confirmed` column of the format table says which formats a file
+/// written by a real system backs: exactly the formats detected in the
+/// corpus's real captures (plaso, utmp-rs, s4's system logs, util-linux's
+/// files written by `utmpdump -r` in each byte order; not the s4
+/// `programs` edge cases and the synthetic Solaris file), plus the
+/// utmpdump text a real `utmpdump` printed and FreeBSD's utx.lastlogin
+/// read as what its path says.
+#[test]
+fn confirmed_formats_are_those_of_real_files() {
+    let Some(c) = corpus() else { return };
+    let real = |p: &str| {
+        p.starts_with("plaso/")
+            || p.starts_with("utmp-rs/")
+            || p.starts_with("util-linux/")
+            || (p.starts_with("s4/logs/") && !p.starts_with("s4/logs/programs/"))
+    };
+    let mut seen: Vec<Format> = EXPECTED
+        .iter()
+        .filter(|(p, _)| real(p))
+        .filter_map(|(_, want)| Format::from_name(want))
+        .collect();
+    let text = c.join("s4/logs/CentOS7/x86_64/wtmp.utmpdump.txt");
+    let lastlogin = c.join("s4/logs/FreeBSD13.1/x86_64/utx.lastlogin");
+    for (path, format) in [
+        (&text, Format::Auto),
+        (&lastlogin, Format::FreebsdUtxLastlogin),
+    ] {
+        let opts = Options {
+            format,
+            ..Options::default()
+        };
+        let r = Reader::open(path, opts).unwrap();
+        seen.push(r.format());
+        assert!(r.count() > 0, "{}", path.display());
+    }
+    seen.sort_by_key(|f| *f as u32);
+    seen.dedup();
+    let confirmed: Vec<Format> = Format::all().filter(|f| f.info().confirmed).collect();
+    assert_eq!(seen, confirmed);
 }

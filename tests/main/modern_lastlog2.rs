@@ -1,9 +1,7 @@
 //! lastlog2 databases (util-linux's exact schema) as LAST_LOGIN entries.
 #![cfg(feature = "sqlite")]
 
-mod modern_common;
-
-use modern_common::*;
+use crate::helpers::*;
 use utx::{EntryType, ErrorKind, Format, Options, Reader};
 
 fn read_all(path: &std::path::Path, reverse: bool) -> Vec<utx::Entry> {

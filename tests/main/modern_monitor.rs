@@ -3,10 +3,8 @@
 //! timeout), not timing assertions.
 #![cfg(target_os = "linux")]
 
-mod modern_common;
-
-use modern_common::*;
-use utx::source::monitor::{category, Monitor};
+use crate::helpers::*;
+use utx::monitor::{category, Monitor};
 use utx::ErrorKind;
 
 /// Generous bound for an event that inotify delivers synchronously.

@@ -1,9 +1,7 @@
 //! Linux formats against the real corpus (values quoted in its MANIFEST.md)
 //! and against util-linux's own test files.
 
-mod common;
-
-use common::{corpus, entries, entries_rev};
+use crate::helpers::{corpus, entries, entries_rev};
 use utx::entry::flags;
 use utx::{AddrFamily, EntryType, Format, Options, Reader};
 

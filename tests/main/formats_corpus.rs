@@ -2,9 +2,8 @@
 //! corpus, checked against the text their own systems' tools printed
 //! (`last`, `lastlogin`) and the values MANIFEST.md quotes.
 
-mod formats_common;
-
-use formats_common::*;
+use crate::helpers::corpus_root as corpus;
+use crate::helpers::*;
 use utx::entry::flags;
 use utx::{EntryType, Format, Options, Reader};
 
@@ -159,7 +158,7 @@ fn freebsd_utx_lastlogin_and_active() {
         assert_eq!(a.format, Format::FreebsdUtxLastlogin);
     }
     assert_eq!(
-        utx::Database::format_of_path("/var/log/utx.lastlogin"),
+        Format::of_path("/var/log/utx.lastlogin"),
         Some(Format::FreebsdUtxLastlogin)
     );
     let (f, v) = read_file(&dir.join("utx.active"));

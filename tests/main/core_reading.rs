@@ -1,13 +1,11 @@
 //! Reading behaviour: chunk boundaries, reverse order, partial tails,
 //! sparse lastlog, files that change while read, and bad input.
 
-mod common;
-
 use std::fs::{self, File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
 use std::os::unix::fs::PermissionsExt;
 
-use common::{read_all, TempDir};
+use crate::helpers::{read_all, Scratch};
 use utx::entry::flags;
 use utx::{EntryType, ErrorKind, Format, Options, Reader};
 
@@ -48,8 +46,8 @@ fn pids(path: &std::path::Path, opts: Options) -> Vec<i64> {
 
 #[test]
 fn forward_and_reverse_across_chunks() {
-    let dir = TempDir::new("chunks");
-    let p = dir.path("wtmp");
+    let dir = Scratch::new("chunks");
+    let p = dir.join("wtmp");
     // 3000 records = 1.1 MB: several 256 KiB chunks, not a multiple of one.
     fs::write(&p, wtmp(3000)).unwrap();
     let fwd = pids(&p, Options::default());
@@ -73,8 +71,8 @@ fn forward_and_reverse_across_chunks() {
 
 #[test]
 fn rewind_restarts_in_both_directions() {
-    let dir = TempDir::new("rewind");
-    let p = dir.path("wtmp");
+    let dir = Scratch::new("rewind");
+    let p = dir.join("wtmp");
     fs::write(&p, wtmp(1000)).unwrap();
     for reverse in [false, true] {
         let mut r = Reader::open(
@@ -94,8 +92,8 @@ fn rewind_restarts_in_both_directions() {
 
 #[test]
 fn type_mask_filters() {
-    let dir = TempDir::new("mask");
-    let p = dir.path("wtmp");
+    let dir = Scratch::new("mask");
+    let p = dir.join("wtmp");
     let mut bytes = wtmp(10);
     bytes.extend(rec384(8, 3, "pts/3", "", 1_600_000_100));
     bytes.extend(rec384(2, 0, "~", "reboot", 1_600_000_200));
@@ -113,8 +111,8 @@ fn type_mask_filters() {
 
 #[test]
 fn trailing_partial_record_is_flagged_not_misread() {
-    let dir = TempDir::new("partial");
-    let p = dir.path("wtmp");
+    let dir = Scratch::new("partial");
+    let p = dir.join("wtmp");
     let mut bytes = wtmp(700);
     bytes.extend_from_slice(&rec384(7, 9999, "pts/9", "half", 1_700_000_000)[..200]);
     fs::write(&p, &bytes).unwrap();
@@ -140,8 +138,8 @@ fn trailing_partial_record_is_flagged_not_misread() {
 
 #[test]
 fn file_growing_while_read_is_read_to_its_last_whole_record() {
-    let dir = TempDir::new("grow");
-    let p = dir.path("wtmp");
+    let dir = Scratch::new("grow");
+    let p = dir.join("wtmp");
     fs::write(&p, wtmp(1000)).unwrap();
     let mut r = Reader::open(&p, Options::default()).unwrap();
     let mut n = 0;
@@ -168,8 +166,8 @@ fn file_growing_while_read_is_read_to_its_last_whole_record() {
 
 #[test]
 fn file_truncated_while_read_ends_cleanly() {
-    let dir = TempDir::new("shrink");
-    let p = dir.path("wtmp");
+    let dir = Scratch::new("shrink");
+    let p = dir.join("wtmp");
     for reverse in [false, true] {
         fs::write(&p, wtmp(3000)).unwrap();
         let mut r = Reader::open(
@@ -202,8 +200,8 @@ fn file_truncated_while_read_ends_cleanly() {
 
 #[test]
 fn huge_sparse_lastlog_reads_only_its_data() {
-    let dir = TempDir::new("sparse");
-    let p = dir.path("lastlog");
+    let dir = Scratch::new("sparse");
+    let p = dir.join("lastlog");
     let mut f = File::create(&p).unwrap();
     let record = |sec: u32, line: &str, host: &str| {
         let mut r = vec![0u8; 292];
@@ -278,9 +276,9 @@ fn random_bytes_are_refused_not_misread() {
 
 #[test]
 fn odd_files_give_clear_errors() {
-    let dir = TempDir::new("odd");
+    let dir = Scratch::new("odd");
     // Missing file.
-    let err = Reader::open(dir.path("missing"), Options::default())
+    let err = Reader::open(dir.join("missing"), Options::default())
         .err()
         .unwrap();
     assert_eq!(err.kind, ErrorKind::NotFound);
@@ -290,7 +288,7 @@ fn odd_files_give_clear_errors() {
     assert_eq!(err.kind, ErrorKind::InvalidArgument);
     assert!(err.message.contains("directory"));
     // A FIFO with no writer: refused at once, never blocks.
-    let fifo = dir.path("fifo");
+    let fifo = dir.join("fifo");
     assert!(std::process::Command::new("mkfifo")
         .arg(&fifo)
         .status()
@@ -300,18 +298,18 @@ fn odd_files_give_clear_errors() {
     assert_eq!(err.kind, ErrorKind::InvalidArgument);
     assert!(err.message.contains("not a regular file"));
     // Empty file: no entries.
-    let empty = dir.path("empty");
+    let empty = dir.join("empty");
     fs::write(&empty, b"").unwrap();
     assert_eq!(Reader::open(&empty, Options::default()).unwrap().count(), 0);
     // All 0xFF: not a format.
-    let ff = dir.path("ff");
+    let ff = dir.join("ff");
     fs::write(&ff, [0xffu8; 384]).unwrap();
     assert_eq!(
         Reader::open(&ff, Options::default()).err().unwrap().kind,
         ErrorKind::NotRecognised
     );
     // Permission denied (root bypasses file modes, so only as a user).
-    let secret = dir.path("secret");
+    let secret = dir.join("secret");
     fs::write(&secret, wtmp(2)).unwrap();
     fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
     if File::open(&secret).is_err() {
@@ -328,8 +326,8 @@ fn libc_enoent() -> i32 {
 
 #[test]
 fn utmpdump_text_backward_matches_forward() {
-    let dir = TempDir::new("text");
-    let p = dir.path("dump.txt");
+    let dir = Scratch::new("text");
+    let p = dir.join("dump.txt");
     // 3000 lines (well over one 64 KiB chunk), a blank line, an over-long
     // junk line in the middle, and no newline after the last line.
     let mut text = String::new();

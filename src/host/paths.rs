@@ -1,8 +1,6 @@
 //! This host's default databases: one small table per OS, so each row can
 //! be checked by reading it.
 
-use crate::format::Format;
-
 /// The databases `ut_reader_open_db` knows. Numbers are part of the C ABI.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
@@ -38,28 +36,12 @@ impl Database {
         }
     }
 
-    /// Default paths whose content alone cannot say their format.
-    pub const ALL_FORMAT_PATHS: &'static [(&'static str, Format)] = HOST_FORMATS;
-
-    /// The format of a default path whose content alone cannot say it
-    /// (`None`: detect).
-    pub fn format_of_path(path: &str) -> Option<Format> {
-        HOST_FORMATS
-            .iter()
-            .find(|(p, _)| *p == path)
-            .map(|(_, f)| *f)
-    }
-
     /// Candidate paths on this OS, first existing one wins.
     pub fn default_paths(self) -> &'static [&'static str] {
         let row = HOST_PATHS.iter().find(|(db, _)| *db == self);
         row.map(|(_, p)| *p).unwrap_or(&[])
     }
 }
-
-/// System paths whose format detection cannot tell (same bytes as
-/// another format); `Reader::open` uses it for `Format::Auto`.
-const HOST_FORMATS: &[(&str, Format)] = &[("/var/log/utx.lastlogin", Format::FreebsdUtxLastlogin)];
 
 #[cfg(target_os = "linux")]
 const HOST_PATHS: &[(Database, &[&str])] = &[

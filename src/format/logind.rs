@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use crate::entry::{Entry, EntryType, StrField};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
-use crate::reader::EntryStream;
 use crate::source::envfile::{self, EnvFile};
+use crate::stream::EntryStream;
 
 /// logind's state directory below the root.
 pub const STATE_DIR: &str = "run/systemd";
@@ -119,7 +119,7 @@ impl Logind {
         if !seats.is_dir() {
             return Some(format!("no {}", seats.display()));
         }
-        if self.live && crate::source::proc::process_running(DAEMON_NAMES) == Some(false) {
+        if self.live && crate::host::process_running(DAEMON_NAMES) == Some(false) {
             return Some(format!(
                 "{} exists but no {} process runs",
                 seats.display(),

@@ -3,11 +3,9 @@
 //! `cargo test --release --test modern_perf -- --ignored --nocapture`.
 #![cfg(feature = "sqlite")]
 
-mod modern_common;
-
 use std::time::Instant;
 
-use modern_common::*;
+use crate::helpers::*;
 use utx::{Options, Reader};
 
 #[test]

@@ -10,12 +10,14 @@
 //! it can watch nothing at all. Paths that appear later are picked up at
 //! the next [`Monitor::flush`], and so is a utmp file that was replaced.
 
+mod inotify;
+
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::source::host::Database;
-use crate::source::inotify::Inotify;
-use crate::source::logind::{Category, Logind};
+use crate::format::logind::{Category, Logind};
+use crate::host::Database;
+use inotify::Inotify;
 
 /// Category bits, the values of the C constants (`UT_LOGIND_*`,
 /// `UT_MONITOR_*`; the C ABI crate tests that they agree).
@@ -112,7 +114,7 @@ impl Monitor {
 
     /// Add watches for every path not watched yet that exists now.
     fn arm(&mut self) -> Result<()> {
-        use crate::source::inotify::{DIR_EVENTS, FILE_EVENTS};
+        use inotify::{DIR_EVENTS, FILE_EVENTS};
         for w in self.watches.iter_mut().filter(|w| w.armed.is_none()) {
             let Some(path) =
                 w.candidates

@@ -5,9 +5,7 @@
 //! partial record. Then every generated file is auto-detected and must
 //! come out as exactly its own format.
 
-mod formats_common;
-
-use formats_common::*;
+use crate::helpers::*;
 use utx::entry::flags;
 use utx::{EntryType, ErrorKind, Format};
 

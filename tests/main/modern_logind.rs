@@ -1,10 +1,8 @@
 //! logind state trees (files in the format logind writes) under a
 //! temporary root.
 
-mod modern_common;
-
-use modern_common::*;
-use utx::source::logind::Logind;
+use crate::helpers::*;
+use utx::format::logind::Logind;
 use utx::{EntryType, ErrorKind, Format, Options, Reader};
 
 fn sessions_reader(root: &Scratch, all: bool) -> Reader {

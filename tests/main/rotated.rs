@@ -5,6 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::helpers::Scratch;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use utx::{Options, Reader, SessionOptions, Sessions};
@@ -29,31 +30,14 @@ fn records(n: usize) -> Vec<u8> {
     v
 }
 
-struct TempDir(PathBuf);
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let d = std::env::temp_dir().join(format!("utx-rotated-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        TempDir(d)
+/// Write `name` in `dir`, gzipped when `gz`.
+fn write(dir: &Scratch, name: &str, bytes: &[u8], gz: bool) -> PathBuf {
+    if !gz {
+        return dir.write(name, bytes);
     }
-    fn write(&self, name: &str, bytes: &[u8], gz: bool) -> PathBuf {
-        let p = self.0.join(name);
-        let mut f = std::fs::File::create(&p).unwrap();
-        if gz {
-            let mut e = GzEncoder::new(Vec::new(), Compression::default());
-            e.write_all(bytes).unwrap();
-            f.write_all(&e.finish().unwrap()).unwrap();
-        } else {
-            f.write_all(bytes).unwrap();
-        }
-        p
-    }
-}
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    let mut e = GzEncoder::new(Vec::new(), Compression::default());
+    e.write_all(bytes).unwrap();
+    dir.write(name, &e.finish().unwrap())
 }
 
 fn entries(r: Reader) -> Vec<(u64, i64, String, String)> {
@@ -78,10 +62,10 @@ fn opts(reverse: bool) -> Options {
 
 #[test]
 fn a_gzip_file_reads_like_the_plain_one() {
-    let dir = TempDir::new("gz");
+    let dir = Scratch::new("gz");
     let bytes = records(3000); // several 256 KiB chunks
-    let plain = dir.write("wtmp", &bytes, false);
-    let gz = dir.write("wtmp.1.gz", &bytes, true);
+    let plain = write(&dir, "wtmp", &bytes, false);
+    let gz = write(&dir, "wtmp.1.gz", &bytes, true);
     for reverse in [false, true] {
         let a = entries(Reader::open(&plain, opts(reverse)).unwrap());
         let b = entries(Reader::open(&gz, opts(reverse)).unwrap());
@@ -96,7 +80,7 @@ fn a_gzip_file_reads_like_the_plain_one() {
 
 #[test]
 fn bad_gzip_data_is_an_error_not_a_crash() {
-    let dir = TempDir::new("badgz");
+    let dir = Scratch::new("badgz");
     let mut bytes = {
         let mut e = GzEncoder::new(Vec::new(), Compression::default());
         e.write_all(&records(50)).unwrap();
@@ -105,22 +89,22 @@ fn bad_gzip_data_is_an_error_not_a_crash() {
     let n = bytes.len();
     bytes[n / 2] ^= 0xff;
     bytes.truncate(n - 3);
-    let p = dir.write("broken.gz", &bytes, false);
+    let p = write(&dir, "broken.gz", &bytes, false);
     let err = Reader::open(&p, opts(false)).err().expect("an error");
     assert!(err.message.contains("broken.gz"), "{}", err.message);
 }
 
 #[test]
 fn rotated_files_read_as_one_history() {
-    let dir = TempDir::new("multi");
+    let dir = Scratch::new("multi");
     let all = records(2100);
     let (a, rest) = all.split_at(384 * 700);
     let (b, c) = rest.split_at(384 * 900);
-    let whole = dir.write("whole", &all, false);
+    let whole = write(&dir, "whole", &all, false);
     let files: Vec<PathBuf> = vec![
-        dir.write("wtmp.2.gz", a, true),
-        dir.write("wtmp.1", b, false),
-        dir.write("wtmp", c, false),
+        write(&dir, "wtmp.2.gz", a, true),
+        write(&dir, "wtmp.1", b, false),
+        write(&dir, "wtmp", c, false),
     ];
     for reverse in [false, true] {
         let one = entries(Reader::open(&whole, opts(reverse)).unwrap());
@@ -163,8 +147,8 @@ fn rotated_files_read_as_one_history() {
 
 #[test]
 fn open_files_reports_the_missing_file() {
-    let dir = TempDir::new("missing");
-    let a = dir.write("wtmp.1", &records(4), false);
+    let dir = Scratch::new("missing");
+    let a = write(&dir, "wtmp.1", &records(4), false);
     let missing: &Path = &dir.0.join("nope");
     let err = Reader::open_files(&[a.as_path(), missing], opts(false))
         .err()

@@ -2,9 +2,7 @@
 //! sqlite3 tool when installed) read as wtmp-like entries.
 #![cfg(feature = "sqlite")]
 
-mod modern_common;
-
-use modern_common::*;
+use crate::helpers::*;
 use utx::{EntryType, ErrorKind, Format, Options, Reader};
 
 const S: i64 = 1_000_000;
@@ -364,7 +362,7 @@ fn rotated_history_is_read_oldest_file_first() {
             reverse,
             ..Options::default()
         };
-        let r = utx::reader::database::open_wtmpdb_history(&db, &opts).unwrap();
+        let r = utx::reader::open_sqlite::open_wtmpdb_history(&db, &opts).unwrap();
         assert_eq!(r.source(), format!("wtmpdb:{} (+2 rotated)", db.display()));
         r.map(|e| {
             let e = e.unwrap();

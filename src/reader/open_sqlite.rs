@@ -1,12 +1,11 @@
-//! Readers over the non-file sources: SQLite databases (wtmpdb, lastlog2,
-//! told apart by their tables) and logind state directories.
+//! Readers over SQLite databases (wtmpdb, lastlog2, told apart by their
+//! tables).
 
 use std::path::Path;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
 use crate::reader::{Options, Reader};
-use crate::source::logind::{Logind, LogindStream};
 
 /// Whether `head` (a file's first bytes) is a SQLite 3 database.
 pub fn is_sqlite(head: &[u8]) -> bool {
@@ -22,8 +21,8 @@ pub fn source_name(format: Format, path: &Path) -> String {
 #[cfg(feature = "sqlite")]
 pub fn open_sqlite(path: &Path, opts: &Options) -> Result<Reader> {
     use crate::format::{lastlog2::Lastlog2Stream, wtmpdb::WtmpdbStream};
-    use crate::reader::EntryStream;
     use crate::source::sqlite;
+    use crate::stream::EntryStream;
     let shown = path.display().to_string();
     let format = match opts.format {
         Format::Wtmpdb | Format::Lastlog2 => opts.format,
@@ -81,7 +80,7 @@ pub fn open_sqlite(path: &Path, _opts: &Options) -> Result<Reader> {
 #[cfg(feature = "sqlite")]
 pub fn open_wtmpdb_history(path: &Path, opts: &Options) -> Result<Reader> {
     use crate::format::wtmpdb::{rotated_files, WtmpdbStream};
-    use crate::reader::EntryStream;
+    use crate::stream::EntryStream;
     let mut files = rotated_files(path);
     let rotated = files.len();
     files.push(path.to_path_buf());
@@ -112,12 +111,12 @@ pub fn open_wtmpdb_history(path: &Path, opts: &Options) -> Result<Reader> {
 /// Several streams, one after the other.
 #[cfg(feature = "sqlite")]
 struct Chain {
-    streams: Vec<Box<dyn crate::reader::EntryStream>>,
+    streams: Vec<Box<dyn crate::stream::EntryStream>>,
     at: usize,
 }
 
 #[cfg(feature = "sqlite")]
-impl crate::reader::EntryStream for Chain {
+impl crate::stream::EntryStream for Chain {
     fn next(&mut self, e: &mut crate::entry::Entry) -> Result<bool> {
         while let Some(s) = self.streams.get_mut(self.at) {
             if s.next(e)? {
@@ -135,17 +134,4 @@ impl crate::reader::EntryStream for Chain {
         self.at = 0;
         Ok(())
     }
-}
-
-/// Current logind sessions (see [`crate::source::logind`]).
-pub fn open_logind(logind: Logind, opts: &Options) -> Result<Reader> {
-    logind.require_running()?;
-    let source = logind.source_name();
-    let stream = LogindStream::open(logind, opts.all_sessions, opts.reverse)?;
-    Ok(Reader::from_stream_opts(
-        Box::new(stream),
-        Format::Logind,
-        source,
-        opts,
-    ))
 }

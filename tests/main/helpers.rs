@@ -1,11 +1,77 @@
-//! Helpers shared by the tests/modern_*.rs tests: scratch directories,
-//! wtmpdb/lastlog2 databases with the exact upstream schemas, logind
-//! trees in the format logind writes, and hand-built utmp records.
+//! Helpers shared by every test module: the corpus, reading entries,
+//! scratch directories, wtmpdb/lastlog2 databases with the exact upstream
+//! schemas, logind trees in the format logind writes, hand-built utmp
+//! records, and time formatting for the native-tool companions.
 #![allow(dead_code)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use utx::{Entry, EntryType, Format, Options, Reader};
+
+/// The shared corpus: `$UTX_CORPUS`, else `../shared/corpus`, else
+/// `../../shared/corpus` (from a git worktree one level deeper), beside
+/// the repository. `None`, after saying so on stderr, when it is absent:
+/// the corpus tests are then not run.
+pub fn corpus_root() -> Option<PathBuf> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let candidates: Vec<PathBuf> = match std::env::var_os("UTX_CORPUS") {
+        Some(p) => vec![PathBuf::from(p)],
+        None => vec![
+            manifest.join("../shared/corpus"),
+            manifest.join("../../shared/corpus"),
+        ],
+    };
+    if let Some(dir) = candidates.iter().find(|p| p.is_dir()) {
+        return Some(dir.clone());
+    }
+    eprintln!(
+        "SKIP: the sample corpus is absent (looked in {}; set UTX_CORPUS to its path): corpus test not run",
+        candidates
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    None
+}
+
+/// A folder of the corpus, or `None` (with a clear message) when the
+/// corpus or the folder is absent.
+pub fn corpus(rel: &str) -> Option<PathBuf> {
+    let dir = corpus_root()?.join(rel);
+    if dir.exists() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIP: {} not found in the corpus: corpus test not run",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// Every entry of a file, forward, format detected.
+pub fn entries(path: &Path) -> Vec<Entry> {
+    read_all(path, Options::default())
+}
+
+/// Every entry of a file, newest first.
+pub fn entries_rev(path: &Path) -> Vec<Entry> {
+    read_all(
+        path,
+        Options {
+            reverse: true,
+            ..Options::default()
+        },
+    )
+}
+
+pub fn read_all(path: &Path, opts: Options) -> Vec<Entry> {
+    let reader = Reader::open(path, opts).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    reader.map(|e| e.unwrap()).collect()
+}
 
 /// A scratch directory removed on drop.
 pub struct Scratch(pub PathBuf);
@@ -273,4 +339,142 @@ pub fn utmp384(
     r[76..76 + host.len()].copy_from_slice(host.as_bytes());
     r[340..344].copy_from_slice(&sec.to_le_bytes());
     r
+}
+
+/// Every entry of a file, with the format detection chose.
+pub fn read_file(path: &std::path::Path) -> (Format, Vec<Entry>) {
+    let r = Reader::open(path, Options::default())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let f = r.format();
+    let v: Vec<Entry> = r.map(|e| e.expect("entry")).collect();
+    (f, v)
+}
+
+pub fn read_bytes(bytes: &[u8], format: Format, reverse: bool) -> Vec<Entry> {
+    let opts = Options {
+        format,
+        reverse,
+        ..Options::default()
+    };
+    Reader::from_bytes(bytes, opts)
+        .expect("open")
+        .map(|e| e.expect("entry"))
+        .collect()
+}
+
+pub fn detect_bytes(bytes: &[u8]) -> Result<Format, utx::Error> {
+    Reader::from_bytes(bytes, Options::default()).map(|r| r.format())
+}
+
+pub fn s(f: &utx::entry::Field) -> String {
+    f.to_string_lossy()
+}
+
+/// (year, month 1-12, day, hour, minute, second, weekday 0=Sunday).
+pub fn civil(t: i64) -> (i64, u32, u32, u32, u32, u32, u32) {
+    let days = t.div_euclid(86400);
+    let secs = t.rem_euclid(86400) as u32;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let wd = (days + 4).rem_euclid(7) as u32;
+    (y, m, d, secs / 3600, secs / 60 % 60, secs % 60, wd)
+}
+
+/// Days since the epoch of a civil date.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The UTC offset in seconds of a US time zone (standard offset `std_h`
+/// hours) at `t`, with the 2007 DST rules: 2nd Sunday of March to the
+/// 1st Sunday of November, at 02:00 local.
+pub fn us_offset(t: i64, std_h: i64) -> i64 {
+    let (y, ..) = civil(t);
+    let nth_sunday = |m: u32, n: i64| {
+        let first = days_from_civil(y, m, 1);
+        let wd = (first + 4).rem_euclid(7);
+        first + (7 - wd) % 7 + 7 * (n - 1)
+    };
+    let start = nth_sunday(3, 2) * 86400 + 2 * 3600 - std_h * 3600;
+    let end = nth_sunday(11, 1) * 86400 + 2 * 3600 - (std_h + 1) * 3600;
+    if t >= start && t < end {
+        (std_h + 1) * 3600
+    } else {
+        std_h * 3600
+    }
+}
+
+const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `Www Mmm d HH:MM` (tokens joined by single spaces).
+pub fn hm(t: i64) -> String {
+    let (_, m, d, h, mi, _, wd) = civil(t);
+    format!(
+        "{} {} {} {:02}:{:02}",
+        DAYS[wd as usize],
+        MONTHS[m as usize - 1],
+        d,
+        h,
+        mi
+    )
+}
+
+/// `Www Mmm d YYYY HH:MM:SS` (NetBSD `last`).
+pub fn ymdhms(t: i64) -> String {
+    let (y, m, d, h, mi, sec, wd) = civil(t);
+    format!(
+        "{} {} {} {} {:02}:{:02}:{:02}",
+        DAYS[wd as usize],
+        MONTHS[m as usize - 1],
+        d,
+        y,
+        h,
+        mi,
+        sec
+    )
+}
+
+/// `Www Mmm d HH:MM:SS YYYY` (lastlogin tools).
+pub fn hms_y(t: i64) -> String {
+    let (y, m, d, h, mi, sec, wd) = civil(t);
+    format!(
+        "{} {} {} {:02}:{:02}:{:02} {}",
+        DAYS[wd as usize],
+        MONTHS[m as usize - 1],
+        d,
+        h,
+        mi,
+        sec,
+        y
+    )
+}
+
+/// Index of the first `Www Mmm` pair in whitespace tokens.
+pub fn date_start(tokens: &[&str]) -> Option<usize> {
+    (0..tokens.len().saturating_sub(1))
+        .find(|&i| DAYS.contains(&tokens[i]) && MONTHS.contains(&tokens[i + 1]))
+}
+
+pub fn is_session(e: &Entry) -> bool {
+    matches!(
+        e.entry_type,
+        EntryType::UserProcess | EntryType::BootTime | EntryType::ShutdownTime
+    )
 }
