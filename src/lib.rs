@@ -32,6 +32,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use format::logind::{Category, Logind};
 pub use format::{Family, Format, FormatInfo, FORMATS};
 pub use host::Database;
+pub use monitor::category as monitor_category;
 pub use monitor::Monitor;
 pub use reader::{Options, Reader};
 pub use session::count::{count_users, CountOptions};
@@ -39,7 +40,6 @@ pub use session::{
     rules, Pairing, Session, SessionEnd, SessionKind, SessionOptions, Sessions, TimeChange,
 };
 pub use stream::EntryStream;
-pub use monitor::category as monitor_category;
 
 /// The library version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
