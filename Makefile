@@ -7,6 +7,7 @@
 #   make run             run `utx` on this host's databases (or the samples)
 #   make test            every check; one PASS/FAIL line per step
 #   make bench           bash bench/run.sh, then bench/sessions.sh
+#   make wheel           build/wheel/utx-*.whl: the Python binding with libutx.so.1 inside
 #
 # The library is built by cargo; this file only names, links and installs
 # the results.  Cargo decides whether anything needs recompiling, so the
@@ -41,7 +42,7 @@ CFLAGS  ?= -O2 -g
 UTX_SRC  = $(sort $(wildcard examples/utx*.c))
 UTX_HDRS = $(wildcard examples/*.h)
 
-.PHONY: all lib header check-header check-cbindgen install uninstall run test bench clean FORCE
+.PHONY: all lib header check-header check-cbindgen install uninstall run test bench wheel clean FORCE
 
 all: lib $(if $(UTX_SRC),$(B)/utx)
 
@@ -127,6 +128,13 @@ test: all
 bench: all
 	UTX_LIB=$(CURDIR)/$(B)/libutx.a bash bench/run.sh
 	UTX=$(CURDIR)/$(B)/utx bash bench/sessions.sh
+
+# The Python package as a platform wheel that bundles the library; built by
+# its own dependency-free backend, so it needs no network.
+PYTHON ?= python3
+wheel: lib
+	rm -rf $(B)/wheel
+	UTX_BUNDLE_LIB=$(CURDIR)/$(B)/$(SONAME) $(PYTHON) -m pip wheel --no-index --no-deps -q -w $(B)/wheel bindings/python
 
 clean:
 	rm -rf $(B)

@@ -275,15 +275,73 @@ install_checks() {
 
 step_parity() { bash tests/parity/run.sh $B/utx; }
 
+# ---- bindings (bindings/go, bindings/ruby, bindings/python) ------------------
+
+# readme_block LANG FILE: the README's ```LANG example, written to FILE.
+readme_block() {
+    sed -n "/^\`\`\`$1\$/,/^\`\`\`\$/p" README.md | sed '1d;$d' > "$2"
+    [ -s "$2" ] || { echo "error: no $1 example in README.md"; return 1; }
+}
+
+# readme_check OUT: the README examples print logins of samples/wtmp.
+readme_check() {
+    grep -q '^root ' "$1" || { echo "error: README example printed no login of root:"; head "$1"; return 1; }
+}
+
+step_python() {
+    local tmp rc
+    python3 bindings/gen-constants.py --check python || return 1
+    PYTHONPATH=bindings/python UTX_LIBRARY=$PWD/$B/libutx.so.1 \
+        python3 -m unittest discover -v -s bindings/python/tests || return 1
+    PYTHONPATH=bindings/python UTX_LIBRARY=$PWD/$B/libutx.so.1 \
+        python3 bindings/compare-dump.py $B/utx python3 bindings/python/tests/dump_json.py || return 1
+    tmp=$(mktemp -d /tmp/utx-python.XXXXXX)
+    python_install_checks "$tmp"
+    rc=$?
+    rm -rf "$tmp"
+    return $rc
+}
+
+python_install_checks() {
+    local tmp=$1
+    readme_block python "$tmp/example.py" || return 1
+    # pip install ./bindings/python, offline, against an installed libutx.so.1.
+    $MAKE --no-print-directory -s install PREFIX="$tmp/usr" >/dev/null || return 1
+    python3 -m venv "$tmp/venv" || return 1
+    "$tmp/venv/bin/pip" install -q --no-index ./bindings/python || return 1
+    (cd "$tmp" && env -u UTX_LIBRARY -u PYTHONPATH LD_LIBRARY_PATH="$tmp/usr/lib" \
+        "$tmp/venv/bin/python" example.py "$OLDPWD/samples/wtmp") > "$tmp/out-pip" || return 1
+    readme_check "$tmp/out-pip" || return 1
+    echo "ok: pip install ./bindings/python runs the README example"
+    # make wheel: the wheel alone, in a fresh venv, with no libutx anywhere.
+    $MAKE --no-print-directory -s wheel || return 1
+    python3 -m venv "$tmp/venv2" || return 1
+    "$tmp/venv2/bin/pip" install -q --no-index $B/wheel/utx-*.whl || return 1
+    (cd "$tmp" && env -u UTX_LIBRARY -u PYTHONPATH -u LD_LIBRARY_PATH \
+        "$tmp/venv2/bin/python" example.py "$OLDPWD/samples/wtmp") > "$tmp/out-wheel" || return 1
+    readme_check "$tmp/out-wheel" || return 1
+    echo "ok: $(basename $B/wheel/utx-*.whl) runs the README example in a fresh venv"
+    $MAKE --no-print-directory -s $B/utx.pc >/dev/null
+}
+
 # ---- driver ----------------------------------------------------------------
 
-ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install parity"
+ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install parity python go ruby"
 steps=${*:-$ALL_STEPS}
 for s in $steps; do
     case $s in
         parity)
             if [ ! -f tests/parity/run.sh ]; then echo "SKIP  parity         (tests/parity/run.sh absent)"; continue; fi
             if [ ! -x $B/utx ]; then echo "FAIL  parity         ($B/utx not built)"; failed+=(parity); continue; fi ;;
+        # A binding whose toolchain is missing is skipped, naming it
+        # (.ci/run installs them all, so CI never skips).
+        python)
+            if ! command -v python3 >/dev/null; then echo "SKIP  python         (python3 not installed)"; continue; fi ;;
+        go)
+            if ! command -v go >/dev/null; then echo "SKIP  go             (go not installed: apt-get install golang-go)"; continue; fi ;;
+        ruby)
+            if ! ruby -e 'require "ffi"' >/dev/null 2>&1; then
+                echo "SKIP  ruby           (ruby or its ffi gem not installed: apt-get install ruby ruby-ffi)"; continue; fi ;;
     esac
     fn=step_${s//-/_}
     declare -F "$fn" >/dev/null || { echo "unknown step: $s" >&2; exit 2; }
