@@ -324,6 +324,39 @@ python_install_checks() {
     $MAKE --no-print-directory -s $B/utx.pc >/dev/null
 }
 
+step_go() {
+    local tmp rc
+    python3 bindings/gen-constants.py --check go || return 1
+    [ -z "$(cd bindings/go && gofmt -l .)" ] || { echo "error: gofmt -l:"; (cd bindings/go && gofmt -l .); return 1; }
+    tmp=$(mktemp -d /tmp/utx-go.XXXXXX)
+    (go_checks "$tmp")  # a subshell: its exports stay in this step
+    rc=$?
+    rm -rf "$tmp"
+    $MAKE --no-print-directory -s $B/utx.pc >/dev/null
+    return $rc
+}
+
+go_checks() {
+    local tmp=$1 top=$PWD
+    # Dynamic linking goes through pkg-config, as for an installed library.
+    $MAKE --no-print-directory -s install PREFIX="$tmp/usr" >/dev/null || return 1
+    export PKG_CONFIG_PATH=$tmp/usr/lib/pkgconfig LD_LIBRARY_PATH=$tmp/usr/lib GOPROXY=off GOFLAGS=-mod=mod
+    (cd bindings/go && go vet ./... && go test -race -count=1 -v ./...) || return 1
+    (cd bindings/go && go build -o "$tmp/dumpjson" ./cmd/dumpjson) || return 1
+    python3 bindings/compare-dump.py $B/utx "$tmp/dumpjson" || return 1
+    # The README example, in a module of its own, dynamic then static.
+    mkdir -p "$tmp/example" && readme_block go "$tmp/example/main.go" || return 1
+    printf 'module example\n\ngo 1.19\n\nrequire utx v0.0.0\n\nreplace utx => %s/bindings/go\n' "$top" > "$tmp/example/go.mod"
+    (cd "$tmp/example" && go build -o "$tmp/example-dyn" .) || return 1
+    readelf -d "$tmp/example-dyn" | grep -q 'NEEDED.*\[libutx.so.1\]' || { echo "error: example does not need libutx.so.1"; return 1; }
+    "$tmp/example-dyn" samples/wtmp > "$tmp/out-dyn" && readme_check "$tmp/out-dyn" || return 1
+    (cd "$tmp/example" && env -u PKG_CONFIG_PATH go build -tags utx_static -o "$tmp/example-static" .) || return 1
+    if readelf -d "$tmp/example-static" | grep -q libutx; then echo "error: -tags utx_static still needs libutx"; return 1; fi
+    env -u LD_LIBRARY_PATH "$tmp/example-static" samples/wtmp > "$tmp/out-static" && readme_check "$tmp/out-static" || return 1
+    echo "ok: the README example runs linked dynamically (pkg-config) and with -tags utx_static"
+    (cd bindings/go && env -u PKG_CONFIG_PATH -u LD_LIBRARY_PATH go test -tags utx_static -count=1 ./...) || return 1
+}
+
 # ---- driver ----------------------------------------------------------------
 
 ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install parity python go ruby"
