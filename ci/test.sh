@@ -337,10 +337,11 @@ step_go() {
 }
 
 go_checks() {
-    local tmp=$1 top=$PWD
+    local tmp=$1 top=$PWD usr=$PWD/$B/go-usr
     # Dynamic linking goes through pkg-config, as for an installed library.
-    $MAKE --no-print-directory -s install PREFIX="$tmp/usr" >/dev/null || return 1
-    export PKG_CONFIG_PATH=$tmp/usr/lib/pkgconfig LD_LIBRARY_PATH=$tmp/usr/lib GOPROXY=off GOFLAGS=-mod=mod
+    # The prefix stays put: go's build cache keeps the -L path it found.
+    $MAKE --no-print-directory -s install PREFIX="$usr" >/dev/null || return 1
+    export PKG_CONFIG_PATH=$usr/lib/pkgconfig LD_LIBRARY_PATH=$usr/lib GOPROXY=off GOFLAGS=-mod=mod
     (cd bindings/go && go vet ./... && go test -race -count=1 -v ./...) || return 1
     (cd bindings/go && go build -o "$tmp/dumpjson" ./cmd/dumpjson) || return 1
     python3 bindings/compare-dump.py $B/utx "$tmp/dumpjson" || return 1
