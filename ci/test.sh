@@ -358,6 +358,34 @@ go_checks() {
     (cd bindings/go && env -u PKG_CONFIG_PATH -u LD_LIBRARY_PATH go test -tags utx_static -count=1 ./...) || return 1
 }
 
+step_ruby() {
+    local tmp rc
+    python3 bindings/gen-constants.py --check ruby || return 1
+    (cd bindings/ruby && UTX_LIBRARY=$PWD/../../$B/libutx.so.1 ruby -w -Ilib test/test_utx.rb -v) || return 1
+    UTX_LIBRARY=$PWD/$B/libutx.so.1 RUBYLIB=bindings/ruby/lib \
+        python3 bindings/compare-dump.py $B/utx ruby bindings/ruby/test/dump_json.rb || return 1
+    tmp=$(mktemp -d /tmp/utx-ruby.XXXXXX)
+    (ruby_install_checks "$tmp")
+    rc=$?
+    rm -rf "$tmp"
+    $MAKE --no-print-directory -s $B/utx.pc >/dev/null
+    return $rc
+}
+
+# The gem builds, installs offline (ffi from the system), and runs the
+# README example finding libutx.so.1 of an installed prefix by its SONAME.
+ruby_install_checks() {
+    local tmp=$1
+    readme_block ruby "$tmp/example.rb" || return 1
+    $MAKE --no-print-directory -s install PREFIX="$tmp/usr" >/dev/null || return 1
+    (cd bindings/ruby && gem build -q utx.gemspec -o "$tmp/utx.gem") || return 1
+    GEM_HOME=$tmp/gems gem install --local --no-document "$tmp/utx.gem" || return 1
+    env -u UTX_LIBRARY -u RUBYLIB GEM_HOME="$tmp/gems" LD_LIBRARY_PATH="$tmp/usr/lib" \
+        ruby "$tmp/example.rb" samples/wtmp > "$tmp/out" || return 1
+    readme_check "$tmp/out" || return 1
+    echo "ok: the installed gem runs the README example"
+}
+
 # ---- driver ----------------------------------------------------------------
 
 ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install parity python go ruby"
