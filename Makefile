@@ -6,7 +6,7 @@
 #   make check-header    fail if include/utx.h is stale
 #   make run             run `utx` on this host's databases (or the samples)
 #   make test            every check; one PASS/FAIL line per step
-#   make bench           bash bench/run.sh, then bench/sessions.sh
+#   make bench           bash bench/run.sh, bench/sessions.sh, then bench/bindings.sh
 #   make wheel           build/wheel/utx-*.whl: the Python binding with libutx.so.1 inside
 #
 # The library is built by cargo; this file only names, links and installs
@@ -128,6 +128,7 @@ test: all
 bench: all
 	UTX_LIB=$(CURDIR)/$(B)/libutx.a bash bench/run.sh
 	UTX=$(CURDIR)/$(B)/utx bash bench/sessions.sh
+	bash bench/bindings.sh
 
 # The Python package as a platform wheel that bundles the library; built by
 # its own dependency-free backend, so it needs no network.

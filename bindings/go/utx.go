@@ -478,20 +478,24 @@ func countFlags(distinct, includeDead bool) C.uint32_t {
 	return f
 }
 
-var formatNames sync.Map // ut_format -> string
+// formatNames holds every format's name, by number, read once.
+var formatNames = func() []string {
+	var names []string
+	for f := 0; ; f++ {
+		p := C.ut_format_name(C.ut_format(f))
+		if p == nil {
+			return names
+		}
+		names = append(names, C.GoString(p))
+	}
+}()
 
 // FormatName is the name of a format number ("linux-384-le"), "" if unknown.
 func FormatName(f int) string {
-	if n, ok := formatNames.Load(f); ok {
-		return n.(string)
+	if f >= 0 && f < len(formatNames) {
+		return formatNames[f]
 	}
-	p := C.ut_format_name(C.ut_format(f))
-	if p == nil {
-		return ""
-	}
-	n := C.GoString(p)
-	formatNames.Store(f, n)
-	return n
+	return ""
 }
 
 // Version is the library's version, "MAJOR.MINOR.PATCH".
