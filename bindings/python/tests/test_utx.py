@@ -2,6 +2,7 @@
 
 Truth comes from the C command (`utx dump --json`, `utx last --json`) built
 from the same library, and from records written here byte by byte."""
+import ctypes
 import dataclasses
 import datetime
 import errno
@@ -70,6 +71,20 @@ class ReadTest(unittest.TestCase):
         mid = forward[len(forward) // 2].time
         with utx.open(WTMP, since=mid) as r:
             self.assertEqual(list(r), [e for e in forward if e.sec >= int(mid.timestamp())])
+
+    def test_struct_layouts_match_the_library(self):
+        # ut_entry and ut_session start with the library's sizeof: the
+        # ctypes copies of the layouts must agree.
+        from utx import _ffi
+        r = utx.open(WTMP, reverse=True)
+        self.assertEqual(_ffi.ut_reader_next(r._h, r._outp), 0)
+        self.assertEqual(r._out.contents.size, ctypes.sizeof(_ffi.CEntry))
+        r.rewind()
+        s = r.sessions()
+        self.assertEqual(_ffi.ut_sessions_next(s._h, ctypes.byref(s._out)), 0)
+        self.assertEqual(s._out.contents.size, ctypes.sizeof(_ffi.CSession))
+        s.close()
+        r.close()
 
     def test_entry_values(self):
         rec = linux_record()

@@ -58,6 +58,21 @@ class ReadTest < Minitest::Test
     assert_equal all.select { |e| e.sec >= mid.to_i }, Utx.open(WTMP, since: mid, &:to_a)
   end
 
+  # ut_entry and ut_session start with the library's sizeof: the FFI
+  # copies of the layouts must agree.
+  def test_struct_layouts_match_the_library
+    out = FFI::MemoryPointer.new(:pointer)
+    Utx.open(WTMP, reverse: true) do |r|
+      r.synchronize { |h| assert_equal 0, Utx::Lib.ut_reader_next(h, out) }
+      assert_equal Utx::Lib::CEntry.size, out.read_pointer.get_uint32(0)
+      r.rewind
+      r.sessions do |s|
+        assert_equal 0, Utx::Lib.ut_sessions_next(s.instance_variable_get(:@ptr), out)
+        assert_equal Utx::Lib::CSession.size, out.read_pointer.get_uint32(0)
+      end
+    end
+  end
+
   def test_values_from_bytes
     Utx.from_bytes(linux_record(user: "b\xFFd".b), format: "linux-384-le") do |r|
       e = r.to_a.fetch(0)
