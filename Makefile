@@ -7,7 +7,8 @@
 #   make check-header    fail if include/utx.h is stale
 #   make run             run `utx` on this host's databases (or the samples)
 #   make test            every check; one PASS/FAIL line per step
-#   make bench           bash bench/run.sh, then bench/sessions.sh
+#   make bench           bash bench/run.sh, bench/sessions.sh, then bench/bindings.sh
+#   make wheel           build/wheel/utx-*.whl: the Python binding with libutx.so.1 inside
 #   make clean           remove build/ and cargo's target directory
 #
 # The library is built by cargo from the C ABI crate (utx-c/, over the core
@@ -47,7 +48,7 @@ CFLAGS  ?= -O2 -g
 UTX_SRC  = $(sort $(wildcard cmd/utx/*.c))
 UTX_HDRS = $(wildcard cmd/utx/*.h)
 
-.PHONY: all lib hide-static header check-header install uninstall run test bench clean FORCE
+.PHONY: all lib hide-static header check-header install uninstall run test bench wheel clean FORCE
 
 all: lib $(if $(UTX_SRC),$(B)/utx)
 
@@ -156,6 +157,14 @@ test: all
 bench: all
 	UTX_LIB=$(CURDIR)/$(B)/libutx.a bash bench/run.sh
 	UTX=$(CURDIR)/$(B)/utx bash bench/sessions.sh
+	bash bench/bindings.sh
+
+# The Python package as a platform wheel that bundles the library; built by
+# its own dependency-free backend, so it needs no network.
+PYTHON ?= python3
+wheel: lib
+	rm -rf $(B)/wheel
+	UTX_BUNDLE_LIB=$(CURDIR)/$(B)/$(SONAME) $(PYTHON) -m pip wheel --no-index --no-deps -q -w $(B)/wheel bindings/python
 
 clean:
 	rm -rf $(B)

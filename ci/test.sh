@@ -384,15 +384,135 @@ step_completion() { bash tests/completion/run.sh $B/utx; }
 
 step_parity() { bash tests/parity/run.sh $B/utx; }
 
+# ---- bindings (bindings/go, bindings/ruby, bindings/python) ------------------
+
+# readme_block LANG FILE: the README's ```LANG example, written to FILE.
+readme_block() {
+    sed -n "/^\`\`\`$1\$/,/^\`\`\`\$/p" README.md | sed '1d;$d' > "$2"
+    [ -s "$2" ] || { echo "error: no $1 example in README.md"; return 1; }
+}
+
+# readme_check OUT: the README examples print logins of samples/wtmp.
+readme_check() {
+    grep -q '^root ' "$1" || { echo "error: README example printed no login of root:"; head "$1"; return 1; }
+}
+
+step_python() {
+    local tmp rc
+    python3 bindings/gen-constants.py --check python || return 1
+    PYTHONPATH=bindings/python UTX_LIBRARY=$PWD/$B/libutx.so.1 \
+        python3 -m unittest discover -v -s bindings/python/tests || return 1
+    PYTHONPATH=bindings/python UTX_LIBRARY=$PWD/$B/libutx.so.1 \
+        python3 bindings/compare-dump.py $B/utx python3 bindings/python/tests/dump_json.py || return 1
+    tmp=$(mktemp -d /tmp/utx-python.XXXXXX)
+    python_install_checks "$tmp"
+    rc=$?
+    rm -rf "$tmp"
+    return $rc
+}
+
+python_install_checks() {
+    local tmp=$1
+    readme_block python "$tmp/example.py" || return 1
+    # pip install ./bindings/python, offline, against an installed libutx.so.1.
+    $MAKE --no-print-directory -s install PREFIX="$tmp/usr" >/dev/null || return 1
+    python3 -m venv "$tmp/venv" || return 1
+    "$tmp/venv/bin/pip" install -q --no-index ./bindings/python || return 1
+    (cd "$tmp" && env -u UTX_LIBRARY -u PYTHONPATH LD_LIBRARY_PATH="$tmp/usr/lib" \
+        "$tmp/venv/bin/python" example.py "$OLDPWD/samples/wtmp") > "$tmp/out-pip" || return 1
+    readme_check "$tmp/out-pip" || return 1
+    echo "ok: pip install ./bindings/python runs the README example"
+    # make wheel: the wheel alone, in a fresh venv, with no libutx anywhere.
+    $MAKE --no-print-directory -s wheel || return 1
+    python3 -m venv "$tmp/venv2" || return 1
+    "$tmp/venv2/bin/pip" install -q --no-index $B/wheel/utx-*.whl || return 1
+    (cd "$tmp" && env -u UTX_LIBRARY -u PYTHONPATH -u LD_LIBRARY_PATH \
+        "$tmp/venv2/bin/python" example.py "$OLDPWD/samples/wtmp") > "$tmp/out-wheel" || return 1
+    readme_check "$tmp/out-wheel" || return 1
+    echo "ok: $(basename $B/wheel/utx-*.whl) runs the README example in a fresh venv"
+    $MAKE --no-print-directory -s $B/utx.pc >/dev/null
+}
+
+step_go() {
+    local tmp rc
+    python3 bindings/gen-constants.py --check go || return 1
+    [ -z "$(cd bindings/go && gofmt -l .)" ] || { echo "error: gofmt -l:"; (cd bindings/go && gofmt -l .); return 1; }
+    tmp=$(mktemp -d /tmp/utx-go.XXXXXX)
+    (go_checks "$tmp")  # a subshell: its exports stay in this step
+    rc=$?
+    rm -rf "$tmp"
+    $MAKE --no-print-directory -s $B/utx.pc >/dev/null
+    return $rc
+}
+
+go_checks() {
+    local tmp=$1 top=$PWD usr=$PWD/$B/go-usr
+    # Dynamic linking goes through pkg-config, as for an installed library.
+    # The prefix stays put: go's build cache keeps the -L path it found.
+    $MAKE --no-print-directory -s install PREFIX="$usr" >/dev/null || return 1
+    export PKG_CONFIG_PATH=$usr/lib/pkgconfig LD_LIBRARY_PATH=$usr/lib GOPROXY=off GOFLAGS=-mod=mod
+    (cd bindings/go && go vet ./... && go test -race -count=1 -v ./...) || return 1
+    (cd bindings/go && go build -o "$tmp/dumpjson" ./cmd/dumpjson) || return 1
+    python3 bindings/compare-dump.py $B/utx "$tmp/dumpjson" || return 1
+    # The README example, in a module of its own, dynamic then static.
+    mkdir -p "$tmp/example" && readme_block go "$tmp/example/main.go" || return 1
+    printf 'module example\n\ngo 1.19\n\nrequire utx v0.0.0\n\nreplace utx => %s/bindings/go\n' "$top" > "$tmp/example/go.mod"
+    (cd "$tmp/example" && go build -o "$tmp/example-dyn" .) || return 1
+    readelf -d "$tmp/example-dyn" | grep -q 'NEEDED.*\[libutx.so.1\]' || { echo "error: example does not need libutx.so.1"; return 1; }
+    "$tmp/example-dyn" samples/wtmp > "$tmp/out-dyn" && readme_check "$tmp/out-dyn" || return 1
+    (cd "$tmp/example" && env -u PKG_CONFIG_PATH go build -tags utx_static -o "$tmp/example-static" .) || return 1
+    if readelf -d "$tmp/example-static" | grep -q libutx; then echo "error: -tags utx_static still needs libutx"; return 1; fi
+    env -u LD_LIBRARY_PATH "$tmp/example-static" samples/wtmp > "$tmp/out-static" && readme_check "$tmp/out-static" || return 1
+    echo "ok: the README example runs linked dynamically (pkg-config) and with -tags utx_static"
+    (cd bindings/go && env -u PKG_CONFIG_PATH -u LD_LIBRARY_PATH go test -tags utx_static -count=1 ./...) || return 1
+}
+
+step_ruby() {
+    local tmp rc
+    python3 bindings/gen-constants.py --check ruby || return 1
+    (cd bindings/ruby && UTX_LIBRARY=$PWD/../../$B/libutx.so.1 ruby -w -Ilib test/test_utx.rb -v) || return 1
+    UTX_LIBRARY=$PWD/$B/libutx.so.1 RUBYLIB=bindings/ruby/lib \
+        python3 bindings/compare-dump.py $B/utx ruby bindings/ruby/test/dump_json.rb || return 1
+    tmp=$(mktemp -d /tmp/utx-ruby.XXXXXX)
+    (ruby_install_checks "$tmp")
+    rc=$?
+    rm -rf "$tmp"
+    $MAKE --no-print-directory -s $B/utx.pc >/dev/null
+    return $rc
+}
+
+# The gem builds, installs offline (ffi from the system), and runs the
+# README example finding libutx.so.1 of an installed prefix by its SONAME.
+ruby_install_checks() {
+    local tmp=$1
+    readme_block ruby "$tmp/example.rb" || return 1
+    $MAKE --no-print-directory -s install PREFIX="$tmp/usr" >/dev/null || return 1
+    (cd bindings/ruby && gem build -q utx.gemspec -o "$tmp/utx.gem") || return 1
+    GEM_HOME=$tmp/gems gem install --local --no-document "$tmp/utx.gem" || return 1
+    env -u UTX_LIBRARY -u RUBYLIB GEM_HOME="$tmp/gems" LD_LIBRARY_PATH="$tmp/usr/lib" \
+        ruby "$tmp/example.rb" samples/wtmp > "$tmp/out" || return 1
+    readme_check "$tmp/out" || return 1
+    echo "ok: the installed gem runs the README example"
+}
+
 # ---- driver ----------------------------------------------------------------
 
-ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install examples man completion run parity"
+ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install examples man completion run parity python go ruby"
 steps=${*:-$ALL_STEPS}
 for s in $steps; do
     case $s in
         parity)
             if [ ! -f tests/parity/run.sh ]; then echo "SKIP  parity         (tests/parity/run.sh absent)"; continue; fi
             if [ ! -x $B/utx ]; then echo "FAIL  parity         ($B/utx not built)"; failed+=(parity); continue; fi ;;
+        # A binding whose toolchain is missing is skipped, naming it
+        # (.ci/run installs them all, so CI never skips).
+        python)
+            if ! command -v python3 >/dev/null; then echo "SKIP  python         (python3 not installed)"; continue; fi ;;
+        go)
+            if ! command -v go >/dev/null; then echo "SKIP  go             (go not installed: apt-get install golang-go)"; continue; fi ;;
+        ruby)
+            if ! ruby -e 'require "ffi"' >/dev/null 2>&1; then
+                echo "SKIP  ruby           (ruby or its ffi gem not installed: apt-get install ruby ruby-ffi)"; continue; fi ;;
     esac
     fn=step_${s//-/_}
     declare -F "$fn" >/dev/null || { echo "unknown step: $s" >&2; exit 2; }

@@ -1,0 +1,3 @@
+module utx
+
+go 1.19

@@ -1,0 +1,541 @@
+// Package utx reads every Unix system's login-accounting files (utmp,
+// wtmp, btmp, lastlog and their successors wtmpdb, lastlog2 and
+// systemd-logind) through libutx.
+//
+//	r, err := utx.Open("/var/log/wtmp", utx.Types(utx.TypeUserProcess))
+//	if err != nil { ... }
+//	defer r.Close()
+//	for r.Next() {
+//		e := r.Entry()
+//		fmt.Println(e.User, e.Line, e.Time)
+//	}
+//	if err := r.Err(); err != nil { ... }
+//
+// Every Entry is a copy: it stays valid after the reader moves on or
+// closes. A Reader has a mutex, so using one from several goroutines is
+// safe but serialised; different readers are independent.
+package utx
+
+/*
+#include <stdlib.h>
+#include <utx.h>
+*/
+import "C"
+
+import (
+	"errors"
+	"io/fs"
+	"net/netip"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+	"unsafe"
+)
+
+const errLen = 512
+
+// EntryType is a normalized entry type (UT_TYPE_*).
+type EntryType int
+
+// String gives the C name ("USER_PROCESS").
+func (t EntryType) String() string {
+	if n, ok := entryTypeNames[t]; ok {
+		return n
+	}
+	return "EntryType(" + strconv.Itoa(int(t)) + ")"
+}
+
+// Database is one of this host's databases, for OpenDB.
+type Database uint32
+
+// The databases of a host; OpenDB falls back to each one's successor.
+const (
+	UTMP    Database = cUtDbUtmp    // who is logged in now (else logind)
+	WTMP    Database = cUtDbWtmp    // login history (else wtmpdb)
+	BTMP    Database = cUtDbBtmp    // failed logins
+	LASTLOG Database = cUtDbLastlog // last login per user (else lastlog2)
+)
+
+// String gives the C name ("UTMP").
+func (d Database) String() string {
+	if n, ok := databaseNames[d]; ok {
+		return n
+	}
+	return "Database(" + strconv.Itoa(int(d)) + ")"
+}
+
+// Flags are an entry's UT_ENTRY_* bits.
+type Flags uint32
+
+// Entry flags.
+const (
+	FlagNotUTF8         Flags = cUtEntryNotUtf8         // a string holds bytes that are not UTF-8
+	FlagFullWidth       Flags = cUtEntryFullWidth       // a fixed-width string filled its width
+	FlagPartialRecord   Flags = cUtEntryPartialRecord   // a trailing partial record; nothing decoded
+	FlagTimeImplausible Flags = cUtEntryTimeImplausible // 0, negative, after 2100, or bad microseconds
+	FlagRecovered       Flags = cUtEntryRecovered       // corrupt records before this one were skipped
+)
+
+// Entry is one normalized record, copied out of the library.
+type Entry struct {
+	Type            EntryType
+	RawType         int // the type number on disk, -1 when the format has none
+	User            string
+	Line            string // without /dev/ ("~" for system records)
+	ID              string
+	Host            string
+	Service         string // PAM service (wtmpdb, lastlog2)
+	PID             int64  // -1 when unknown
+	Session         int64  // -1 when unknown
+	UID             int64  // -1 when unknown
+	ExitTermination int    // -1 when unknown
+	ExitStatus      int    // -1 when unknown
+	Sec             int64  // seconds since 1970 UTC, as stored
+	Usec            int32  // microseconds, as stored
+	Time            time.Time
+	Addr            netip.Addr // the zero Addr when none
+	Format          string     // "linux-384-le"
+	Offset          uint64     // byte offset of the record
+	Flags           Flags
+}
+
+// Error is a libutx failure.
+type Error struct {
+	Status  int    // UT_ERR_* (negative)
+	Message string // the library's message
+	Errno   int    // the OS errno, 0 when none
+}
+
+// Sentinels for errors.Is; an *Error matches the one with its Status.
+var (
+	ErrNull        = &Error{Status: cUtErrNull}
+	ErrInvalid     = &Error{Status: cUtErrInvalid}
+	ErrNotFound    = &Error{Status: cUtErrNotFound}
+	ErrPermission  = &Error{Status: cUtErrPermission}
+	ErrIO          = &Error{Status: cUtErrIo}
+	ErrFormat      = &Error{Status: cUtErrFormat}
+	ErrUnsupported = &Error{Status: cUtErrUnsupported}
+	ErrNoMemory    = &Error{Status: cUtErrNomem}
+	ErrInternal    = &Error{Status: cUtErrInternal}
+	// ErrClosed is returned by calls on a closed Reader, Sessions or Monitor.
+	ErrClosed = errors.New("utx: use of a closed handle")
+)
+
+func (e *Error) Error() string {
+	s := C.GoString(C.ut_status_str(C.ut_status(e.Status)))
+	if e.Message != "" {
+		return "utx: " + s + ": " + e.Message
+	}
+	return "utx: " + s
+}
+
+// Is matches the sentinel of the same status (errors.Is(err, utx.ErrNotFound)),
+// and fs.ErrNotExist / fs.ErrPermission for a missing or forbidden file.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case fs.ErrNotExist:
+		return e.Status == cUtErrNotFound
+	case fs.ErrPermission:
+		return e.Status == cUtErrPermission
+	}
+	t, ok := target.(*Error)
+	return ok && t.Message == "" && t.Errno == 0 && t.Status == e.Status
+}
+
+func newError(st C.ut_status, msg string, errno int) error {
+	return &Error{Status: int(st), Message: msg, Errno: errno}
+}
+
+type errBuf [errLen]C.char
+
+func (b *errBuf) ptr() *C.char { return &b[0] }
+func (b *errBuf) err(st C.ut_status) error {
+	return newError(st, C.GoString(&b[0]), 0)
+}
+
+type config struct {
+	format string
+	flags  C.ut_open_flags
+	types  []EntryType
+	from   *time.Time
+	to     *time.Time
+	root   string
+}
+
+// Option configures Open, OpenFiles, OpenBytes and OpenDB.
+type Option func(*config)
+
+// WithFormat forces a format by name ("linux-384-le"); the default detects it.
+func WithFormat(name string) Option { return func(c *config) { c.format = name } }
+
+// Reverse reads newest entries first.
+func Reverse() Option { return func(c *config) { c.flags |= cUtOpenReverse } }
+
+// Live keeps only logins whose process is alive (OpenDB(UTMP)).
+func Live() Option { return func(c *config) { c.flags |= cUtOpenLive } }
+
+// AllSessions keeps logind's manager, background and closing sessions.
+func AllSessions() Option { return func(c *config) { c.flags |= cUtOpenAllSessions } }
+
+// Types keeps only entries of these types.
+func Types(types ...EntryType) Option {
+	return func(c *config) { c.types = append(c.types, types...) }
+}
+
+// TimeRange keeps entries with from <= time <= to (whole seconds); a zero
+// time leaves that end open.
+func TimeRange(from, to time.Time) Option {
+	return func(c *config) {
+		if !from.IsZero() {
+			c.from = &from
+		}
+		if !to.IsZero() {
+			c.to = &to
+		}
+	}
+}
+
+// Root makes OpenDB look up every path under dir (a system copied there).
+func Root(dir string) Option { return func(c *config) { c.root = dir } }
+
+// Reader reads entries in the bufio.Scanner style: for r.Next() { r.Entry() }.
+type Reader struct {
+	mu   sync.Mutex
+	h    *C.ut_reader
+	cur  Entry
+	err  error
+	done bool
+}
+
+func newConfig(opts []Option) (*config, C.ut_format, error) {
+	c := &config{}
+	for _, o := range opts {
+		o(c)
+	}
+	var f C.ut_format
+	if c.format != "" {
+		name := C.CString(c.format)
+		defer C.free(unsafe.Pointer(name))
+		if st := C.ut_format_from_name(name, &f); st != C.UT_OK {
+			return nil, 0, newError(st, "unknown format name "+c.format, 0)
+		}
+	}
+	return c, f, nil
+}
+
+func newReader(h *C.ut_reader, c *config) (*Reader, error) {
+	r := &Reader{h: h}
+	runtime.SetFinalizer(r, (*Reader).Close)
+	if len(c.types) > 0 {
+		var mask C.uint32_t
+		for _, t := range c.types {
+			if t < 0 || t > 31 {
+				r.Close()
+				return nil, newError(C.UT_ERR_INVALID, "type out of range", 0)
+			}
+			mask |= 1 << uint(t)
+		}
+		if st := C.ut_reader_set_types(h, mask); st != C.UT_OK {
+			defer r.Close()
+			return nil, r.lastError(st)
+		}
+	}
+	if c.from != nil || c.to != nil {
+		lo, hi := int64(-1<<63), int64(1<<63-1)
+		if c.from != nil {
+			lo = c.from.Unix()
+		}
+		if c.to != nil {
+			hi = c.to.Unix()
+		}
+		if st := C.ut_reader_set_time_range(h, C.int64_t(lo), C.int64_t(hi)); st != C.UT_OK {
+			defer r.Close()
+			return nil, r.lastError(st)
+		}
+	}
+	return r, nil
+}
+
+// Open opens a file (gzip is decompressed transparently).
+func Open(path string, opts ...Option) (*Reader, error) {
+	c, f, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	p := C.CString(path)
+	defer C.free(unsafe.Pointer(p))
+	var h *C.ut_reader
+	var eb errBuf
+	if st := C.ut_reader_open(p, f, c.flags, &h, eb.ptr(), errLen); st != C.UT_OK {
+		return nil, eb.err(st)
+	}
+	return newReader(h, c)
+}
+
+// OpenFiles reads files as one history, given oldest first.
+func OpenFiles(paths []string, opts ...Option) (*Reader, error) {
+	c, f, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	cpaths := C.malloc(C.size_t(len(paths)+1) * C.size_t(unsafe.Sizeof((*C.char)(nil))))
+	defer C.free(cpaths)
+	arr := unsafe.Slice((**C.char)(cpaths), len(paths)+1)
+	for i, p := range paths {
+		arr[i] = C.CString(p)
+		defer C.free(unsafe.Pointer(arr[i]))
+	}
+	var h *C.ut_reader
+	var eb errBuf
+	if st := C.ut_reader_open_files(&arr[0], C.size_t(len(paths)), f, c.flags, &h, eb.ptr(), errLen); st != C.UT_OK {
+		return nil, eb.err(st)
+	}
+	return newReader(h, c)
+}
+
+// OpenBytes reads records from memory (copied by the library).
+func OpenBytes(b []byte, opts ...Option) (*Reader, error) {
+	c, f, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	var p *C.uint8_t
+	if len(b) > 0 {
+		p = (*C.uint8_t)(unsafe.Pointer(&b[0]))
+	}
+	var h *C.ut_reader
+	var eb errBuf
+	if st := C.ut_reader_open_memory(p, C.size_t(len(b)), f, c.flags, &h, eb.ptr(), errLen); st != C.UT_OK {
+		return nil, eb.err(st)
+	}
+	return newReader(h, c)
+}
+
+// OpenDB opens this host's database, else its successor (utmp: logind;
+// wtmp: wtmpdb; lastlog: lastlog2). Source says which was opened.
+func OpenDB(db Database, opts ...Option) (*Reader, error) {
+	c, _, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	var root *C.char
+	if c.root != "" {
+		root = C.CString(c.root)
+		defer C.free(unsafe.Pointer(root))
+	}
+	var h *C.ut_reader
+	var eb errBuf
+	if st := C.ut_reader_open_db_at(root, C.ut_database(db), c.flags, &h, eb.ptr(), errLen); st != C.UT_OK {
+		return nil, eb.err(st)
+	}
+	return newReader(h, c)
+}
+
+// lastError is the reader's recorded failure; call with r.mu held or
+// before r is shared.
+func (r *Reader) lastError(st C.ut_status) error {
+	var msg *C.char
+	var errno C.int32_t
+	C.ut_reader_error(r.h, &msg, &errno)
+	return newError(st, C.GoString(msg), int(errno))
+}
+
+// Next reads the next entry; false at the end or on an error (see Err).
+func (r *Reader) Next() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.done {
+		return false
+	}
+	if r.h == nil {
+		r.err, r.done = ErrClosed, true
+		return false
+	}
+	var e *C.ut_entry
+	st := C.ut_reader_next(r.h, &e)
+	switch {
+	case st == C.UT_OK:
+		copyEntry(&r.cur, e)
+		return true
+	case st == C.UT_END:
+		r.done = true
+	default:
+		r.err, r.done = r.lastError(st), true
+	}
+	return false
+}
+
+// Entry is the entry Next read (a copy).
+func (r *Reader) Entry() Entry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.cur
+}
+
+// Err is the error that stopped Next, nil at a normal end.
+func (r *Reader) Err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// Close frees the reader; closing again is harmless.
+func (r *Reader) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.h != nil {
+		C.ut_reader_close(r.h)
+		r.h = nil
+		runtime.SetFinalizer(r, nil)
+	}
+	return nil
+}
+
+// Rewind starts again from the first entry (newest for a reverse reader).
+func (r *Reader) Rewind() error {
+	return r.call(func() C.ut_status {
+		r.done, r.err = false, nil
+		return C.ut_reader_rewind(r.h)
+	})
+}
+
+// SeekTime positions the reader at the first entry at or after t (the
+// newest at or before t for a reverse reader).
+func (r *Reader) SeekTime(t time.Time) error {
+	return r.call(func() C.ut_status {
+		r.done = false
+		return C.ut_reader_seek_time(r.h, C.int64_t(t.Unix()))
+	})
+}
+
+func (r *Reader) call(f func() C.ut_status) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.h == nil {
+		return ErrClosed
+	}
+	if st := f(); st < 0 {
+		return r.lastError(st)
+	}
+	return nil
+}
+
+// Format is the name of the format being read.
+func (r *Reader) Format() (string, error) {
+	var f C.ut_format
+	if err := r.call(func() C.ut_status { return C.ut_reader_format(r.h, &f) }); err != nil {
+		return "", err
+	}
+	return FormatName(int(f)), nil
+}
+
+// Source names what was opened: a path, "logind:/run/systemd", "memory"...
+func (r *Reader) Source() string {
+	var s *C.char
+	if r.call(func() C.ut_status { return C.ut_reader_source(r.h, &s) }) != nil {
+		return ""
+	}
+	return C.GoString(s)
+}
+
+// Skipped counts the records skipped as corrupt so far.
+func (r *Reader) Skipped() uint64 {
+	var n C.uint64_t
+	_ = r.call(func() C.ut_status { return C.ut_reader_skipped(r.h, &n) })
+	return uint64(n)
+}
+
+// CountUsers counts the logged-in users among the remaining entries (as
+// who -q); includeDead skips the process check (files of other machines).
+func (r *Reader) CountUsers(distinct, includeDead bool) (int, error) {
+	var n C.uint64_t
+	var eb errBuf
+	err := r.call(func() C.ut_status {
+		return C.ut_count_users(r.h, 0, countFlags(distinct, includeDead), &n, eb.ptr(), errLen)
+	})
+	return int(n), err
+}
+
+// CountUsers counts the users logged in on this host now.
+func CountUsers(distinct bool) (int, error) {
+	var n C.uint64_t
+	var eb errBuf
+	if st := C.ut_count_users(nil, C.UT_DB_UTMP, countFlags(distinct, false), &n, eb.ptr(), errLen); st != C.UT_OK {
+		return 0, eb.err(st)
+	}
+	return int(n), nil
+}
+
+func countFlags(distinct, includeDead bool) C.uint32_t {
+	var f C.uint32_t
+	if distinct {
+		f |= cUtCountDistinct
+	}
+	if includeDead {
+		f |= cUtCountIncludeDead
+	}
+	return f
+}
+
+// formatNames holds every format's name, by number, read once.
+var formatNames = func() []string {
+	var names []string
+	for f := 0; ; f++ {
+		p := C.ut_format_name(C.ut_format(f))
+		if p == nil {
+			return names
+		}
+		names = append(names, C.GoString(p))
+	}
+}()
+
+// FormatName is the name of a format number ("linux-384-le"), "" if unknown.
+func FormatName(f int) string {
+	if f >= 0 && f < len(formatNames) {
+		return formatNames[f]
+	}
+	return ""
+}
+
+// Version is the library's version, "MAJOR.MINOR.PATCH".
+func Version() string { return C.GoString(C.ut_version()) }
+
+func addrOf(family C.uint32_t, b *[16]C.uint8_t) netip.Addr {
+	switch family {
+	case cUtAddrIpv4:
+		return netip.AddrFrom4([4]byte{byte(b[0]), byte(b[1]), byte(b[2]), byte(b[3])})
+	case cUtAddrIpv6:
+		return netip.AddrFrom16(*(*[16]byte)(unsafe.Pointer(b)))
+	}
+	return netip.Addr{}
+}
+
+func goString(p *C.char) string {
+	if p == nil || *p == 0 {
+		return ""
+	}
+	return C.GoString(p)
+}
+
+func copyEntry(d *Entry, e *C.ut_entry) {
+	d.Type = EntryType(e.entry_type)
+	d.RawType = int(e.raw_type)
+	d.User = goString(e.user)
+	d.Line = goString(e.line)
+	d.ID = goString(e.id)
+	d.Host = goString(e.host)
+	d.Service = goString(e.service)
+	d.PID = int64(e.pid)
+	d.Session = int64(e.session)
+	d.UID = int64(e.uid)
+	d.ExitTermination = int(e.exit_termination)
+	d.ExitStatus = int(e.exit_status)
+	d.Sec = int64(e.sec)
+	d.Usec = int32(e.usec)
+	d.Time = time.Unix(d.Sec, int64(d.Usec)*1000).UTC()
+	d.Addr = addrOf(e.addr_family, &e.addr)
+	d.Format = FormatName(int(e.format))
+	d.Offset = uint64(e.offset)
+	d.Flags = Flags(e.flags)
+}
