@@ -7,5 +7,5 @@ package utx
 // test checks they agree), so the program needs no libutx.so.1.
 
 // #cgo CFLAGS: -I${SRCDIR}/../../include
-// #cgo LDFLAGS: ${SRCDIR}/../../build/libutx.a -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+// #cgo LDFLAGS: ${SRCDIR}/../../build/libutx.a -lutil -lrt -lpthread -lm -ldl -lc
 import "C"
