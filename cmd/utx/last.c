@@ -877,8 +877,12 @@ static int reader_failed(const struct last_ctl *ctl, struct ut_reader *r, int st
                          const char *path)
 {
     const char *msg = NULL;
-    ut_reader_error(r, &msg, NULL);
-    fprintf(stderr, "%s: %s: %s\n", ctl->prog, path, msg && *msg ? msg : ut_status_str(st));
+    int32_t os_errno = 0;
+    char buf[256];
+    ut_reader_error(r, &msg, &os_errno);
+    fflush(stdout);
+    fprintf(stderr, "%s: %s: %s\n", ctl->prog, path,
+            os_errno > 0 ? strerror((int)os_errno) : utx_os_message(NULL, st, msg, buf, sizeof buf));
     return 1;
 }
 
@@ -923,9 +927,17 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
         begintime = begin_time(path, format);
     }
     if (st != UT_OK) {
-        /* util-linux lists an empty file as just "begins <ctime>". */
-        if (!file_size_is_zero(path)) {
-            fprintf(stderr, "%s: cannot open %s: %s\n", ctl->prog, path, err);
+        /* util-linux lists an empty file as just "begins <ctime>"; a
+         * directory opens but cannot be read: a warning, then the same. */
+        struct stat sb;
+        char buf[256];
+        if (!ctl->host_db && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            fflush(stdout);
+            fprintf(stderr, "%s: cannot read %s: %s\n", ctl->prog, path, strerror(EISDIR));
+        } else if (!file_size_is_zero(path)) {
+            fflush(stdout);
+            fprintf(stderr, "%s: cannot open %s: %s\n", ctl->prog, path,
+                    utx_os_message(ctl->host_db ? NULL : path, st, err, buf, sizeof buf));
             return 1;
         }
         quit = 1;
@@ -964,7 +976,9 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
         const ut_session *s;
         st = ut_sessions_open(r, UT_SESSIONS_NO_LIVENESS, &ss, err, sizeof err);
         if (st != UT_OK) {
-            fprintf(stderr, "%s: %s: %s\n", ctl->prog, path, err);
+            char buf[256];
+            fprintf(stderr, "%s: %s: %s\n", ctl->prog, path,
+                    utx_os_message(NULL, st, err, buf, sizeof buf));
             ut_reader_close(r);
             return 1;
         }
