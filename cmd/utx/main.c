@@ -16,7 +16,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <grp.h>
 #include <inttypes.h>
 #include <netdb.h>
 #include <locale.h>
@@ -333,7 +332,6 @@ static char who_tty(const ut_entry *e, int64_t boottime, char *idle, size_t n)
 {
     char path[64];
     struct stat sb;
-    struct group *tty;
     char state;
 
     snprintf(path, sizeof(path), "%s%.32s", e->line[0] == '/' ? "" : "/dev/", e->line);
@@ -341,8 +339,8 @@ static char who_tty(const ut_entry *e, int64_t boottime, char *idle, size_t n)
         snprintf(idle, n, "  ?");
         return '?';
     }
-    tty = getgrnam("tty");
-    state = (tty != NULL && sb.st_gid == tty->gr_gid && (sb.st_mode & S_IWGRP)) ? '+' : '-';
+    /* coreutils as Debian builds it (no TTY_GROUP_NAME): the group write bit */
+    state = (sb.st_mode & S_IWGRP) ? '+' : '-';
     if (sb.st_atime == 0)
         snprintf(idle, n, "  ?");
     else
@@ -609,25 +607,45 @@ static const struct {
     {"version", 'V'},
 };
 
-/* The key of the long option NAME ("--NAME"), 0 after printing why not. */
+/* The key of the long option ARG ("--NAME"), 0 after printing getopt's
+ * message (unknown, ambiguous, or given an argument). */
 static char who_long_key(const char *arg)
 {
-    size_t i, n = strlen(arg + 2), found = 0;
+    const char *eq = strchr(arg, '=');
+    size_t i, n = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2), found = 0, exact = SIZE_MAX;
     char key = 0;
     for (i = 0; i < sizeof(WHO_LONG) / sizeof(WHO_LONG[0]); i++) {
         if (strncmp(WHO_LONG[i].name, arg + 2, n) != 0)
             continue;
-        if (strlen(WHO_LONG[i].name) == n)
-            return WHO_LONG[i].key;
+        if (strlen(WHO_LONG[i].name) == n) {
+            exact = i;
+            break;
+        }
         if (found == 0 || key != WHO_LONG[i].key)
             found++;
+        if (found == 1)
+            exact = i;
         key = WHO_LONG[i].key;
     }
-    if (found == 1)
-        return key;
     fflush(stdout);
-    fprintf(stderr, "utx who: %s option '%s'\n", found ? "ambiguous" : "unrecognized", arg);
-    return 0;
+    if (exact == SIZE_MAX || (found > 1 && strlen(WHO_LONG[exact].name) != n)) {
+        if (found > 1) {
+            fprintf(stderr, "utx who: option '%s' is ambiguous; possibilities:", arg);
+            for (i = 0; i < sizeof(WHO_LONG) / sizeof(WHO_LONG[0]); i++)
+                if (strncmp(WHO_LONG[i].name, arg + 2, n) == 0)
+                    fprintf(stderr, " '--%s'", WHO_LONG[i].name);
+            fputc('\n', stderr);
+        } else {
+            fprintf(stderr, "utx who: unrecognized option '%s'\n", arg);
+        }
+        return 0;
+    }
+    if (eq != NULL) {
+        fprintf(stderr, "utx who: option '--%s' doesn't allow an argument\n",
+                WHO_LONG[exact].name);
+        return 0;
+    }
+    return WHO_LONG[exact].key;
 }
 
 /* Apply who's option letter KEY; -1 when it is not one. */
