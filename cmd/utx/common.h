@@ -183,4 +183,7 @@ int utx_watch(const char *root, int (*render)(void *ctx), void *ctx,
 /* last.c: `utx last` and `utx lastb` (argv[0] is the subcommand). */
 int utx_last_main(int argc, char **argv);
 
+/* lastlog.c: `utx lastlog`. */
+int utx_lastlog_main(int argc, char **argv);
+
 #endif /* UTX_CMD_COMMON_H */
