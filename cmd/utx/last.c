@@ -1022,7 +1022,7 @@ static void usage(const struct last_ctl *ctl, FILE *out)
 {
     fprintf(out,
             "Usage:\n utx %s [options] [<username>...] [<tty>...]\n\n"
-            "Show a listing of last logged in users.\n\n"
+            "%s\n\n"
             "Options:\n"
             " -<number>            how many lines to show\n"
             " -a, --hostlast       display hostnames in the last column\n"
@@ -1044,8 +1044,12 @@ static void usage(const struct last_ctl *ctl, FILE *out)
             "                      (rotated logs: -f wtmp.2.gz -f wtmp.1 -f wtmp)\n"
             "     --verbose        name the source read on stderr (without -f: wtmp,\n"
             "                      or wtmpdb where this system has no wtmp)\n"
-            " -h, --help           display this help\n",
-            ctl->prog, ctl->lastb ? "/var/log/btmp" : "/var/log/wtmp");
+            " -h, --help           display this help\n"
+            " -V, --version        display version\n",
+            ctl->prog,
+            ctl->lastb ? "Show a listing of failed login attempts (bad logins, from btmp)."
+                       : "Show a listing of last logged in users.",
+            ctl->lastb ? "/var/log/btmp" : "/var/log/wtmp");
 }
 
 static const struct {
@@ -1057,7 +1061,7 @@ static const struct {
     {"hostlast", 0, 'a'},  {"since", 1, 's'},    {"until", 1, 't'},     {"present", 1, 'p'},
     {"system", 0, 'x'},    {"dns", 0, 'd'},      {"ip", 0, 'i'},        {"fulltimes", 0, 'F'},
     {"fullnames", 0, 'w'}, {"time-format", 1, 'T'}, {"json", 0, 'J'},
-    {"merge", 0, 'M'},     {"verbose", 0, 'V'},
+    {"merge", 0, 'M'},     {"verbose", 0, 'v'},    {"version", 0, 'V'},
 };
 
 static int parse_long_number(const struct last_ctl *ctl, const char *s, long *out)
@@ -1088,7 +1092,7 @@ static int apply(struct last_ctl *ctl, int key, const char *arg, char ***files, 
     case 'F': ctl->time_fmt = TF_CTIME; break;
     case 'J': ctl->json = 1; break;
     case 'M': ctl->merge = 1; break;
-    case 'V': ctl->verbose = 1; break;
+    case 'v': ctl->verbose = 1; break;
     case 'w':
         if (ctl->name_len < UT_USER_FIELD)
             ctl->name_len = UT_USER_FIELD;
@@ -1194,6 +1198,10 @@ int utx_last_main(int argc, char **argv)
                 usage(&ctl, stdout);
                 goto out;
             }
+            if (long_opts[match].key == 'V') {
+                printf("%s from utx %s\n", ctl.prog, ut_version());
+                goto out;
+            }
             if (long_opts[match].has_arg) {
                 if (eq)
                     val = eq + 1;
@@ -1224,6 +1232,10 @@ int utx_last_main(int argc, char **argv)
             const char *val = NULL;
             if (c == 'h') {
                 usage(&ctl, stdout);
+                goto out;
+            }
+            if (c == 'V') {
+                printf("%s from utx %s\n", ctl.prog, ut_version());
                 goto out;
             }
             if (!strchr("fnRxadFitps0123456789w", c)) {

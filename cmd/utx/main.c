@@ -204,6 +204,7 @@ static int for_each_entry(const struct utx_input *in,
 
 static const char DUMP_USAGE[] =
     "usage: utx dump [--json] [--format NAME] [--reverse] [--db DB | FILE]\n"
+    "       utx dump -h|--help | -V|--version\n"
     "  Print every entry like util-linux utmpdump (or as JSON lines).\n"
     "  Without FILE: this host's DB (utmp, wtmp, btmp, lastlog; default utmp).\n"
     "  --json: one object per entry with every field; a string that is not\n"
@@ -232,6 +233,9 @@ static int cmd_dump(int argc, char **argv)
                 return UTX_EXIT_USAGE;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(DUMP_USAGE, stdout);
+            return UTX_EXIT_OK;
+        } else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+            printf("dump from utx %s\n", ut_version()); /* utmpdump's shape */
             return UTX_EXIT_OK;
         } else if (a[0] == '-' && a[1] != '\0') {
             utx_err("dump: unknown option '%s'", a);
