@@ -105,6 +105,40 @@ for c in "${CASES[@]}"; do
     done
 done
 
+
+# --help and --version of every subcommand; last/lastb -V in util-linux's
+# shape ("last from util-linux 2.38.1" -> "last from utx 1.0.0").
+for sub in dump who last lastb lastlog; do
+    for o in --help --version -V; do
+        [ "$sub $o" = "who -V" ] && continue # coreutils who has no -V
+        run "$WORK/u" "$UTX" $sub $o
+        if [ "$(cat "$WORK/u.rc")" = 0 ] && [ -s "$WORK/u.out" ] && [ ! -s "$WORK/u.err" ]; then
+            ok "$sub $o: exit 0, on stdout"
+        else
+            bad "$sub $o: exit $(cat "$WORK/u.rc"): $(cat "$WORK/u.err")"
+        fi
+    done
+done
+for prog in last lastb; do
+    for o in -V --version; do
+        peer=$("$prog" $o 2>&1 | sed 's/ from util-linux [0-9.]*$/ from X/')
+        mine=$("$UTX" "$prog" $o 2>&1 | sed 's/ from utx [0-9.]*$/ from X/')
+        if [ "$peer" = "$prog from X" ] && [ "$mine" = "$peer" ]; then
+            ok "$prog $o: util-linux's shape ($("$UTX" "$prog" $o))"
+        else
+            bad "$prog $o: '$mine', util-linux: '$peer'"
+        fi
+    done
+done
+"$UTX" lastb --help >"$WORK/b.help"
+"$UTX" last --help >"$WORK/l.help"
+if grep -q '^ utx lastb \[options\]' "$WORK/b.help" && grep -q 'failed login' "$WORK/b.help" &&
+    grep -q '/var/log/btmp' "$WORK/b.help" && ! grep -q 'failed login' "$WORK/l.help"; then
+    ok "lastb --help is lastb's own text"
+else
+    bad "lastb --help is lastb's own text"
+fi
+
 # No "(os error N)" in any message printed above.
 if [ ! -s "$WORK/all-messages" ]; then
     bad "messages were collected"
