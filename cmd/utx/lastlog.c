@@ -413,10 +413,10 @@ static const char LASTLOG_USAGE[] =
     "  -S, --set            set lastlog record to current time (usable only with -u)\n"
     "  -t, --time DAYS      print only lastlog records more recent than DAYS\n"
     "  -u, --user LOGIN     print lastlog record of LOGIN, a UID or a UID range\n"
-    "                       (N, N-, -N, N-M)\n"
+    "                       (as 5, 5-, -5 or 5-10)\n"
     "  -f FILE              read FILE, a lastlog from elsewhere: its records that\n"
     "                       hold a login, named by uid where no account has it\n"
-    "      --format NAME    read FILE as this format (utx --list-formats)\n"
+    "      --format NAME    read FILE as this format instead of detecting it\n"
     "      --verbose        name the source on stderr\n"
     "      --json           one object {\"source\":…,\"logins\":[…]}\n"
     "  -V, --version        output version information and exit\n";

@@ -411,7 +411,7 @@ static const char WHO_USAGE[] =
     "  -u, --users       list users logged in\n"
     "      --message     same as -T\n"
     "      --writable    same as -T\n"
-    "      --format NAME read FILE as this format (utx --list-formats)\n"
+    "      --format NAME read FILE as this format instead of detecting it\n"
     "      --verbose     name the source on stderr (\"utx: source: logind:/run/systemd\")\n"
     "      --json        one object per table: {\"source\":…,\"users\":[…]}\n"
     "      --watch[=N]   print the table again on each change (N: stop after N)\n"
