@@ -296,9 +296,40 @@ static void print_line(struct ll_ctl *c, const char *name, const struct ll_rec *
            x != NULL ? x->host : "", when);
 }
 
+/* LASTLOG_UID_MAX of login.defs (ROOT's or this host's); shadow lists
+ * no account above it unless -u asks. */
+static uint64_t lastlog_uid_max(const struct ll_ctl *c)
+{
+    char path[4096], line[512];
+    uint64_t max = UINT32_MAX;
+    FILE *f;
+    snprintf(path, sizeof(path), "%s/etc/login.defs", c->root != NULL ? c->root : "");
+    f = fopen(path, "r");
+    if (f == NULL)
+        return max;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        char *p = line, *end;
+        unsigned long v;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (strncmp(p, "LASTLOG_UID_MAX", 15) != 0 || (p[15] != ' ' && p[15] != '\t'))
+            continue;
+        p += 15;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        errno = 0;
+        v = strtoul(p, &end, 0);
+        if (end != p && errno == 0 && (*end == '\0' || isspace((unsigned char)*end)))
+            max = v;
+    }
+    fclose(f);
+    return max;
+}
+
 /* shadow's listing: every selected account, in passwd order. */
 static void list_accounts(struct ll_ctl *c)
 {
+    uint64_t uid_max = lastlog_uid_max(c);
     size_t i;
     if (c->user_arg != NULL && c->has_min && c->has_max && c->umin == c->umax) {
         const struct ll_account *a = account_by_uid(c, c->umin);
@@ -307,7 +338,7 @@ static void list_accounts(struct ll_ctl *c)
         return;
     }
     for (i = 0; i < c->naccts; i++)
-        if (uid_selected(c, c->accts[i].uid))
+        if (c->user_arg != NULL ? uid_selected(c, c->accts[i].uid) : c->accts[i].uid <= uid_max)
             print_line(c, c->accts[i].name, record_of(c, c->accts[i].name, c->accts[i].uid));
 }
 

@@ -112,6 +112,13 @@ n=0
 tree "$WORK/synth"
 section_tree "synthetic" "$WORK/synth"
 
+# login.defs' LASTLOG_UID_MAX: accounts above it are not listed (unless -u).
+tree "$WORK/max"
+printf '# comment\nLASTLOG_UID_MAX\t60000\n' >"$WORK/max/etc/login.defs"
+for o in "" "-u 1000-" "-t 100000"; do
+    eval "compare \"lastlog $o (LASTLOG_UID_MAX 60000)\" \"\$WORK/max\" $o"
+done
+
 # The corpus: real lastlog files, accounts made for their uids.
 CORPUS=
 for c in "${UTX_CORPUS:-}" "$ROOT/../shared/corpus" "$ROOT/../../shared/corpus"; do
