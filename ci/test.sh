@@ -224,7 +224,8 @@ step_utx_asan() {
         [ -f "$f" ] || continue
         case $f in *.md | */LICENSES/*) continue ;; esac
         n=$((n + 1))
-        for sub in "dump" "dump --json" "dump --reverse" "who" "last -f" "last -x -f" "lastb -f" "lastlog -f"; do
+        for sub in "dump" "dump --json" "dump --reverse" "who" "who -a" "who -Hqm" "who -uT --lookup" \
+            "last -f" "last -x -f" "lastb -f" "lastlog -f" "lastlog -u 0-1000 -t 99999 -f"; do
             # shellcheck disable=SC2086
             LD_LIBRARY_PATH=$B ASAN_OPTIONS=detect_leaks=1:log_path=$logs/asan \
                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan \
@@ -232,7 +233,17 @@ step_utx_asan() {
             if [ $? -eq 124 ]; then echo "FAIL: utx $sub $f: hung (60s)"; echo hung > "$logs/hung.$n"; fi
         done
     done
-    echo "ran utx with 8 subcommands over $n files"
+    # lastlog's passwd listing: a tree with its own etc/passwd
+    mkdir -p "$logs.root/etc" "$logs.root/var/log"
+    cp /etc/passwd "$logs.root/etc/" && cp samples/lastlog "$logs.root/var/log/lastlog"
+    for args in "" "-u root" "-u 1-" "-u -5" "-b 1" "-t 99999" "-C -u root" "--json"; do
+        # shellcheck disable=SC2086
+        LD_LIBRARY_PATH=$B ASAN_OPTIONS=detect_leaks=1:log_path=$logs/asan \
+            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan \
+            LANG=C TZ=UTC timeout -k 5 60 "$bin" lastlog --root "$logs.root" $args >/dev/null 2>&1
+    done
+    rm -rf "$logs.root"
+    echo "ran utx with 12 subcommand forms over $n files, lastlog --root with 8 option sets"
     if [ -n "$(ls -A "$logs")" ]; then
         for f in "$logs"/*; do echo "== $f"; head -n 40 "$f"; done
         rm -rf "$logs"

@@ -1,17 +1,23 @@
 # bash completion for utx(1): subcommands, their options, and the values
 # of --format (from `utx --list-formats`), --db, --time-format, -u and
-# --root.  Installed by `make install` as
+# --root (-R of lastlog).  Installed by `make install` as
 # $(BASHCOMPDIR)/utx; tested by tests/completion/run.sh.
 
 _utx_options() {
     case $1 in
-    dump) echo "--json --format --reverse --db --help -h" ;;
-    who) echo "--format --verbose --json --watch --watch= --root --all-sessions --help -h" ;;
+    dump) echo "--json --format --reverse --db --help -h --version -V" ;;
+    who)
+        echo "-a -b -d -H -l -m -p -q -r -s -t -T -w -u --all --boot --count --dead" \
+            "--heading --login --lookup --mesg --message --process --runlevel --short" \
+            "--time --users --writable --format --verbose --json --watch --watch= --root" \
+            "--all-sessions --help -h --version -V" ;;
     last | lastb)
         echo "-a -d -f -F -i -n -p -R -s -t -w -x --hostlast --dns --file --fulltimes" \
             "--ip --limit --present --nohostname --since --until --fullnames --system" \
-            "--time-format --json --merge --verbose --help -h" ;;
-    lastlog) echo "--format --verbose --json --root -f -u --help -h" ;;
+            "--time-format --json --merge --verbose --help -h --version -V" ;;
+    lastlog)
+        echo "-b -C -h -R -S -t -u -f -V --before --clear --help --root --set --time --user" \
+            "--format --verbose --json --version" ;;
     esac
 }
 
@@ -51,17 +57,20 @@ _utx() {
     --time-format)
         mapfile -t COMPREPLY < <(compgen -W "notime short full iso" -- "$cur")
         return 0 ;;
-    --root)
+    --root | -R)
+        [ "$prev" = -R ] && [ "$sub" != lastlog ] && return 0 # last -R: a flag
         mapfile -t COMPREPLY < <(compgen -d -- "$cur")
         return 0 ;;
     -f | --file)
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         return 0 ;;
-    -u)
-        [ "$sub" = lastlog ] && mapfile -t COMPREPLY < <(compgen -u -- "$cur")
-        return 0 ;;
+    -u | --user)
+        [ "$sub" = lastlog ] && mapfile -t COMPREPLY < <(compgen -u -- "$cur") && return 0 ;;
+    -b | --before | --time)
+        [ "$sub" = lastlog ] && return 0 ;; # DAYS
+
     -n | --limit | -s | --since | -t | --until | -p | --present)
-        case $sub in last | lastb) return 0 ;; esac ;;
+        case $sub in last | lastb | lastlog) return 0 ;; esac ;;
     esac
 
     if [[ $cur == -* ]]; then

@@ -6,12 +6,16 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common.h"
 
@@ -105,20 +109,46 @@ static const char *skip_prefix(const char *s, const char *prefix)
     return s;
 }
 
-/* "utx: LABEL: STATUS: MESSAGE", without repeating the label or the
- * status when the library's message already starts with them. */
-static void report(const char *label, ut_status st, const char *msg)
+const char *utx_os_message(const char *path, ut_status st, const char *msg, char *buf,
+                           size_t n)
 {
     const char *status = ut_status_str(st);
-    if (msg == NULL || *msg == '\0') {
-        utx_err("%s: %s", label, status);
-        return;
+    char *cut;
+
+    if (path != NULL &&
+        (st == UT_ERR_NOT_FOUND || st == UT_ERR_PERMISSION || st == UT_ERR_IO ||
+         st == UT_ERR_INVALID)) {
+        /* The library keeps no errno for a failed open: ask the OS the
+         * same question (open, then what the file is). */
+        struct stat sb;
+        int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+        int err = fd < 0 ? errno : 0;
+        if (fd >= 0) {
+            if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode))
+                err = EISDIR;
+            close(fd);
+        }
+        if (err != 0)
+            return strerror(err);
     }
-    msg = skip_prefix(msg, label);
-    if (strncmp(msg, status, strlen(status)) == 0)
-        utx_err("%s: %s", label, msg);
-    else
-        utx_err("%s: %s: %s", label, status, msg);
+    if (msg == NULL || *msg == '\0')
+        return status;
+    if (path != NULL)
+        msg = skip_prefix(msg, path);
+    msg = skip_prefix(msg, status);
+    snprintf(buf, n, "%s", msg);
+    /* no Rust wording: " (os error N)" */
+    cut = strstr(buf, " (os error ");
+    if (cut != NULL)
+        *cut = '\0';
+    return buf;
+}
+
+/* "utx: LABEL: MESSAGE" (PATH: the file whose errno to look up). */
+static void report(const char *label, const char *path, ut_status st, const char *msg)
+{
+    char buf[ERRBUF_SIZE];
+    utx_err("%s: %s", label, utx_os_message(path, st, msg, buf, sizeof(buf)));
 }
 
 int utx_open(const struct utx_input *in, ut_reader **out)
@@ -140,10 +170,11 @@ int utx_open(const struct utx_input *in, ut_reader **out)
         return UTX_EXIT_OK;
     if (in->path == NULL && (st == UT_ERR_NOT_FOUND || st == UT_ERR_UNSUPPORTED)) {
         /* The message names the paths looked at. */
-        utx_err("%s", errbuf[0] ? errbuf : ut_status_str(st));
+        char buf[ERRBUF_SIZE];
+        utx_err("%s", utx_os_message(NULL, st, errbuf, buf, sizeof(buf)));
         return UTX_EXIT_NO_DB;
     }
-    report(utx_input_label(in), st, errbuf);
+    report(utx_input_label(in), in->path, st, errbuf);
     return UTX_EXIT_FAIL;
 }
 
@@ -158,8 +189,12 @@ ut_status utx_next(ut_reader *r, const char *label, const ut_entry **e)
         }
         if (st < 0) {
             const char *msg = NULL;
-            ut_reader_error(r, &msg, NULL);
-            report(label, st, msg);
+            int32_t os_errno = 0;
+            ut_reader_error(r, &msg, &os_errno);
+            if (os_errno > 0)
+                utx_err("%s: %s", label, strerror((int)os_errno));
+            else
+                report(label, NULL, st, msg);
         }
         if (st == UT_END) {
             uint64_t skipped = 0;

@@ -54,7 +54,15 @@ void utx_list_format_names(FILE *out, const char *sep);
  * (unknown name: the valid names are listed). */
 int utx_parse_format_opt(int argc, char **argv, int *i, struct utx_input *in);
 
-/* Open the input.  On failure prints "utx: LABEL: STATUS: MESSAGE" and
+/* The message for a failure ST of the library on PATH (NULL: no file):
+ * the OS's strerror text when the failure came from the OS (the errno is
+ * found by opening PATH again: the library keeps none for a failed open),
+ * else the library's MSG without a repeated PATH or status and without
+ * Rust's " (os error N)".  BUF (size N) may hold the result. */
+const char *utx_os_message(const char *path, ut_status st, const char *msg, char *buf,
+                           size_t n);
+
+/* Open the input.  On failure prints "utx: LABEL: MESSAGE" and
  * returns the exit code (UTX_EXIT_NO_DB when the host database does not
  * exist); returns UTX_EXIT_OK and stores the reader otherwise. */
 int utx_open(const struct utx_input *in, ut_reader **out);
@@ -174,5 +182,8 @@ int utx_watch(const char *root, int (*render)(void *ctx), void *ctx,
 
 /* last.c: `utx last` and `utx lastb` (argv[0] is the subcommand). */
 int utx_last_main(int argc, char **argv);
+
+/* lastlog.c: `utx lastlog`. */
+int utx_lastlog_main(int argc, char **argv);
 
 #endif /* UTX_CMD_COMMON_H */

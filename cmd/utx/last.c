@@ -812,8 +812,12 @@ static int reader_failed(const struct last_ctl *ctl, struct ut_reader *r, int st
                          const char *path)
 {
     const char *msg = NULL;
-    ut_reader_error(r, &msg, NULL);
-    fprintf(stderr, "%s: %s: %s\n", ctl->prog, path, msg && *msg ? msg : ut_status_str(st));
+    int32_t os_errno = 0;
+    char buf[256];
+    ut_reader_error(r, &msg, &os_errno);
+    fflush(stdout);
+    fprintf(stderr, "%s: %s: %s\n", ctl->prog, path,
+            os_errno > 0 ? strerror((int)os_errno) : utx_os_message(NULL, st, msg, buf, sizeof buf));
     return 1;
 }
 
@@ -857,9 +861,17 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
         begintime = begin_time(path, format);
     }
     if (st != UT_OK) {
-        /* util-linux lists an empty file as just "begins <ctime>". */
-        if (!file_size_is_zero(path)) {
-            fprintf(stderr, "%s: cannot open %s: %s\n", ctl->prog, path, err);
+        /* util-linux lists an empty file as just "begins <ctime>"; a
+         * directory opens but cannot be read: a warning, then the same. */
+        struct stat sb;
+        char buf[256];
+        if (!ctl->host_db && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            fflush(stdout);
+            fprintf(stderr, "%s: cannot read %s: %s\n", ctl->prog, path, strerror(EISDIR));
+        } else if (!file_size_is_zero(path)) {
+            fflush(stdout);
+            fprintf(stderr, "%s: cannot open %s: %s\n", ctl->prog, path,
+                    utx_os_message(ctl->host_db ? NULL : path, st, err, buf, sizeof buf));
             return 1;
         }
         quit = 1;
@@ -898,7 +910,9 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
         const ut_session *s;
         st = ut_sessions_open(r, 0, &ss, err, sizeof err);
         if (st != UT_OK) {
-            fprintf(stderr, "%s: %s: %s\n", ctl->prog, path, err);
+            char buf[256];
+            fprintf(stderr, "%s: %s: %s\n", ctl->prog, path,
+                    utx_os_message(NULL, st, err, buf, sizeof buf));
             ut_reader_close(r);
             return 1;
         }
@@ -942,7 +956,7 @@ static void usage(const struct last_ctl *ctl, FILE *out)
 {
     fprintf(out,
             "Usage:\n utx %s [options] [<username>...] [<tty>...]\n\n"
-            "Show a listing of last logged in users.\n\n"
+            "%s\n\n"
             "Options:\n"
             " -<number>            how many lines to show\n"
             " -a, --hostlast       display hostnames in the last column\n"
@@ -964,8 +978,12 @@ static void usage(const struct last_ctl *ctl, FILE *out)
             "                      (rotated logs: -f wtmp.2.gz -f wtmp.1 -f wtmp)\n"
             "     --verbose        name the source read on stderr (without -f: wtmp,\n"
             "                      or wtmpdb where this system has no wtmp)\n"
-            " -h, --help           display this help\n",
-            ctl->prog, ctl->lastb ? "/var/log/btmp" : "/var/log/wtmp");
+            " -h, --help           display this help\n"
+            " -V, --version        display version\n",
+            ctl->prog,
+            ctl->lastb ? "Show a listing of failed login attempts (bad logins, from btmp)."
+                       : "Show a listing of last logged in users.",
+            ctl->lastb ? "/var/log/btmp" : "/var/log/wtmp");
 }
 
 static const struct {
@@ -977,7 +995,7 @@ static const struct {
     {"hostlast", 0, 'a'},  {"since", 1, 's'},    {"until", 1, 't'},     {"present", 1, 'p'},
     {"system", 0, 'x'},    {"dns", 0, 'd'},      {"ip", 0, 'i'},        {"fulltimes", 0, 'F'},
     {"fullnames", 0, 'w'}, {"time-format", 1, 'T'}, {"json", 0, 'J'},
-    {"merge", 0, 'M'},     {"verbose", 0, 'V'},
+    {"merge", 0, 'M'},     {"verbose", 0, 'v'},    {"version", 0, 'V'},
 };
 
 static int parse_long_number(const struct last_ctl *ctl, const char *s, long *out)
@@ -1008,7 +1026,7 @@ static int apply(struct last_ctl *ctl, int key, const char *arg, char ***files, 
     case 'F': ctl->time_fmt = TF_CTIME; break;
     case 'J': ctl->json = 1; break;
     case 'M': ctl->merge = 1; break;
-    case 'V': ctl->verbose = 1; break;
+    case 'v': ctl->verbose = 1; break;
     case 'w':
         if (ctl->name_len < UT_USER_FIELD)
             ctl->name_len = UT_USER_FIELD;
@@ -1114,6 +1132,10 @@ int utx_last_main(int argc, char **argv)
                 usage(&ctl, stdout);
                 goto out;
             }
+            if (long_opts[match].key == 'V') {
+                printf("%s from utx %s\n", ctl.prog, ut_version());
+                goto out;
+            }
             if (long_opts[match].has_arg) {
                 if (eq)
                     val = eq + 1;
@@ -1144,6 +1166,10 @@ int utx_last_main(int argc, char **argv)
             const char *val = NULL;
             if (c == 'h') {
                 usage(&ctl, stdout);
+                goto out;
+            }
+            if (c == 'V') {
+                printf("%s from utx %s\n", ctl.prog, ut_version());
                 goto out;
             }
             if (!strchr("fnRxadFitps0123456789w", c)) {

@@ -17,6 +17,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <inttypes.h>
+#include <netdb.h>
 #include <locale.h>
 #include <errno.h>
 #include <pwd.h>
@@ -24,8 +25,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common.h"
 
@@ -201,6 +204,7 @@ static int for_each_entry(const struct utx_input *in,
 
 static const char DUMP_USAGE[] =
     "usage: utx dump [--json] [--format NAME] [--reverse] [--db DB | FILE]\n"
+    "       utx dump -h|--help | -V|--version\n"
     "  Print every entry like util-linux utmpdump (or as JSON lines).\n"
     "  Without FILE: this host's DB (utmp, wtmp, btmp, lastlog; default utmp).\n"
     "  --json: one object per entry with every field; a string that is not\n"
@@ -229,6 +233,9 @@ static int cmd_dump(int argc, char **argv)
                 return UTX_EXIT_USAGE;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(DUMP_USAGE, stdout);
+            return UTX_EXIT_OK;
+        } else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+            printf("dump from utx %s\n", ut_version()); /* utmpdump's shape */
             return UTX_EXIT_OK;
         } else if (a[0] == '-' && a[1] != '\0') {
             utx_err("dump: unknown option '%s'", a);
@@ -259,24 +266,35 @@ static const char *who_time_format(int *width)
     return "%Y-%m-%d %H:%M";
 }
 
-/* One USER_PROCESS line as coreutils who prints it by default:
- * "%-8s %-12s %-*s %-8s" (user, line, time, "(host)"), trailing blanks
- * removed.  Strings are printed raw, like who. */
-static void who_line(FILE *out, const ut_entry *e, const char *fmt, int width)
+/* coreutils who's columns (print_line): what the options add. */
+struct who_cols {
+    int mesg, idle, pid, exit; /* -T; -u/-l/-r/-d; not -s; -d */
+};
+
+/* One line as coreutils who's print_line() builds it: USER (at most
+ * USERLEN bytes, -1: all), [STATE], LINE, TIME, [IDLE], [PID], COMMENT,
+ * [EXIT]; trailing blanks removed. */
+static void who_print(FILE *out, const struct who_cols *k, int width, int userlen,
+                      const char *user, char state, int linelen, const char *line,
+                      const char *when, const char *idle, const char *pid,
+                      const char *comment, const char *exitstr)
 {
-    int64_t sec = utx_peer_sec(e);
-    char when[64];
-    struct tm tm;
-    size_t n = strlen(e->user) + strlen(e->line) + strlen(e->host) + 128;
-    char *buf = malloc(n), *end;
+    size_t n = strlen(user) + strlen(line) + strlen(when) + strlen(comment) +
+               strlen(exitstr) + strlen(idle) + strlen(pid) + 128;
+    char *buf = malloc(n), *end, *p;
+    char mesg[3] = {' ', state, '\0'};
 
     if (buf == NULL)
         return;
-    if (!utx_localtime(sec, &tm) || strftime(when, sizeof(when), fmt, &tm) == 0)
-        snprintf(when, sizeof(when), "%" PRId64, sec);
-    snprintf(buf, n, "%-8s %-12s %-*s %s%s%s", e->user, e->line, width, when,
-             e->host[0] ? "(" : "", e->host, e->host[0] ? ")" : "");
-    /* who pads the comment to 8 columns, then strips trailing blanks */
+    p = buf + snprintf(buf, n, "%-8.*s%s %-12.*s %-*s", userlen, user,
+                       k->mesg ? mesg : "", linelen, line, width, when);
+    if (k->idle && strlen(idle) < 7)
+        p += sprintf(p, " %-6s", idle);
+    if (k->pid && strlen(pid) < 12)
+        p += sprintf(p, " %10s", pid);
+    p += sprintf(p, " %-8s", comment);
+    if (k->exit)
+        sprintf(p, " %-12s", exitstr);
     end = buf + strlen(buf);
     while (end > buf && end[-1] == ' ')
         end--;
@@ -285,17 +303,115 @@ static void who_line(FILE *out, const ut_entry *e, const char *fmt, int width)
     free(buf);
 }
 
+/* who's time column: strftime FMT of the local time, or the number. */
+static void who_when(char *when, size_t n, const ut_entry *e, const char *fmt)
+{
+    int64_t sec = utx_peer_sec(e);
+    struct tm tm;
+    if (!utx_localtime(sec, &tm) || strftime(when, n, fmt, &tm) == 0)
+        snprintf(when, n, "%" PRId64, sec);
+}
+
+/* coreutils idle_string(): "  .  " under a minute, "HH:MM" under a day
+ * (since the last boot), " old " else. */
+static void who_idle(char *buf, size_t n, time_t when, int64_t boottime)
+{
+    static time_t now;
+    if (now == 0)
+        now = time(NULL);
+    if (boottime < (int64_t)when && now - 24 * 60 * 60 < when && when <= now) {
+        long idle = (long)(now - when);
+        if (idle < 60)
+            snprintf(buf, n, "  .  ");
+        else
+            snprintf(buf, n, "%02d:%02d", (int)(idle / 3600 % 24), (int)(idle % 3600 / 60));
+    } else {
+        snprintf(buf, n, " old ");
+    }
+}
+
+/* The tty's state (+ writable by its group tty, - not, ? no such file)
+ * and idle time, from LINE under /dev (or LINE itself when absolute). */
+static char who_tty(const ut_entry *e, int64_t boottime, char *idle, size_t n)
+{
+    char path[64];
+    struct stat sb;
+    char state;
+
+    snprintf(path, sizeof(path), "%s%.32s", e->line[0] == '/' ? "" : "/dev/", e->line);
+    if (stat(path, &sb) != 0) {
+        snprintf(idle, n, "  ?");
+        return '?';
+    }
+    /* coreutils as Debian builds it (no TTY_GROUP_NAME): the group write bit */
+    state = (sb.st_mode & S_IWGRP) ? '+' : '-';
+    if (sb.st_atime == 0)
+        snprintf(idle, n, "  ?");
+    else
+        who_idle(idle, n, sb.st_atime, boottime);
+    return state;
+}
+
+/* "(host)" or "(host:display)", the host canonicalised with --lookup
+ * (getaddrinfo's canonical name, as gnulib canon_host). */
+static void who_host(char *buf, size_t n, const char *field, int lookup)
+{
+    char host[260];
+    char *display;
+    struct addrinfo hints, *res = NULL;
+    const char *name;
+
+    buf[0] = '\0';
+    if (field[0] == '\0')
+        return;
+    snprintf(host, sizeof(host), "%s", field);
+    display = strchr(host, ':');
+    if (display != NULL)
+        *display++ = '\0';
+    name = host;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_flags = AI_CANONNAME;
+    if (lookup && host[0] != '\0' && getaddrinfo(host, NULL, &hints, &res) == 0 &&
+        res->ai_canonname != NULL)
+        name = res->ai_canonname;
+    if (display != NULL)
+        snprintf(buf, n, "(%s:%s)", name, display);
+    else
+        snprintf(buf, n, "(%s)", name);
+    if (res != NULL)
+        freeaddrinfo(res);
+}
+
 static const char WHO_USAGE[] =
-    "usage: utx who [--format NAME] [--verbose] [--json] [--watch[=N]]\n"
-    "               [--root DIR] [--all-sessions] [FILE]\n"
+    "usage: utx who [OPTION]... [ FILE | ARG1 ARG2 ]\n"
     "  Users logged in (USER_PROCESS entries), like coreutils who.  Without\n"
     "  FILE, this host's utmp, or logind's sessions where there is no utmp;\n"
     "  sessions whose process is gone are left out.\n"
-    "  --verbose: name the source on stderr (\"utx: source: logind:/run/systemd\")\n"
-    "  --json: one object per table: {\"source\":…,\"users\":[…]}\n"
-    "  --watch: print the table again on each change (N: stop after N tables)\n"
-    "  --root DIR: the databases of the system copied under DIR\n"
-    "  --all-sessions: keep logind's manager, background and closing sessions\n";
+    "  -a, --all         same as -b -d --login -p -r -t -T -u\n"
+    "  -b, --boot        time of last system boot\n"
+    "  -d, --dead        print dead processes\n"
+    "  -H, --heading     print line of column headings\n"
+    "  -l, --login       print system login processes\n"
+    "      --lookup      attempt to canonicalize hostnames via DNS\n"
+    "  -m                only hostname and user associated with stdin\n"
+    "  -p, --process     print active processes spawned by init\n"
+    "  -q, --count       all login names and number of users logged on\n"
+    "  -r, --runlevel    print current runlevel\n"
+    "  -s, --short       print only name, line, and time (default)\n"
+    "  -t, --time        print last system clock change\n"
+    "  -T, -w, --mesg    add user's message status as +, - or ?\n"
+    "  -u, --users       list users logged in\n"
+    "      --message     same as -T\n"
+    "      --writable    same as -T\n"
+    "      --format NAME read FILE as this format instead of detecting it\n"
+    "      --verbose     name the source on stderr (\"utx: source: logind:/run/systemd\")\n"
+    "      --json        one object per table: {\"source\":…,\"users\":[…]}\n"
+    "      --watch[=N]   print the table again on each change (N: stop after N)\n"
+    "      --root DIR    the databases of the system copied under DIR\n"
+    "      --all-sessions  keep logind's manager, background and closing sessions\n"
+    "  -h, --help        display this help and exit\n"
+    "  -V, --version     output version information and exit\n"
+    "  'am i' (any two arguments) means -m.\n";
 
 /* What `who` was asked for; also the context of one --watch render. */
 struct who_ctl {
@@ -303,6 +419,9 @@ struct who_ctl {
     const char *root, *fmt;
     int width, verbose, json, watch, renders;
     unsigned watch_max;
+    /* coreutils who's switches */
+    int boot, dead, login, init, runlevel, clock, users, count, heading, mine, lookup;
+    struct who_cols cols;
 };
 
 /* One user as a JSON object (the fields of a who line, and more). */
@@ -325,6 +444,57 @@ static void who_json_user(FILE *out, const ut_entry *e, int first)
             e->pid, e->session, e->uid, e->sec, e->usec, when);
 }
 
+/* One entry as coreutils who's scan_entries() prints it (if at all). */
+static void who_text(const struct who_ctl *c, const ut_entry *e, int64_t boottime)
+{
+    const struct who_cols *k = &c->cols;
+    char when[64], idle[16] = "", pid[24], comment[300], exitstr[64] = "";
+    int t = e->entry_type;
+
+    who_when(when, sizeof(when), e, c->fmt);
+    snprintf(pid, sizeof(pid), "%ld", (long)(int32_t)e->pid);
+    snprintf(comment, sizeof(comment), "id=%.4s", e->id);
+    if (c->users && t == UT_TYPE_USER_PROCESS && e->user[0] != '\0') {
+        char state = who_tty(e, boottime, idle, sizeof(idle));
+        who_host(comment, sizeof(comment), e->host, c->lookup);
+        who_print(stdout, k, c->width, 32, e->user, state, 32, e->line, when, idle, pid,
+                  comment, "");
+    } else if (c->runlevel && t == UT_TYPE_RUN_LVL) {
+        unsigned char last = (unsigned char)((int32_t)e->pid / 256);
+        unsigned char curr = (unsigned char)((int32_t)e->pid % 256);
+        char level[32];
+        snprintf(level, sizeof(level), "run-level %c", curr);
+        snprintf(comment, sizeof(comment), "last=%c", last == 'N' ? 'S' : last);
+        who_print(stdout, k, c->width, -1, "", ' ', -1, level, when, "", "",
+                  (last >= 0x20 && last < 0x7f) ? comment : "", "");
+    } else if (c->boot && t == UT_TYPE_BOOT_TIME) {
+        who_print(stdout, k, c->width, -1, "", ' ', -1, "system boot", when, "", "", "",
+                  "");
+    } else if (c->clock && t == UT_TYPE_NEW_TIME) {
+        who_print(stdout, k, c->width, -1, "", ' ', -1, "clock change", when, "", "", "",
+                  "");
+    } else if (c->init && t == UT_TYPE_INIT_PROCESS) {
+        who_print(stdout, k, c->width, -1, "", ' ', 32, e->line, when, "", pid, comment, "");
+    } else if (c->login && t == UT_TYPE_LOGIN_PROCESS) {
+        who_print(stdout, k, c->width, -1, "LOGIN", ' ', 32, e->line, when, "", pid,
+                  comment, "");
+    } else if (c->dead && t == UT_TYPE_DEAD_PROCESS) {
+        snprintf(exitstr, sizeof(exitstr), "term=%d exit=%d", e->exit_termination,
+                 e->exit_status);
+        who_print(stdout, k, c->width, -1, "", ' ', 32, e->line, when, "", pid, comment,
+                  exitstr);
+    }
+}
+
+/* -m: the line of standard input, without /dev/; NULL when not a tty. */
+static const char *who_my_line(void)
+{
+    const char *tty = ttyname(STDIN_FILENO);
+    if (tty != NULL && strncmp(tty, "/dev/", 5) == 0)
+        tty += 5;
+    return tty;
+}
+
 /* Open the input and print the table once.  Returns an exit code. */
 static int who_render(void *ctx)
 {
@@ -333,6 +503,8 @@ static int who_render(void *ctx)
     ut_reader *r = NULL;
     ut_status st;
     int rc, n = 0;
+    int64_t boottime = INT64_MIN;
+    const char *sep = "", *mine = NULL;
 
     if (c->watch && c->renders++ > 0 && !c->json)
         putchar('\n');
@@ -347,25 +519,46 @@ static int who_render(void *ctx)
         fputs("{\"source\":", stdout);
         utx_json_source(stdout, r);
         fputs(",\"users\":[", stdout);
+        ut_reader_set_types(r, UT_TYPE_BIT(UT_TYPE_USER_PROCESS));
+    } else if (!c->count) {
+        if (c->heading)
+            who_print(stdout, &c->cols, c->width, -1, "NAME", ' ', -1, "LINE", "TIME",
+                      "IDLE", "PID", "COMMENT", "EXIT");
+        if (c->mine && (mine = who_my_line()) == NULL) {
+            ut_reader_close(r);
+            return UTX_EXIT_OK;
+        }
     }
-    ut_reader_set_types(r, UT_TYPE_BIT(UT_TYPE_USER_PROCESS));
     while ((st = utx_next(r, utx_input_label(&c->in), &e)) == UT_OK) {
-        if (e->entry_type != UT_TYPE_USER_PROCESS || e->user[0] == '\0')
-            continue;
-        if (c->json)
-            who_json_user(stdout, e, n == 0);
-        else
-            who_line(stdout, e, c->fmt, c->width);
-        n++;
+        int user = e->entry_type == UT_TYPE_USER_PROCESS && e->user[0] != '\0';
+        if (c->json) {
+            if (user)
+                who_json_user(stdout, e, n++ == 0);
+        } else if (c->count) {
+            if (user) {
+                char name[40];
+                char *end = name + snprintf(name, sizeof(name), "%.32s", e->user);
+                while (end > name && end[-1] == ' ')
+                    *--end = '\0';
+                printf("%s%s", sep, name);
+                sep = " ";
+                n++;
+            }
+        } else if (mine == NULL || strncmp(mine, e->line, 32) == 0) {
+            who_text(c, e, boottime);
+        }
+        if (e->entry_type == UT_TYPE_BOOT_TIME)
+            boottime = utx_peer_sec(e);
     }
     if (c->json)
         fputs("]}\n", stdout);
+    else if (c->count)
+        printf("\n# users=%d\n", n);
     ut_reader_close(r);
     return st == UT_END ? UTX_EXIT_OK : UTX_EXIT_FAIL;
 }
 
-/* who's own options (beyond --format and FILE): 1 consumed, 0 not one,
- * -1 bad. */
+/* utx's own options of who: 1 consumed, 0 not one, -1 bad. */
 static int who_parse_opt(int argc, char **argv, int *i, struct who_ctl *c)
 {
     const char *a = argv[*i];
@@ -394,34 +587,167 @@ static int who_parse_opt(int argc, char **argv, int *i, struct who_ctl *c)
     return 1;
 }
 
+/* coreutils who's long options (any unambiguous prefix, as getopt_long)
+ * and the short letter each stands for. */
+static const struct {
+    const char *name;
+    char key;
+} WHO_LONG[] = {
+    {"all", 'a'},     {"boot", 'b'},    {"count", 'q'},    {"dead", 'd'},
+    {"heading", 'H'}, {"login", 'l'},   {"lookup", 'L'},   {"message", 'T'},
+    {"mesg", 'T'},    {"process", 'p'}, {"runlevel", 'r'}, {"short", 's'},
+    {"time", 't'},    {"users", 'u'},   {"writable", 'T'}, {"help", 'h'},
+    {"version", 'V'},
+};
+
+/* The key of the long option ARG ("--NAME"), 0 after printing getopt's
+ * message (unknown, ambiguous, or given an argument). */
+static char who_long_key(const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    size_t i, n = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2), found = 0, exact = SIZE_MAX;
+    char key = 0;
+    for (i = 0; i < sizeof(WHO_LONG) / sizeof(WHO_LONG[0]); i++) {
+        if (strncmp(WHO_LONG[i].name, arg + 2, n) != 0)
+            continue;
+        if (strlen(WHO_LONG[i].name) == n) {
+            exact = i;
+            break;
+        }
+        if (found == 0 || key != WHO_LONG[i].key)
+            found++;
+        if (found == 1)
+            exact = i;
+        key = WHO_LONG[i].key;
+    }
+    fflush(stdout);
+    if (exact == SIZE_MAX || (found > 1 && strlen(WHO_LONG[exact].name) != n)) {
+        if (found > 1) {
+            fprintf(stderr, "utx who: option '%s' is ambiguous; possibilities:", arg);
+            for (i = 0; i < sizeof(WHO_LONG) / sizeof(WHO_LONG[0]); i++)
+                if (strncmp(WHO_LONG[i].name, arg + 2, n) == 0)
+                    fprintf(stderr, " '--%s'", WHO_LONG[i].name);
+            fputc('\n', stderr);
+        } else {
+            fprintf(stderr, "utx who: unrecognized option '%s'\n", arg);
+        }
+        return 0;
+    }
+    if (eq != NULL) {
+        fprintf(stderr, "utx who: option '--%s' doesn't allow an argument\n",
+                WHO_LONG[exact].name);
+        return 0;
+    }
+    return WHO_LONG[exact].key;
+}
+
+/* Apply who's option letter KEY; -1 when it is not one. */
+static int who_apply(struct who_ctl *c, char key)
+{
+    switch (key) {
+    case 'a':
+        c->boot = c->dead = c->login = c->init = c->runlevel = c->clock = c->users = 1;
+        c->cols.mesg = c->cols.idle = c->cols.exit = 1;
+        break;
+    case 'b': c->boot = 1; break;
+    case 'd': c->dead = c->cols.idle = c->cols.exit = 1; break;
+    case 'H': c->heading = 1; return 0;
+    case 'l': c->login = c->cols.idle = 1; break;
+    case 'L': c->lookup = 1; return 0;
+    case 'm': c->mine = 1; return 0;
+    case 'p': c->init = 1; break;
+    case 'q': c->count = 1; return 0;
+    case 'r': c->runlevel = c->cols.idle = 1; break;
+    case 's': c->cols.pid |= 1; return 0; /* short output asked for */
+    case 't': c->clock = 1; break;
+    case 'T': case 'w': c->cols.mesg = 1; return 0;
+    case 'u': c->users = c->cols.idle = 1; break;
+    default: return -1;
+    }
+    c->cols.pid |= 2; /* a selection was made */
+    return 0;
+}
+
+static int who_usage_error(void)
+{
+    fputs("Try 'utx who --help' for more information.\n", stderr);
+    return UTX_EXIT_USAGE;
+}
+
 static int cmd_who(int argc, char **argv)
 {
     struct who_ctl c;
-    int i;
+    const char *args[3];
+    int i, nargs = 0, only_args = 0, is_short, selected;
 
     memset(&c, 0, sizeof(c));
     c.in.db = UT_DB_UTMP;
     c.in.format = UT_FORMAT_AUTO;
     c.fmt = who_time_format(&c.width);
     for (i = 1; i < argc; i++) {
-        int k = utx_parse_format_opt(argc, argv, &i, &c.in);
-        if (k == 0)
+        const char *a = argv[i];
+        int k = 0;
+        size_t j;
+        if (!only_args)
+            k = utx_parse_format_opt(argc, argv, &i, &c.in);
+        if (k == 0 && !only_args)
             k = who_parse_opt(argc, argv, &i, &c);
         if (k < 0)
             return UTX_EXIT_USAGE;
         if (k > 0)
             continue;
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs(WHO_USAGE, stdout);
-            return UTX_EXIT_OK;
+        if (only_args || a[0] != '-' || a[1] == '\0') {
+            if (nargs == 3)
+                continue;
+            args[nargs++] = a;
+            continue;
         }
-        if ((argv[i][0] == '-' && argv[i][1] != '\0') || c.in.path != NULL) {
-            utx_err("who: unexpected argument '%s'", argv[i]);
-            fputs(WHO_USAGE, stderr);
-            return UTX_EXIT_USAGE;
+        if (strcmp(a, "--") == 0) {
+            only_args = 1;
+            continue;
         }
-        c.in.path = argv[i];
+        for (j = 1; a[j] != '\0'; j++) {
+            char key = a[1] == '-' ? who_long_key(a) : a[j];
+            if (key == 0)
+                return who_usage_error();
+            if (key == 'h') {
+                fputs(WHO_USAGE, stdout);
+                return UTX_EXIT_OK;
+            }
+            if (key == 'V') {
+                printf("who (utx) %s\n", ut_version());
+                return UTX_EXIT_OK;
+            }
+            if ((a[1] != '-' && strchr("abdlmpqrstuwHT", key) == NULL) ||
+                who_apply(&c, key) < 0) {
+                fflush(stdout);
+                fprintf(stderr, "utx who: invalid option -- '%c'\n", key);
+                return who_usage_error();
+            }
+            if (a[1] == '-')
+                break;
+        }
     }
+    if (nargs > 2) {
+        fflush(stdout);
+        fprintf(stderr, "utx who: extra operand '%s'\n", args[2]);
+        return who_usage_error();
+    }
+    if (nargs == 2)
+        c.mine = 1; /* who am i */
+    else if (nargs == 1)
+        c.in.path = args[0];
+    is_short = c.cols.pid & 1; /* -s */
+    selected = c.cols.pid & 2;
+    if (!selected) { /* coreutils' assumptions: users, short */
+        c.users = 1;
+        is_short = 1;
+    }
+    if (c.cols.exit)
+        is_short = 0;
+    c.cols.pid = !is_short;
+    if (is_short)
+        c.cols.idle = 0;
     if (c.watch && c.in.path != NULL) {
         utx_err("who: --watch follows this host's (or --root's) sessions, not a FILE");
         return UTX_EXIT_USAGE;
@@ -433,181 +759,6 @@ static int cmd_who(int argc, char **argv)
     if (c.watch)
         return utx_watch(c.root, who_render, &c, c.watch_max, stdout);
     return who_render(&c);
-}
-
-/* ------------------------------------------------------------------ */
-/* lastlog                                                             */
-
-/* shadow 4.13: ll_host is padded to the longest link-local IPv6 address
- * with an interface name (25 + 1 + IFNAMSIZ). */
-#define LASTLOG_FROM_WIDTH 42
-
-/* The record's own user name, else the uid's name here, else the uid. */
-static const char *lastlog_name(const ut_entry *e, char *buf, size_t n)
-{
-    struct passwd *pw;
-    if (e->user[0] != '\0')
-        return e->user;
-    if (e->uid < 0)
-        return "?";
-    pw = getpwuid((uid_t)e->uid);
-    if (pw != NULL && pw->pw_name != NULL)
-        return pw->pw_name;
-    snprintf(buf, n, "%" PRId64, e->uid);
-    return buf;
-}
-
-static void lastlog_header(FILE *out, int *header_done)
-{
-    if (!*header_done) {
-        fprintf(out, "Username         Port     From%*sLatest\n",
-                LASTLOG_FROM_WIDTH - 3, " ");
-        *header_done = 1;
-    }
-}
-
-static void lastlog_line(FILE *out, const ut_entry *e, int *header_done)
-{
-    char name[32], when[80];
-    struct tm tm;
-
-    lastlog_header(out, header_done);
-    if (!utx_localtime(utx_peer_sec(e), &tm) ||
-        strftime(when, sizeof(when), "%a %b %e %H:%M:%S %z %Y", &tm) == 0)
-        snprintf(when, sizeof(when), "(unknown)");
-    fprintf(out, "%-16s %-8.8s %-*s%s\n", lastlog_name(e, name, sizeof(name)),
-            e->line, LASTLOG_FROM_WIDTH, e->host, when);
-}
-
-/* -u LOGIN: one user, by name or uid (shadow's ranges are not supported). */
-struct lastlog_user {
-    char name[64];
-    int64_t uid;
-};
-
-static int lastlog_resolve(const char *login, struct lastlog_user *u)
-{
-    struct passwd *pw = getpwnam(login);
-    char *end;
-    long long n;
-
-    if (pw != NULL) {
-        snprintf(u->name, sizeof(u->name), "%s", pw->pw_name);
-        u->uid = (int64_t)pw->pw_uid;
-        return 0;
-    }
-    n = strtoll(login, &end, 10);
-    if (*login == '\0' || *end != '\0' || n < 0) {
-        utx_err("lastlog: unknown user '%s'", login);
-        return -1;
-    }
-    u->uid = n;
-    pw = getpwuid((uid_t)n);
-    snprintf(u->name, sizeof(u->name), "%s", pw ? pw->pw_name : login);
-    return 0;
-}
-
-static int lastlog_matches(const ut_entry *e, const struct lastlog_user *u)
-{
-    return e->user[0] != '\0' ? strcmp(e->user, u->name) == 0 : e->uid == u->uid;
-}
-
-static const char LASTLOG_USAGE[] =
-    "usage: utx lastlog [--format NAME] [--verbose] [--json] [--root DIR]\n"
-    "                   [-f FILE] [-u LOGIN|UID]\n"
-    "  The last login of every user that has one, like shadow lastlog.\n"
-    "  Without FILE: this host's lastlog, or lastlog2 where lastlog has none.\n"
-    "  --verbose: name the source on stderr; --json: one object\n"
-    "  {\"source\":…,\"logins\":[…]}; --root DIR: a system copied under DIR.\n";
-
-/* One last login as a JSON object. */
-static void lastlog_json(FILE *out, const ut_entry *e, int first)
-{
-    char name[32], when[64];
-    utx_fmt_rfc3339(when, sizeof(when), e->sec, e->usec);
-    fputs(first ? "{\"user\":" : ",{\"user\":", out);
-    utx_json_str(out, lastlog_name(e, name, sizeof(name)));
-    fputs(",\"line\":", out);
-    utx_json_str(out, e->line);
-    fputs(",\"host\":", out);
-    utx_json_str(out, e->host);
-    fputs(",\"service\":", out);
-    utx_json_str(out, e->service);
-    fprintf(out, ",\"uid\":%" PRId64 ",\"sec\":%" PRId64 ",\"time\":\"%s\"}", e->uid,
-            e->sec, when);
-}
-
-static int cmd_lastlog(int argc, char **argv)
-{
-    struct utx_input in = {NULL, UT_DB_LASTLOG, UT_FORMAT_AUTO, 0};
-    struct lastlog_user user;
-    const char *login = NULL, *root = NULL;
-    const ut_entry *e;
-    ut_reader *r = NULL;
-    ut_status st;
-    int i, rc, header_done = 0, found = 0, verbose = 0, json = 0;
-
-    for (i = 1; i < argc; i++) {
-        int k = utx_parse_format_opt(argc, argv, &i, &in);
-        if (k == 0)
-            k = utx_parse_root_opt(argc, argv, &i, &root);
-        if (k == 0 && (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "--json") == 0)) {
-            *(argv[i][2] == 'v' ? &verbose : &json) = 1;
-            k = 1;
-        }
-        if (k < 0)
-            return UTX_EXIT_USAGE;
-        if (k > 0)
-            continue;
-        if (strcmp(argv[i], "-f") == 0 && i + 1 < argc && in.path == NULL) {
-            in.path = argv[++i];
-        } else if (strcmp(argv[i], "-u") == 0 && i + 1 < argc && login == NULL) {
-            login = argv[++i];
-        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs(LASTLOG_USAGE, stdout);
-            return UTX_EXIT_OK;
-        } else {
-            utx_err("lastlog: unexpected argument '%s'", argv[i]);
-            fputs(LASTLOG_USAGE, stderr);
-            return UTX_EXIT_USAGE;
-        }
-    }
-    if (login != NULL && lastlog_resolve(login, &user) != 0)
-        return UTX_EXIT_FAIL;
-    rc = (in.path == NULL && root != NULL) ? utx_open_db_root(root, UT_DB_LASTLOG, 0, &r)
-                                           : utx_open(&in, &r);
-    if (rc != UTX_EXIT_OK)
-        return rc;
-    if (verbose)
-        utx_print_source(stderr, r);
-    if (json) {
-        fputs("{\"source\":", stdout);
-        utx_json_source(stdout, r);
-        fputs(",\"logins\":[", stdout);
-    }
-    ut_reader_set_types(r, UT_TYPE_BIT(UT_TYPE_LAST_LOGIN));
-    while ((st = utx_next(r, utx_input_label(&in), &e)) == UT_OK) {
-        if (e->entry_type != UT_TYPE_LAST_LOGIN || utx_peer_sec(e) == 0)
-            continue;
-        if (login != NULL && !lastlog_matches(e, &user))
-            continue;
-        if (json)
-            lastlog_json(stdout, e, !found);
-        else
-            lastlog_line(stdout, e, &header_done);
-        found = 1;
-    }
-    ut_reader_close(r);
-    if (json)
-        fputs("]}\n", stdout);
-    if (st != UT_END)
-        return UTX_EXIT_FAIL;
-    if (login != NULL && !found && !json) { /* as shadow prints a user without one */
-        lastlog_header(stdout, &header_done);
-        printf("%-16s %-8.8s %-*s**Never logged in**\n", user.name, "",
-               LASTLOG_FROM_WIDTH, "");
-    }
-    return UTX_EXIT_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -624,7 +775,7 @@ static const struct command {
     {"who", cmd_who, "who is logged in, like who"},
     {"last", utx_last_main, "login history, like last"},
     {"lastb", utx_last_main, "failed logins, like lastb"},
-    {"lastlog", cmd_lastlog, "last login per user, like lastlog"},
+    {"lastlog", utx_lastlog_main, "last login per user, like lastlog"},
     {"help", cmd_help, "this text"},
 };
 

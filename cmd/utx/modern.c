@@ -70,7 +70,10 @@ int utx_open_db_root(const char *root, ut_database db, ut_open_flags flags,
     ut_status st = ut_reader_open_db_at(root, db, flags, out, err, sizeof err);
     if (st == UT_OK)
         return 0;
-    fprintf(stderr, "utx: %s\n", err[0] ? err : ut_status_str(st));
+    {
+        char buf[MODERN_ERRBUF];
+        fprintf(stderr, "utx: %s\n", utx_os_message(NULL, st, err, buf, sizeof buf));
+    }
     return (st == UT_ERR_NOT_FOUND || st == UT_ERR_UNSUPPORTED) ? UTX_EXIT_NO_DB
                                                                 : UTX_EXIT_FAIL;
 }
@@ -106,7 +109,8 @@ int utx_watch(const char *root, int (*render)(void *ctx), void *ctx,
 
     st = ut_monitor_open_at(root, cats, &m, err, sizeof err);
     if (st != UT_OK) {
-        fprintf(stderr, "utx: --watch: %s\n", err[0] ? err : ut_status_str(st));
+        char buf[MODERN_ERRBUF];
+        fprintf(stderr, "utx: --watch: %s\n", utx_os_message(NULL, st, err, buf, sizeof buf));
         return (st == UT_ERR_NOT_FOUND || st == UT_ERR_UNSUPPORTED) ? UTX_EXIT_NO_DB
                                                                     : UTX_EXIT_FAIL;
     }

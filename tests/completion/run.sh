@@ -55,6 +55,11 @@ expect "lastb --time-format=i<TAB>" "iso" "$(complete_words lastb --time-format 
 expect "last -n <TAB>: a number, nothing offered" "" "$(complete_words last -n '')"
 expect "dump --j<TAB>" "--json" "$(complete_words dump --j)"
 expect "last --sy<TAB>" "--system" "$(complete_words last --sy)"
+expect "who --hea<TAB>" "--heading" "$(complete_words who --hea)"
+expect "who --w<TAB>" "$(printf '%s\n' --watch --watch= --writable)" "$(complete_words who --w)"
+expect "lastlog --be<TAB>" "--before" "$(complete_words lastlog --be)"
+expect "lastlog -t <TAB>: days, nothing offered" "" "$(complete_words lastlog -t '')"
+expect "lastlog -R samples/RE<TAB> (directories only)" "" "$(complete_words lastlog -R samples/RE)"
 expect "who --root samples/RE<TAB> (directories only)" "" "$(complete_words who --root samples/RE)"
 expect "lastlog -f samples/last<TAB>" "samples/lastlog" "$(complete_words lastlog -f samples/last)"
 exit $bad

@@ -293,7 +293,7 @@ else
     fail "--version" "exit $RC: $(cat "$TMP/v.out" "$TMP/v.err")"
 fi
 run_to "$TMP/nf" "$UTX" dump "$TMP/does-not-exist"
-if [ "$RC" = 1 ] && grep -q "does-not-exist: not found" "$TMP/nf.err"; then
+if [ "$RC" = 1 ] && [ "$(cat "$TMP/nf.err")" = "utx: $TMP/does-not-exist: No such file or directory" ]; then
     pass "missing FILE: exit 1 and a message"
 else
     fail "missing FILE: exit 1 and a message" "exit $RC: $(cat "$TMP/nf.err")"
