@@ -2,6 +2,7 @@
  * bench - one measurement per process, so peak RSS belongs to one task.
  *
  *   bench utx    FILE          full forward read through the utx C API
+ *   bench batch  FILE          the same with ut_reader_next_batch
  *   bench glibc  FILE BUDGET   utmpxname + setutxent + getutxent loop;
  *                              stops after BUDGET seconds (then partial=1)
  *   bench read   FILE          read() loop, 1 MiB buffer, cast to utmpx
@@ -77,17 +78,21 @@ static ut_reader *open_or_die(const char *path, ut_open_flags flags)
     return r;
 }
 
-static int mode_utx(const char *path)
+/* BATCH: read with ut_reader_next_batch, UT_BATCH_MAX entries a call. */
+static int mode_utx(const char *path, int batch)
 {
     double t0 = now();
     ut_reader *r = open_or_die(path, 0);
-    const ut_entry *e;
+    const ut_entry *got[UT_BATCH_MAX];
     uint64_t n = 0, sum = 0;
+    size_t i, k = 1;
     ut_status st;
-    while ((st = ut_reader_next(r, &e)) == UT_OK) {
-        sum += (uint64_t)e->entry_type + (unsigned char)e->user[0] +
-               (uint64_t)e->sec;
-        n++;
+    while ((st = batch ? ut_reader_next_batch(r, got, UT_BATCH_MAX, &k)
+                       : ut_reader_next(r, &got[0])) == UT_OK) {
+        for (i = 0; i < k; i++)
+            sum += (uint64_t)got[i]->entry_type +
+                   (unsigned char)got[i]->user[0] + (uint64_t)got[i]->sec;
+        n += k;
     }
     if (st != UT_END)
         die("ut_reader_next", ut_status_str(st));
@@ -196,14 +201,16 @@ static int mode_newest(const char *path, int reps)
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "utx") == 0)
-        return mode_utx(argv[2]);
+        return mode_utx(argv[2], 0);
+    if (argc >= 3 && strcmp(argv[1], "batch") == 0)
+        return mode_utx(argv[2], 1);
     if (argc >= 4 && strcmp(argv[1], "glibc") == 0)
         return mode_glibc(argv[2], atof(argv[3]));
     if (argc >= 3 && strcmp(argv[1], "read") == 0)
         return mode_read(argv[2]);
     if (argc >= 4 && strcmp(argv[1], "newest") == 0)
         return mode_newest(argv[2], atoi(argv[3]));
-    fprintf(stderr, "usage: bench utx|read FILE | glibc FILE BUDGET_S | "
+    fprintf(stderr, "usage: bench utx|batch|read FILE | glibc FILE BUDGET_S | "
                     "newest FILE REPS\n");
     return 2;
 }

@@ -2,8 +2,10 @@
 # `make bench`, second part: entries per second reading the benchmark's
 # wtmp (built by bench/run.sh) through each binding, against the C API in
 # the same run.  Every binding copies each entry into its own value (Go
-# Entry, Python Entry dataclass, Ruby Utx::Entry); the C row only reads
-# the library's entry.  Timings are for reading, never for assertions.
+# Entry, Python Entry dataclass, Ruby Utx::Entry); the C rows only read
+# the library's entry, one per call (ut_reader_next, the reference) or
+# UT_BATCH_MAX per call (ut_reader_next_batch, as Go and Python read).
+# Timings are for reading, never for assertions.
 #
 # Environment: UTX_BENCH_DIR, UTX_BENCH_RECORDS as for bench/run.sh;
 # UTX_BENCH_RUNS (default 3) runs of C and Go (one of Python and Ruby).
@@ -39,8 +41,10 @@ row() { # LABEL SECONDS NOTE
 
 cc -std=c99 -D_GNU_SOURCE -O2 -Iinclude -o "$tmp/bench" bench/bench.c build/libutx.a $(cat build/native-static-libs)
 c_s=$(best "$runs" "$tmp/bench" utx "$data")
+cb_s=$(best "$runs" "$tmp/bench" batch "$data")
 echo "bindings: $records entries of $data; best of $runs (C, Go) or 1 run (Python, Ruby)"
 row "C API (ut_reader_next)" "$c_s" ""
+row "C API (next_batch)" "$cb_s" "$(awk "BEGIN { printf \"%.2f\", $cb_s / $c_s }") x C"
 if command -v go >/dev/null; then
     (cd bindings/go && go build -tags utx_static -o "$tmp/readall" ./cmd/readall)
     go_s=$(best "$runs" "$tmp/readall" "$data")

@@ -28,8 +28,10 @@ GROUPS = [
     ("UT_KIND_", "SessionKind", False),
     ("UT_ENDED_", "SessionEnd", False),
     ("UT_TIME_CHANGE_", "TimeChange", False),
+    ("UT_TYPE_MASK_", "TypeMask", True),
+    ("UT_CATEGORY_", "Category", True),
 ]
-NOT_MEMBERS = {"UT_TYPE_MASK_ALL"}
+NOT_MEMBERS = set()
 
 OUT = {
     "python": "bindings/python/utx/_constants.py",
@@ -101,7 +103,8 @@ def gen_ruby(consts):
     lines += ["    %s = %d" % (n, v) for n, v in consts]
     lines.append("  end")
     for prefix, cls, _ in GROUPS:
-        const = re.sub(r"(?<!^)([A-Z])", r"_\1", cls).upper() + "S"
+        const = re.sub(r"(?<!^)([A-Z])", r"_\1", cls).upper()
+        const = const[:-1] + "IES" if const.endswith("Y") else const + "S"
         lines += ["", "  %s = {" % const]
         lines += ["    %d => :%s," % (v, m.lower() if not m[0].isdigit() else "_" + m.lower())
                   for m, v in members(consts, prefix)]

@@ -1,6 +1,6 @@
 /* Every file of the shared corpus, read every way: detected and under
  * every forced format, forward and reverse, from the file and from
- * memory.  Whatever the content, nothing crashes (ASan, UBSan and
+ * memory (in batches of 7 and UT_BATCH_MAX + 1).  Whatever the content, nothing crashes (ASan, UBSan and
  * valgrind run this too), every failure has a message, and the four ways
  * of reading agree: reverse is forward backwards, memory equals file.
  *
@@ -51,13 +51,30 @@ static void seq_free(struct seq *s) {
     memset(s, 0, sizeof *s);
 }
 
-/* Read `r` to the end into `s`; at most `limit` entries. */
-static void walk(ut_reader *r, struct seq *s, size_t limit, const char *what) {
-    const ut_entry *e;
+/* Read `r` to the end into `s`; at most `limit` entries.  `batch` 0
+ * reads with ut_reader_next, else with ut_reader_next_batch, `batch`
+ * entries per call (at most UT_BATCH_MAX + 1). */
+static void walk(ut_reader *r, struct seq *s, size_t limit, size_t batch, const char *what) {
+    const ut_entry *e, *got[UT_BATCH_MAX + 1];
+    size_t k = 0, n = 0;
     ut_status st;
     memset(s, 0, sizeof *s);
-    while ((st = ut_reader_next(r, &e)) == UT_OK) {
+    for (;;) {
         struct digest *d;
+        if (batch == 0) {
+            st = ut_reader_next(r, &e);
+        } else if (k < n) {
+            st = UT_OK;
+        } else {
+            k = n = 0;
+            st = ut_reader_next_batch(r, got, batch, &n);
+            CHECK(st != UT_OK || (n >= 1 && n <= batch && n <= UT_BATCH_MAX),
+                  "%s: next_batch(cap %lu) gave %lu entries", what, (unsigned long)batch, (unsigned long)n);
+            CHECK(st != UT_END || n == 0, "%s: UT_END with %lu entries", what, (unsigned long)n);
+            if (n == 0 && st == UT_OK) st = UT_ERR_INTERNAL;
+        }
+        if (st != UT_OK) break;
+        if (batch != 0) e = got[k++];
         if (s->n == s->cap) {
             s->cap = s->cap ? 2 * s->cap : 64;
             s->d = realloc(s->d, s->cap * sizeof *s->d);
@@ -155,13 +172,13 @@ static void read_every_way(const char *path, const unsigned char *buf, size_t le
     if (st == UT_OK) {
         opened++;
         f_ok = 1;
-        walk(r, &fwd, limit, what);
+        walk(r, &fwd, limit, 0, what);
         ut_reader_close(r);
         r = NULL;
         st = ut_reader_open(path, format, UT_OPEN_REVERSE, &r, err, sizeof err);
         CHECK(st == UT_OK, "%s: forward opened, reverse gave %s (%s)", what, ut_status_str(st), err);
         if (st == UT_OK) {
-            walk(r, &rev, limit, what);
+            walk(r, &rev, limit, 0, what);
             ut_reader_close(r);
             compare(&fwd, &rev, 1, what);
         }
@@ -169,18 +186,19 @@ static void read_every_way(const char *path, const unsigned char *buf, size_t le
         CHECK(st < 0 && err[0] != '\0', "%s: open failed (%d) with no message", what, (int)st);
     }
 
-    /* Memory must decide the same as the file. */
+    /* Memory must decide the same as the file (and is read in batches,
+     * which must give what ut_reader_next gives). */
     r = NULL;
     st = ut_reader_open_memory(buf, len, format, 0, &r, err, sizeof err);
     CHECK((st == UT_OK) == f_ok, "%s: file open %s but memory open %s (%s)", what, f_ok ? "succeeded" : "failed",
           ut_status_str(st), err);
     if (st == UT_OK) {
-        walk(r, &mem, limit, what);
+        walk(r, &mem, limit, 7, what);
         ut_reader_close(r);
         if (f_ok) compare(&fwd, &mem, 0, what);
         r = NULL;
         if (ut_reader_open_memory(buf, len, format, UT_OPEN_REVERSE, &r, err, sizeof err) == UT_OK) {
-            walk(r, &memrev, limit, what);
+            walk(r, &memrev, limit, UT_BATCH_MAX + 1, what);
             ut_reader_close(r);
             compare(&mem, &memrev, 1, what);
         }

@@ -419,6 +419,26 @@ static void test_errbuf(void) {
     }
 }
 
+/* ut_reader_next_batch: NULL reader, array or count, and capacity 0;
+ * nothing written on failure.  ut_abi_version takes no argument. */
+static void test_batch_args(void) {
+    ut_reader *r = open_rec();
+    const ut_entry *got[2] = {SENTINEL_ENTRY, SENTINEL_ENTRY};
+    size_t n = 77;
+
+    CHECK(ut_abi_version() == UTX_ABI_VERSION, "ut_abi_version() %u", (unsigned)ut_abi_version());
+    if (r == NULL) return;
+    CHECK_STATUS(ut_reader_next_batch(NULL, got, 2, &n), UT_ERR_NULL);
+    CHECK_STATUS(ut_reader_next_batch(r, NULL, 2, &n), UT_ERR_NULL);
+    CHECK_STATUS(ut_reader_next_batch(r, got, 2, NULL), UT_ERR_NULL);
+    CHECK_STATUS(ut_reader_next_batch(r, got, 0, &n), UT_ERR_INVALID);
+    CHECK(n == 77 && got[0] == SENTINEL_ENTRY, "a failed next_batch wrote its outputs");
+    CHECK_STATUS(ut_reader_next_batch(r, got, 2, &n), UT_OK);
+    CHECK(n == 1 && got[0] != SENTINEL_ENTRY && strcmp(got[0]->user, "alice") == 0 && got[1] == SENTINEL_ENTRY,
+          "next_batch after the refused calls: %lu entries", (unsigned long)n);
+    ut_reader_close(r);
+}
+
 int main(void) {
     const char *path;
     make_record();
@@ -427,6 +447,7 @@ int main(void) {
     test_open_memory();
     test_open_db();
     test_reader_calls();
+    test_batch_args();
     test_names();
     test_errbuf();
     remove(path);

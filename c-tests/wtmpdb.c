@@ -65,6 +65,60 @@ static void mkdirs(const char *rel)
     (void)mkdir(p, 0755);
 }
 
+/* An error after some entries of a batch: lastlog2 is read in pages of
+ * 512 rows, so with 600 rows and the table dropped after 456 entries, the
+ * rows 457..512 still come (UT_OK), and the failing page read is the
+ * error of the next call, by ut_reader_next_batch or ut_reader_next, even
+ * when a new read would now succeed. */
+static void batch_error_after_entries(void)
+{
+    char db[600], err[512] = "", name[32];
+    const ut_entry *got[UT_BATCH_MAX], *e;
+    const char *msg = NULL;
+    ut_reader *r = NULL;
+    size_t n = 0;
+    int pass;
+
+    for (pass = 0; pass < 2; pass++) {
+        snprintf(db, sizeof db, "%s/var/lib/lastlog/big.db", root);
+        (void)unlink(db);
+        if (run_sqlite3(db, "CREATE TABLE Lastlog2(Name TEXT PRIMARY KEY, Time INTEGER, TTY TEXT, "
+                            "RemoteHost TEXT, Service TEXT);"
+                            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 600) "
+                            "INSERT INTO Lastlog2 SELECT printf('user%04d', x), 1700000000 + x, 'tty1', '', "
+                            "'login' FROM c;") != 0) {
+            CHECK(0, "sqlite3 could not write %s", db);
+            return;
+        }
+        CHECK_COND(ut_reader_open(db, UT_FORMAT_LASTLOG2, 0, &r, err, sizeof err) == UT_OK);
+        if (r == NULL) return;
+        CHECK_COND(ut_reader_next_batch(r, got, UT_BATCH_MAX, &n) == UT_OK && n == UT_BATCH_MAX);
+        CHECK_COND(ut_reader_next_batch(r, got, 200, &n) == UT_OK && n == 200);
+        CHECK_COND(strcmp(got[199]->user, "user0456") == 0);
+        CHECK_COND(run_sqlite3(db, "DROP TABLE Lastlog2;") == 0);
+        n = 0;
+        CHECK_COND(ut_reader_next_batch(r, got, UT_BATCH_MAX, &n) == UT_OK);
+        CHECK(n == 56, "the rows of the page in memory: %lu, want 56", (unsigned long)n);
+        snprintf(name, sizeof name, "user%04d", (int)(456 + n));
+        CHECK(n > 0 && strcmp(got[0]->user, "user0457") == 0 && strcmp(got[n - 1]->user, name) == 0,
+              "not rows 457..%d", (int)(456 + n));
+        /* The table back, empty: the kept error still comes, not UT_END. */
+        CHECK_COND(run_sqlite3(db, "CREATE TABLE Lastlog2(Name TEXT PRIMARY KEY, Time INTEGER, TTY TEXT, "
+                                   "RemoteHost TEXT, Service TEXT);") == 0);
+        n = 77;
+        {
+            ut_status st = pass == 0 ? ut_reader_next_batch(r, got, UT_BATCH_MAX, &n) : ut_reader_next(r, &e);
+            CHECK(st < 0, "the kept error: status %d (%s)", (int)st, ut_status_str(st));
+            CHECK(n == 77, "a failed batch wrote its count");
+            CHECK(ut_reader_error(r, &msg, NULL) == UT_OK && msg != NULL && msg[0] != '\0',
+                  "the kept error has no message");
+        }
+        ut_reader_close(r);
+        r = NULL;
+        (void)unlink(db);
+    }
+}
+
 int main(void)
 {
     char wtmpdb[512], lastlog2[512], want[600], err[512] = "";
@@ -162,6 +216,8 @@ int main(void)
     st = ut_reader_open(lastlog2, UT_FORMAT_WTMPDB, 0, &r, err, sizeof err);
     CHECK_COND(st == UT_ERR_FORMAT);
     CHECK_COND(strstr(err, "wtmp") != NULL);
+
+    batch_error_after_entries();
 
     (void)unlink(wtmpdb);
     (void)unlink(lastlog2);

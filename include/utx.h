@@ -31,9 +31,76 @@
 
 
 /**
- * Every type, for `ut_reader_set_types`.
+ * Every type, for `ut_reader_set_types`: the or of every `UT_TYPE_MASK_*`.
+ * (Type masks are plain unsigned literals, so that binding generators
+ * can read them; utx-c/tests/abi_constants.rs checks them against the types.)
  */
-#define UT_TYPE_MASK_ALL ((1 << 13) - 1)
+#define UT_TYPE_MASK_ALL 8191u
+
+/**
+ * `UT_TYPE_BIT(UT_TYPE_EMPTY)`.
+ */
+#define UT_TYPE_MASK_EMPTY 1u
+
+/**
+ * `UT_TYPE_BIT(UT_TYPE_RUN_LVL)`.
+ */
+#define UT_TYPE_MASK_RUN_LVL 2u
+
+/**
+ * `UT_TYPE_BIT(UT_TYPE_BOOT_TIME)`.
+ */
+#define UT_TYPE_MASK_BOOT_TIME 4u
+
+/**
+ * `UT_TYPE_BIT(UT_TYPE_NEW_TIME)`.
+ */
+#define UT_TYPE_MASK_NEW_TIME 8u
+
+/**
+ * `UT_TYPE_BIT(UT_TYPE_OLD_TIME)`.
+ */
+#define UT_TYPE_MASK_OLD_TIME 16u
+
+/**
+ * `UT_TYPE_BIT(UT_TYPE_INIT_PROCESS)`.
+ */
+#define UT_TYPE_MASK_INIT_PROCESS 32u
+
+/**
+ * `UT_TYPE_BIT(UT_TYPE_LOGIN_PROCESS)`.
+ */
+#define UT_TYPE_MASK_LOGIN_PROCESS 64u
+
+/**
+ * `UT_TYPE_BIT(UT_TYPE_USER_PROCESS)`.
+ */
+#define UT_TYPE_MASK_USER_PROCESS 128u
+
+/**
+ * `UT_TYPE_BIT(UT_TYPE_DEAD_PROCESS)`.
+ */
+#define UT_TYPE_MASK_DEAD_PROCESS 256u
+
+/**
+ * `UT_TYPE_BIT(UT_TYPE_ACCOUNTING)`.
+ */
+#define UT_TYPE_MASK_ACCOUNTING 512u
+
+/**
+ * `UT_TYPE_BIT(UT_TYPE_SIGNATURE)`.
+ */
+#define UT_TYPE_MASK_SIGNATURE 1024u
+
+/**
+ * `UT_TYPE_BIT(UT_TYPE_SHUTDOWN_TIME)`.
+ */
+#define UT_TYPE_MASK_SHUTDOWN_TIME 2048u
+
+/**
+ * `UT_TYPE_BIT(UT_TYPE_LAST_LOGIN)`.
+ */
+#define UT_TYPE_MASK_LAST_LOGIN 4096u
 
 /**
  * A string field holds bytes that are not valid UTF-8.
@@ -163,6 +230,36 @@
  * The time after a clock change (`NEW_TIME`).
  */
 #define UT_TIME_CHANGE_NEW 2
+
+/**
+ * The ABI version: the N of `libutx.so.N`. It changes only with an
+ * incompatible change of the ABI, which also renames the library; within
+ * one ABI version functions and constants are only added (compare
+ * `UTX_VERSION_*` to know which). `ut_abi_version()` returns the
+ * library's value: a binding checks it against this one when it loads.
+ */
+#define UTX_ABI_VERSION 1u
+
+/**
+ * The library version this header belongs to (`ut_version()` gives the
+ * loaded library's): major.
+ */
+#define UTX_VERSION_MAJOR 1u
+
+/**
+ * Minor version (see `UTX_VERSION_MAJOR`).
+ */
+#define UTX_VERSION_MINOR 0u
+
+/**
+ * Patch version (see `UTX_VERSION_MAJOR`).
+ */
+#define UTX_VERSION_PATCH 0u
+
+/**
+ * Most entries one `ut_reader_next_batch` call returns, whatever its `cap`.
+ */
+#define UT_BATCH_MAX 256
 
 /**
  * A change monitor. Opaque; created by `ut_monitor_open*`, freed by
@@ -834,6 +931,36 @@ typedef uint32_t ut_family;
  */
 #define UT_MONITOR_ALL 31
 
+/**
+ * = `UT_LOGIND_SEATS`.
+ */
+#define UT_CATEGORY_SEATS 1u
+
+/**
+ * = `UT_LOGIND_SESSIONS`.
+ */
+#define UT_CATEGORY_SESSIONS 2u
+
+/**
+ * = `UT_LOGIND_USERS`.
+ */
+#define UT_CATEGORY_USERS 4u
+
+/**
+ * = `UT_LOGIND_MACHINES`.
+ */
+#define UT_CATEGORY_MACHINES 8u
+
+/**
+ * = `UT_MONITOR_UTMP`.
+ */
+#define UT_CATEGORY_UTMP 16u
+
+/**
+ * = `UT_MONITOR_ALL`.
+ */
+#define UT_CATEGORY_ALL 31u
+
 #define UT_TYPE_EMPTY 0
 
 #define UT_TYPE_RUN_LVL 1
@@ -979,6 +1106,20 @@ ut_status ut_reader_set_time_range(struct ut_reader *reader, int64_t since, int6
  * the next `ut_reader_next` gives `UT_END`.
  */
 ut_status ut_reader_seek_time(struct ut_reader *reader, int64_t sec);
+
+/**
+ * Read up to `cap` entries in one call (at most `UT_BATCH_MAX`, whatever
+ * `cap`): `entries[0]` .. `entries[*count - 1]` then point to them, and
+ * they and their strings stay valid until the next call on this reader
+ * (`ut_reader_next` included). `UT_OK` with `*count` >= 1; `UT_END` with
+ * `*count` = 0 only when no entry is left; an error as `ut_reader_next`
+ * gives it, with `entries` and `*count` untouched. An error met after
+ * some entries were read is kept: those entries come back with `UT_OK`,
+ * the error from the next call. `entries` is an array of `cap` pointers
+ * (not of structs, so `ut_entry` can still grow); `cap` 0 is
+ * `UT_ERR_INVALID`.
+ */
+ut_status ut_reader_next_batch(struct ut_reader *reader, const struct ut_entry **entries, size_t cap, size_t *count);
 
 /**
  * Start pairing the entries of `reader`, which must read newest first
@@ -1136,6 +1277,13 @@ const char *ut_version(void);
  * caller's reader are also recorded on it (`ut_reader_error`).
  */
 ut_status ut_count_users(struct ut_reader *reader, ut_database database, uint32_t flags, uint64_t *count, char *errbuf, size_t errlen);
+
+/**
+ * The ABI version of the loaded library: the N of `libutx.so.N`, 1 here.
+ * A binding compares it with the `UTX_ABI_VERSION` of the header it was
+ * made from, and refuses to run on a mismatch (see `UTX_ABI_VERSION`).
+ */
+uint32_t ut_abi_version(void);
 
 /**
  * Diagnostics: how many chunks (reads of at most 256 KiB) the reader has

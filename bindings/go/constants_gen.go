@@ -4,6 +4,19 @@ package utx
 
 const (
 	cUtTypeMaskAll               = 8191
+	cUtTypeMaskEmpty             = 1
+	cUtTypeMaskRunLvl            = 2
+	cUtTypeMaskBootTime          = 4
+	cUtTypeMaskNewTime           = 8
+	cUtTypeMaskOldTime           = 16
+	cUtTypeMaskInitProcess       = 32
+	cUtTypeMaskLoginProcess      = 64
+	cUtTypeMaskUserProcess       = 128
+	cUtTypeMaskDeadProcess       = 256
+	cUtTypeMaskAccounting        = 512
+	cUtTypeMaskSignature         = 1024
+	cUtTypeMaskShutdownTime      = 2048
+	cUtTypeMaskLastLogin         = 4096
 	cUtEntryNotUtf8              = 1
 	cUtEntryFullWidth            = 2
 	cUtEntryPartialRecord        = 4
@@ -31,6 +44,11 @@ const (
 	cUtTimeChangeNone            = 0
 	cUtTimeChangeOld             = 1
 	cUtTimeChangeNew             = 2
+	cUtxAbiVersion               = 1
+	cUtxVersionMajor             = 1
+	cUtxVersionMinor             = 0
+	cUtxVersionPatch             = 0
+	cUtBatchMax                  = 256
 	cUtOk                        = 0
 	cUtEnd                       = 1
 	cUtErrNull                   = -1
@@ -115,6 +133,12 @@ const (
 	cUtLogindMachines            = 8
 	cUtMonitorUtmp               = 16
 	cUtMonitorAll                = 31
+	cUtCategorySeats             = 1
+	cUtCategorySessions          = 2
+	cUtCategoryUsers             = 4
+	cUtCategoryMachines          = 8
+	cUtCategoryUtmp              = 16
+	cUtCategoryAll               = 31
 	cUtTypeEmpty                 = 0
 	cUtTypeRunLvl                = 1
 	cUtTypeBootTime              = 2

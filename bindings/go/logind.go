@@ -21,12 +21,12 @@ type Category uint32
 
 // Categories.
 const (
-	CatSeats    Category = cUtLogindSeats
-	CatSessions Category = cUtLogindSessions
-	CatUsers    Category = cUtLogindUsers
-	CatMachines Category = cUtLogindMachines
-	CatUtmp     Category = cUtMonitorUtmp
-	CatAll      Category = cUtMonitorAll
+	CatSeats    Category = cUtCategorySeats
+	CatSessions Category = cUtCategorySessions
+	CatUsers    Category = cUtCategoryUsers
+	CatMachines Category = cUtCategoryMachines
+	CatUtmp     Category = cUtCategoryUtmp
+	CatAll      Category = cUtCategoryAll
 )
 
 func cRoot(root string) *C.char {
@@ -38,6 +38,9 @@ func cRoot(root string) *C.char {
 
 // LogindList lists one category of the system at root ("" for this one), sorted.
 func LogindList(root string, c Category) ([]string, error) {
+	if errABI != nil {
+		return nil, errABI
+	}
 	r := cRoot(root)
 	defer C.free(unsafe.Pointer(r))
 	var l *C.ut_strlist
@@ -94,6 +97,9 @@ func NewMonitor(cats Category) (*Monitor, error) { return NewMonitorAt("", cats)
 
 // NewMonitorAt watches cats of the system whose root directory is root.
 func NewMonitorAt(root string, cats Category) (*Monitor, error) {
+	if errABI != nil {
+		return nil, errABI
+	}
 	r := cRoot(root)
 	defer C.free(unsafe.Pointer(r))
 	m := &Monitor{}

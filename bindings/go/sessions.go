@@ -70,7 +70,8 @@ type Sessions struct {
 	done bool
 }
 
-// Sessions starts pairing the reader's entries (open it with Reverse()).
+// Sessions starts pairing the reader's entries (open it with Reverse())
+// from where it stands (ErrReadAhead in the middle of a batch of Next).
 // noLiveness never consults this host's processes (files of other machines).
 func (r *Reader) Sessions(noLiveness bool) (*Sessions, error) {
 	var flags C.uint32_t
@@ -79,7 +80,7 @@ func (r *Reader) Sessions(noLiveness bool) (*Sessions, error) {
 	}
 	s := &Sessions{r: r}
 	var eb errBuf
-	err := r.call(func() C.ut_status { return C.ut_sessions_open(r.h, flags, &s.h, eb.ptr(), errLen) })
+	err := r.callFromHere(func() C.ut_status { return C.ut_sessions_open(r.h, flags, &s.h, eb.ptr(), errLen) })
 	if err != nil {
 		if e, ok := err.(*Error); ok {
 			e.Message = C.GoString(eb.ptr())

@@ -14,6 +14,12 @@
 // Every Entry is a copy: it stays valid after the reader moves on or
 // closes. A Reader has a mutex, so using one from several goroutines is
 // safe but serialised; different readers are independent.
+//
+// Next takes entries from the library in batches (ut_reader_next_batch,
+// up to 256 per call), so the library's position may be ahead of the
+// entries Next has returned: Sessions and CountUsers, which start where
+// the library stands, return ErrReadAhead until Next has returned the
+// whole batch (or after Rewind or SeekTime).
 package utx
 
 /*
@@ -24,6 +30,7 @@ import "C"
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/netip"
 	"runtime"
@@ -34,6 +41,19 @@ import (
 )
 
 const errLen = 512
+
+// batchSize is how many entries Next asks the library for at once.
+const batchSize = cUtBatchMax
+
+// errABI is set when the loaded libutx has another ABI version than the
+// utx.h this package was generated from; every constructor returns it.
+var errABI = func() error {
+	if v := C.ut_abi_version(); v != cUtxAbiVersion {
+		return fmt.Errorf("utx: the loaded libutx has ABI version %d, this package needs %d (libutx.so.%d)",
+			v, cUtxAbiVersion, cUtxAbiVersion)
+	}
+	return nil
+}()
 
 // EntryType is a normalized entry type (UT_TYPE_*).
 type EntryType int
@@ -120,6 +140,10 @@ var (
 	ErrInternal    = &Error{Status: cUtErrInternal}
 	// ErrClosed is returned by calls on a closed Reader, Sessions or Monitor.
 	ErrClosed = errors.New("utx: use of a closed handle")
+	// ErrReadAhead is returned by Sessions and CountUsers while entries
+	// that Next took from the library in a batch have not been returned.
+	ErrReadAhead = errors.New("utx: Next has read ahead of the entries it returned; " +
+		"finish the loop, Rewind or SeekTime first")
 )
 
 func (e *Error) Error() string {
@@ -203,12 +227,18 @@ func Root(dir string) Option { return func(c *config) { c.root = dir } }
 type Reader struct {
 	mu   sync.Mutex
 	h    *C.ut_reader
-	cur  Entry
 	err  error
 	done bool
+	// The entries of the last batch, copied; Next has returned buf[:next].
+	buf   []Entry
+	next  int
+	batch [batchSize]*C.ut_entry
 }
 
 func newConfig(opts []Option) (*config, C.ut_format, error) {
+	if errABI != nil {
+		return nil, 0, errABI
+	}
 	c := &config{}
 	for _, o := range opts {
 		o(c)
@@ -345,6 +375,10 @@ func (r *Reader) lastError(st C.ut_status) error {
 func (r *Reader) Next() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.next < len(r.buf) {
+		r.next++
+		return true
+	}
 	if r.done {
 		return false
 	}
@@ -352,25 +386,41 @@ func (r *Reader) Next() bool {
 		r.err, r.done = ErrClosed, true
 		return false
 	}
-	var e *C.ut_entry
-	st := C.ut_reader_next(r.h, &e)
+	var n C.size_t
+	st := C.ut_reader_next_batch(r.h, &r.batch[0], batchSize, &n)
 	switch {
 	case st == C.UT_OK:
-		copyEntry(&r.cur, e)
+		if r.buf == nil {
+			r.buf = make([]Entry, 0, batchSize)
+		}
+		r.buf = r.buf[:n]
+		for i := range r.buf {
+			copyEntry(&r.buf[i], r.batch[i])
+		}
+		r.next = 1
 		return true
 	case st == C.UT_END:
 		r.done = true
 	default:
 		r.err, r.done = r.lastError(st), true
 	}
+	r.dropBatch()
 	return false
 }
 
-// Entry is the entry Next read (a copy).
+// Entry is the entry Next read (a copy); the zero Entry before Next.
 func (r *Reader) Entry() Entry {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.cur
+	if r.next == 0 {
+		return Entry{}
+	}
+	return r.buf[r.next-1]
+}
+
+// dropBatch forgets the entries read ahead (the reader moved); r.mu held.
+func (r *Reader) dropBatch() {
+	r.buf, r.next = r.buf[:0], 0
 }
 
 // Err is the error that stopped Next, nil at a normal end.
@@ -387,6 +437,7 @@ func (r *Reader) Close() error {
 	if r.h != nil {
 		C.ut_reader_close(r.h)
 		r.h = nil
+		r.dropBatch()
 		runtime.SetFinalizer(r, nil)
 	}
 	return nil
@@ -396,6 +447,7 @@ func (r *Reader) Close() error {
 func (r *Reader) Rewind() error {
 	return r.call(func() C.ut_status {
 		r.done, r.err = false, nil
+		r.dropBatch()
 		return C.ut_reader_rewind(r.h)
 	})
 }
@@ -405,15 +457,25 @@ func (r *Reader) Rewind() error {
 func (r *Reader) SeekTime(t time.Time) error {
 	return r.call(func() C.ut_status {
 		r.done = false
+		r.dropBatch()
 		return C.ut_reader_seek_time(r.h, C.int64_t(t.Unix()))
 	})
 }
 
-func (r *Reader) call(f func() C.ut_status) error {
+func (r *Reader) call(f func() C.ut_status) error { return r.locked(false, f) }
+
+// callFromHere is call for what starts where the library stands: refused
+// with ErrReadAhead while Next has entries of a batch left.
+func (r *Reader) callFromHere(f func() C.ut_status) error { return r.locked(true, f) }
+
+func (r *Reader) locked(fromHere bool, f func() C.ut_status) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.h == nil {
 		return ErrClosed
+	}
+	if fromHere && r.next < len(r.buf) {
+		return ErrReadAhead
 	}
 	if st := f(); st < 0 {
 		return r.lastError(st)
@@ -451,7 +513,7 @@ func (r *Reader) Skipped() uint64 {
 func (r *Reader) CountUsers(distinct, includeDead bool) (int, error) {
 	var n C.uint64_t
 	var eb errBuf
-	err := r.call(func() C.ut_status {
+	err := r.callFromHere(func() C.ut_status {
 		return C.ut_count_users(r.h, 0, countFlags(distinct, includeDead), &n, eb.ptr(), errLen)
 	})
 	return int(n), err
@@ -459,6 +521,9 @@ func (r *Reader) CountUsers(distinct, includeDead bool) (int, error) {
 
 // CountUsers counts the users logged in on this host now.
 func CountUsers(distinct bool) (int, error) {
+	if errABI != nil {
+		return 0, errABI
+	}
 	var n C.uint64_t
 	var eb errBuf
 	if st := C.ut_count_users(nil, C.UT_DB_UTMP, countFlags(distinct, false), &n, eb.ptr(), errLen); st != C.UT_OK {
@@ -500,6 +565,11 @@ func FormatName(f int) string {
 
 // Version is the library's version, "MAJOR.MINOR.PATCH".
 func Version() string { return C.GoString(C.ut_version()) }
+
+// ABIVersion is the loaded library's ABI version (the 1 of libutx.so.1);
+// the package refuses to open anything when it is not the one it was
+// generated for.
+func ABIVersion() int { return int(C.ut_abi_version()) }
 
 func addrOf(family C.uint32_t, b *[16]C.uint8_t) netip.Addr {
 	switch family {

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -467,4 +468,94 @@ func BenchmarkRead(b *testing.B) {
 		r.Close()
 	}
 	b.ReportMetric(float64(time.Since(start).Nanoseconds())/float64(n), "ns/entry")
+}
+
+func TestABIVersion(t *testing.T) {
+	if ABIVersion() != cUtxAbiVersion || errABI != nil {
+		t.Fatalf("ABIVersion %d, header %d (%v)", ABIVersion(), cUtxAbiVersion, errABI)
+	}
+	if !strings.HasPrefix(Version(), strconv.Itoa(cUtxVersionMajor)+".") {
+		t.Fatalf("Version %s, header major %d", Version(), cUtxVersionMajor)
+	}
+}
+
+// More entries than one batch of the library (UT_BATCH_MAX), each
+// written here: all come, in order, in both directions, and Sessions and
+// CountUsers refuse to start in the middle of a batch.
+func TestBatchesAndReadAhead(t *testing.T) {
+	const n = 2*batchSize + 88
+	var b []byte
+	for i := 0; i < n; i++ {
+		typ := int16(7 + i%2) // USER_PROCESS, DEAD_PROCESS
+		b = append(b, linuxRecord(typ, int32(i+1), "pts/"+strconv.Itoa(i%50), "", "u"+strconv.Itoa(i), "",
+			int32(1700000000+i), int32(i), [16]byte{})...)
+	}
+	check := func(es []Entry, at func(k int) int) {
+		t.Helper()
+		if len(es) != n {
+			t.Fatalf("%d entries, want %d", len(es), n)
+		}
+		for k, e := range es {
+			i := at(k)
+			if e.User != "u"+strconv.Itoa(i) || e.PID != int64(i+1) || e.Usec != int32(i) ||
+				e.Type != EntryType(7+i%2) || e.Offset != uint64(i*384) {
+				t.Fatalf("entry %d: %+v, want record %d", k, e, i)
+			}
+		}
+	}
+	r, err := OpenBytes(b, WithFormat("linux-384-le"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	check(readAll(t, r), func(k int) int { return k })
+
+	rev, err := OpenBytes(b, WithFormat("linux-384-le"), Reverse())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rev.Close()
+	if !rev.Next() || rev.Entry().PID != n {
+		t.Fatalf("first of reverse: %+v", rev.Entry())
+	}
+	if _, err := rev.Sessions(true); !errors.Is(err, ErrReadAhead) {
+		t.Fatalf("Sessions in the middle of a batch: %v", err)
+	}
+	if _, err := rev.CountUsers(false, true); !errors.Is(err, ErrReadAhead) {
+		t.Fatalf("CountUsers in the middle of a batch: %v", err)
+	}
+	if err := rev.Rewind(); err != nil {
+		t.Fatal(err)
+	}
+	check(readAll(t, rev), func(k int) int { return n - 1 - k })
+	if c, err := rev.CountUsers(false, true); err != nil || c != 0 {
+		t.Fatalf("CountUsers after the last entry: %d %v", c, err)
+	}
+	if err := rev.Rewind(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := rev.Sessions(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	users := 0
+	for s.Next() {
+		users++
+	}
+	if s.Err() != nil || users != n/2 {
+		t.Fatalf("%d sessions (%v), want %d", users, s.Err(), n/2)
+	}
+	// Close in the middle of a batch: the rest of it is gone too.
+	mid, err := OpenBytes(b, WithFormat("linux-384-le"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mid.Next() {
+		t.Fatal(mid.Err())
+	}
+	mid.Close()
+	if mid.Next() || !errors.Is(mid.Err(), ErrClosed) {
+		t.Fatalf("Next after Close: %v", mid.Err())
+	}
 }

@@ -12,7 +12,7 @@
 //! - [`reader`] exports `ut_reader` and `ut_reader_open`, `_open_memory`,
 //!   `_open_db`, `_next`, `_rewind`, `_set_types`, `_close`, `_format`,
 //!   `_skipped`, `_error`, `_source`, `_open_db_at`, `_open_files`,
-//!   `_set_time_range`, `_seek_time`.
+//!   `_set_time_range`, `_seek_time`, `_next_batch`.
 //! - [`sessions`] exports `ut_sessions` and `ut_sessions_open`, `_next`, `_close`
 //!   (a `utx::Sessions` over the caller's reader).
 //! - [`monitor`] exports `ut_monitor` and `ut_monitor_open`, `_open_at`, `_fd`,
@@ -21,7 +21,8 @@
 //! - [`logind`] exports `ut_logind_list`.
 //! - [`strlist`] exports `ut_strlist` and `ut_strlist_count`, `_get`, `_close`.
 //! - [`misc`] exports `ut_status_str`, `ut_format_name`, `ut_format_from_name`,
-//!   `ut_format_family`, `ut_type_name`, `ut_version`, `ut_count_users`.
+//!   `ut_format_family`, `ut_type_name`, `ut_version`, `ut_count_users`,
+//!   `ut_abi_version`.
 //! - [`diagnostics`] exports `ut_reader_chunks_read` (for tests and benchmarks).
 //!
 //! Helpers, nothing exported: [`ffi`] (pointer and out-parameter helpers,

@@ -184,3 +184,11 @@ pub unsafe extern "C" fn ut_count_users(
         }
     })
 }
+
+/// The ABI version of the loaded library: the N of `libutx.so.N`, 1 here.
+/// A binding compares it with the `UTX_ABI_VERSION` of the header it was
+/// made from, and refuses to run on a mismatch (see `UTX_ABI_VERSION`).
+#[no_mangle]
+pub extern "C" fn ut_abi_version() -> u32 {
+    guard(0, || UTX_ABI_VERSION)
+}

@@ -21,6 +21,8 @@ pub struct ut_reader {
     pub(crate) error: LastError,
     /// `Reader::source()` as a C string, for `ut_reader_source`.
     source: CString,
+    /// The entries of `ut_reader_next_batch`.
+    batch: Batch,
 }
 
 impl ut_reader {
@@ -31,6 +33,7 @@ impl ut_reader {
             entry: Entry::default(),
             c_entry: empty_c_entry(),
             error: LastError::default(),
+            batch: Batch::default(),
         }
     }
 
@@ -41,29 +44,32 @@ impl ut_reader {
 
     /// Point the C view at the current entry's buffers.
     fn publish(&mut self) {
-        let e = &self.entry;
-        let c = &mut self.c_entry;
-        c.entry_type = e.entry_type as i32;
-        c.raw_type = e.raw_type;
-        c.flags = e.flags;
-        c.user = e.user.as_ptr().cast();
-        c.line = e.line.as_ptr().cast();
-        c.id = e.id.as_ptr().cast();
-        c.host = e.host.as_ptr().cast();
-        c.service = e.service.as_ptr().cast();
-        c.pid = e.pid;
-        c.session = e.session;
-        c.uid = e.uid;
-        c.exit_termination = e.exit_termination;
-        c.exit_status = e.exit_status;
-        c.sec = e.sec;
-        c.usec = e.usec;
-        c.addr_family = e.addr_family as u32;
-        c.addr = e.addr;
-        c.addr_text = e.addr_text.as_ptr().cast();
-        c.format = e.format as u32;
-        c.offset = e.offset;
+        c_view(&self.entry, &mut self.c_entry);
     }
+}
+
+/// Point `c` at `e`'s fields and buffers.
+fn c_view(e: &Entry, c: &mut ut_entry) {
+    c.entry_type = e.entry_type as i32;
+    c.raw_type = e.raw_type;
+    c.flags = e.flags;
+    c.user = e.user.as_ptr().cast();
+    c.line = e.line.as_ptr().cast();
+    c.id = e.id.as_ptr().cast();
+    c.host = e.host.as_ptr().cast();
+    c.service = e.service.as_ptr().cast();
+    c.pid = e.pid;
+    c.session = e.session;
+    c.uid = e.uid;
+    c.exit_termination = e.exit_termination;
+    c.exit_status = e.exit_status;
+    c.sec = e.sec;
+    c.usec = e.usec;
+    c.addr_family = e.addr_family as u32;
+    c.addr = e.addr;
+    c.addr_text = e.addr_text.as_ptr().cast();
+    c.format = e.format as u32;
+    c.offset = e.offset;
 }
 
 fn empty_c_entry() -> ut_entry {
@@ -232,6 +238,9 @@ pub unsafe extern "C" fn ut_reader_next(
     guard(UT_ERR_INTERNAL, || {
         let r = try_mut!(reader);
         let entry = try_out!(entry);
+        if let Some(err) = r.batch.pending.take() {
+            return r.record(&err);
+        }
         match r.reader.next_into(&mut r.entry) {
             Ok(true) => {
                 r.publish();
@@ -249,6 +258,7 @@ pub unsafe extern "C" fn ut_reader_next(
 pub unsafe extern "C" fn ut_reader_rewind(reader: *mut ut_reader) -> ut_status {
     guard(UT_ERR_INTERNAL, || {
         let r = try_mut!(reader);
+        r.batch.pending = None;
         match r.reader.rewind() {
             Ok(()) => UT_OK,
             Err(err) => r.record(&err),
@@ -421,9 +431,85 @@ pub unsafe extern "C" fn ut_reader_set_time_range(
 pub unsafe extern "C" fn ut_reader_seek_time(reader: *mut ut_reader, sec: i64) -> ut_status {
     guard(UT_ERR_INTERNAL, || {
         let r = try_mut!(reader);
+        r.batch.pending = None;
         match r.reader.seek_time(sec) {
             Ok(()) => UT_OK,
             Err(err) => r.record(&err),
         }
+    })
+}
+
+/// What `ut_reader_next_batch` hands out: up to `UT_BATCH_MAX` entries
+/// reused from call to call (no allocation once they have grown), their C
+/// views, and an error met after some entries were read, kept for the next
+/// call on the reader.
+#[derive(Default)]
+struct Batch {
+    entries: Vec<Entry>,
+    c_entries: Vec<ut_entry>,
+    pending: Option<Error>,
+}
+
+/// Read up to `cap` entries in one call (at most `UT_BATCH_MAX`, whatever
+/// `cap`): `entries[0]` .. `entries[*count - 1]` then point to them, and
+/// they and their strings stay valid until the next call on this reader
+/// (`ut_reader_next` included). `UT_OK` with `*count` >= 1; `UT_END` with
+/// `*count` = 0 only when no entry is left; an error as `ut_reader_next`
+/// gives it, with `entries` and `*count` untouched. An error met after
+/// some entries were read is kept: those entries come back with `UT_OK`,
+/// the error from the next call. `entries` is an array of `cap` pointers
+/// (not of structs, so `ut_entry` can still grow); `cap` 0 is
+/// `UT_ERR_INVALID`.
+#[no_mangle]
+pub unsafe extern "C" fn ut_reader_next_batch(
+    reader: *mut ut_reader,
+    entries: *mut *const ut_entry,
+    cap: usize,
+    count: *mut usize,
+) -> ut_status {
+    guard(UT_ERR_INTERNAL, || {
+        let r = try_mut!(reader);
+        if entries.is_null() {
+            return UT_ERR_NULL;
+        }
+        let count = try_out!(count);
+        if cap == 0 {
+            let err = Error::new(ErrorKind::InvalidArgument, "batch capacity is 0");
+            return r.record(&err);
+        }
+        if let Some(err) = r.batch.pending.take() {
+            return r.record(&err);
+        }
+        let want = cap.min(UT_BATCH_MAX);
+        let b = &mut r.batch;
+        if b.entries.len() < want {
+            b.entries.resize_with(want, Entry::default);
+            b.c_entries.resize_with(want, empty_c_entry);
+        }
+        let mut n = 0;
+        while n < want {
+            match r.reader.next_into(&mut b.entries[n]) {
+                Ok(true) => n += 1,
+                Ok(false) => break,
+                Err(err) if n == 0 => return r.error.record(&err),
+                Err(err) => {
+                    b.pending = Some(err);
+                    break;
+                }
+            }
+        }
+        if n == 0 {
+            count.write(0);
+            return UT_END;
+        }
+        // SAFETY: the caller promises `cap` writable pointers at `entries`
+        // (non-NULL, checked above), and n <= cap.
+        let out = unsafe { std::slice::from_raw_parts_mut(entries, n) };
+        for ((slot, e), c) in out.iter_mut().zip(&b.entries).zip(&mut b.c_entries) {
+            c_view(e, c);
+            *slot = c;
+        }
+        count.write(n);
+        UT_OK
     })
 }

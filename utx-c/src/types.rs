@@ -196,6 +196,22 @@ pub const UT_MONITOR_UTMP: ut_category = 16;
 /// Every category (monitor only).
 pub const UT_MONITOR_ALL: ut_category = 31;
 
+// The same categories under one prefix, for binding generators that derive
+// an enumeration from it (`UT_LOGIND_*`/`UT_MONITOR_*` stay, equal).
+
+/// = `UT_LOGIND_SEATS`.
+pub const UT_CATEGORY_SEATS: ut_category = 1u32;
+/// = `UT_LOGIND_SESSIONS`.
+pub const UT_CATEGORY_SESSIONS: ut_category = 2u32;
+/// = `UT_LOGIND_USERS`.
+pub const UT_CATEGORY_USERS: ut_category = 4u32;
+/// = `UT_LOGIND_MACHINES`.
+pub const UT_CATEGORY_MACHINES: ut_category = 8u32;
+/// = `UT_MONITOR_UTMP`.
+pub const UT_CATEGORY_UTMP: ut_category = 16u32;
+/// = `UT_MONITOR_ALL`.
+pub const UT_CATEGORY_ALL: ut_category = 31u32;
+
 /// Normalized entry types (`ut_entry.entry_type`); bit `1u << type` in a type mask.
 pub type ut_type = i32;
 
@@ -213,8 +229,36 @@ pub const UT_TYPE_SIGNATURE: ut_type = 10;
 pub const UT_TYPE_SHUTDOWN_TIME: ut_type = 11;
 /// A last-login record (lastlog).
 pub const UT_TYPE_LAST_LOGIN: ut_type = 12;
-/// Every type, for `ut_reader_set_types`.
-pub const UT_TYPE_MASK_ALL: u32 = (1 << 13) - 1;
+/// Every type, for `ut_reader_set_types`: the or of every `UT_TYPE_MASK_*`.
+/// (Type masks are plain unsigned literals, so that binding generators
+/// can read them; utx-c/tests/abi_constants.rs checks them against the types.)
+pub const UT_TYPE_MASK_ALL: u32 = 8191u32;
+/// `UT_TYPE_BIT(UT_TYPE_EMPTY)`.
+pub const UT_TYPE_MASK_EMPTY: u32 = 1u32;
+/// `UT_TYPE_BIT(UT_TYPE_RUN_LVL)`.
+pub const UT_TYPE_MASK_RUN_LVL: u32 = 2u32;
+/// `UT_TYPE_BIT(UT_TYPE_BOOT_TIME)`.
+pub const UT_TYPE_MASK_BOOT_TIME: u32 = 4u32;
+/// `UT_TYPE_BIT(UT_TYPE_NEW_TIME)`.
+pub const UT_TYPE_MASK_NEW_TIME: u32 = 8u32;
+/// `UT_TYPE_BIT(UT_TYPE_OLD_TIME)`.
+pub const UT_TYPE_MASK_OLD_TIME: u32 = 16u32;
+/// `UT_TYPE_BIT(UT_TYPE_INIT_PROCESS)`.
+pub const UT_TYPE_MASK_INIT_PROCESS: u32 = 32u32;
+/// `UT_TYPE_BIT(UT_TYPE_LOGIN_PROCESS)`.
+pub const UT_TYPE_MASK_LOGIN_PROCESS: u32 = 64u32;
+/// `UT_TYPE_BIT(UT_TYPE_USER_PROCESS)`.
+pub const UT_TYPE_MASK_USER_PROCESS: u32 = 128u32;
+/// `UT_TYPE_BIT(UT_TYPE_DEAD_PROCESS)`.
+pub const UT_TYPE_MASK_DEAD_PROCESS: u32 = 256u32;
+/// `UT_TYPE_BIT(UT_TYPE_ACCOUNTING)`.
+pub const UT_TYPE_MASK_ACCOUNTING: u32 = 512u32;
+/// `UT_TYPE_BIT(UT_TYPE_SIGNATURE)`.
+pub const UT_TYPE_MASK_SIGNATURE: u32 = 1024u32;
+/// `UT_TYPE_BIT(UT_TYPE_SHUTDOWN_TIME)`.
+pub const UT_TYPE_MASK_SHUTDOWN_TIME: u32 = 2048u32;
+/// `UT_TYPE_BIT(UT_TYPE_LAST_LOGIN)`.
+pub const UT_TYPE_MASK_LAST_LOGIN: u32 = 4096u32;
 
 // Entry flags (`ut_entry.flags`, bitwise or).
 
@@ -383,3 +427,46 @@ pub struct ut_session {
     /// Format of the records (`UT_FORMAT_*`).
     pub format: ut_format,
 }
+
+// Versions.
+
+/// The ABI version: the N of `libutx.so.N`. It changes only with an
+/// incompatible change of the ABI, which also renames the library; within
+/// one ABI version functions and constants are only added (compare
+/// `UTX_VERSION_*` to know which). `ut_abi_version()` returns the
+/// library's value: a binding checks it against this one when it loads.
+pub const UTX_ABI_VERSION: u32 = 1u32;
+/// The library version this header belongs to (`ut_version()` gives the
+/// loaded library's): major.
+pub const UTX_VERSION_MAJOR: u32 = 1u32;
+/// Minor version (see `UTX_VERSION_MAJOR`).
+pub const UTX_VERSION_MINOR: u32 = 0u32;
+/// Patch version (see `UTX_VERSION_MAJOR`).
+pub const UTX_VERSION_PATCH: u32 = 0u32;
+
+/// Component `k` (0 major, 1 minor, 2 patch) of a "MAJOR.MINOR.PATCH" text.
+const fn version_part(v: &str, k: usize) -> u32 {
+    let b = v.as_bytes();
+    let (mut i, mut part, mut n) = (0, 0, 0u32);
+    while i < b.len() && b[i] != b'-' && b[i] != b'+' {
+        if b[i] == b'.' {
+            part += 1;
+        } else if part == k {
+            n = n * 10 + (b[i] - b'0') as u32;
+        }
+        i += 1;
+    }
+    n
+}
+
+// The version macros are literals (cbindgen copies literals only); the
+// build fails when they disagree with the crate's version.
+const _: () = assert!(
+    UTX_VERSION_MAJOR == version_part(utx::VERSION, 0)
+        && UTX_VERSION_MINOR == version_part(utx::VERSION, 1)
+        && UTX_VERSION_PATCH == version_part(utx::VERSION, 2),
+    "UTX_VERSION_* in utx-c/src/types.rs disagree with Cargo.toml's version"
+);
+
+/// Most entries one `ut_reader_next_batch` call returns, whatever its `cap`.
+pub const UT_BATCH_MAX: usize = 256;

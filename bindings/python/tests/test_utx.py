@@ -15,6 +15,7 @@ import re
 import select
 import struct
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -77,8 +78,9 @@ class ReadTest(unittest.TestCase):
         # ctypes copies of the layouts must agree.
         from utx import _ffi
         r = utx.open(WTMP, reverse=True)
-        self.assertEqual(_ffi.ut_reader_next(r._h, r._outp), 0)
-        self.assertEqual(r._out.contents.size, ctypes.sizeof(_ffi.CEntry))
+        out = ctypes.POINTER(_ffi.CEntry)()
+        self.assertEqual(_ffi.ut_reader_next(r._h, ctypes.byref(out)), 0)
+        self.assertEqual(out.contents.size, ctypes.sizeof(_ffi.CEntry))
         r.rewind()
         s = r.sessions()
         self.assertEqual(_ffi.ut_sessions_next(s._h, ctypes.byref(s._out)), 0)
@@ -321,6 +323,65 @@ class CompatTest(unittest.TestCase):
             self.assertIsNone(env["m"].get_timeout())
             env["m"].close()
             login.ROOT = None
+
+
+class BatchTest(unittest.TestCase):
+    """More entries than one batch of the library (UT_BATCH_MAX), each
+    written here: all come, in order, in both directions; what starts
+    where the library stands refuses to start in the middle of a batch."""
+
+    N = 2 * utx._constants.UT_BATCH_MAX + 88
+
+    def data(self):
+        return b"".join(linux_record(typ=7 + i % 2, pid=i + 1, user=b"u%d" % i, sec=1700000000 + i, usec=i)
+                        for i in range(self.N))
+
+    def check(self, entries, order):
+        self.assertEqual(len(entries), self.N)
+        for e, i in zip(entries, order):
+            self.assertEqual((e.user, e.pid, e.usec, e.offset, int(e.type)), ("u%d" % i, i + 1, i, 384 * i, 7 + i % 2))
+
+    def test_batches_and_read_ahead(self):
+        data = self.data()
+        with utx.from_bytes(data, format="linux-384-le") as r:
+            self.check(list(r), range(self.N))
+        with utx.from_bytes(data, format="linux-384-le", reverse=True) as r:
+            self.assertEqual(next(r).pid, self.N)
+            for call in (r.sessions, r.count_users, lambda: r.set_types(utx.EntryType.USER_PROCESS),
+                         lambda: r.set_time_range(0, None)):
+                self.assertRaises(ValueError, call)
+            r.rewind()
+            self.check(list(r), range(self.N - 1, -1, -1))
+            self.assertEqual(r.count_users(include_dead=True), 0)
+            r.rewind()
+            with r.sessions(no_liveness=True) as s:
+                self.assertEqual(len(list(s)), self.N // 2)
+            r.seek_time(1700000000 + 10)
+            self.assertEqual(next(r).pid, 11)
+        r = utx.from_bytes(data, format="linux-384-le")
+        next(r)
+        r.close()
+        self.assertRaises(ValueError, next, r)
+
+    def test_abi_version(self):
+        from utx import _ffi
+        self.assertEqual(_ffi.ut_abi_version(), utx._constants.UTX_ABI_VERSION)
+        major = int(utx.version().split(".")[0])
+        self.assertEqual(major, utx._constants.UTX_VERSION_MAJOR)
+
+        class Other:  # a library of another ABI version
+            _name = "libutx.so.2"
+
+            @staticmethod
+            def ut_abi_version():
+                return utx._constants.UTX_ABI_VERSION + 1
+        with self.assertRaisesRegex(ImportError, "libutx.so.2 has ABI version"):
+            _ffi._check_abi(Other)
+        # A library without ut_abi_version: importing says so.
+        env = dict(os.environ, UTX_LIBRARY="libc.so.6")
+        p = subprocess.run([sys.executable, "-c", "import utx"], env=env, capture_output=True, text=True)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("libc.so.6 is older than this binding (no ut_abi_version)", p.stderr)
 
 
 class SpeedTest(unittest.TestCase):

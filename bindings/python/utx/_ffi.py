@@ -3,12 +3,14 @@
 The library is found as $UTX_LIBRARY, then a libutx.so.1 bundled in this
 package (wheels built by `make wheel`), then libutx.so.1 (the SONAME, so a
 runtime-only install works), then whatever ctypes.util finds as "utx".
+Importing fails (ImportError) when its ut_abi_version() is not the
+UTX_ABI_VERSION of the header the constants were generated from.
 """
 import ctypes
 import ctypes.util
 import os
 
-from ._constants import UT_OK
+from ._constants import UT_OK, UTX_ABI_VERSION
 
 c_status = ctypes.c_int32
 
@@ -82,6 +84,21 @@ def _load():
 
 lib = _load()
 
+
+def _check_abi(lib):
+    try:
+        f = lib.ut_abi_version
+    except AttributeError:
+        raise ImportError("utx: %s is older than this binding (no ut_abi_version); it needs "
+                          "libutx ABI version %d" % (lib._name, UTX_ABI_VERSION)) from None
+    f.restype, f.argtypes = ctypes.c_uint32, []
+    if f() != UTX_ABI_VERSION:
+        raise ImportError("utx: %s has ABI version %d, this binding needs %d"
+                          % (lib._name, f(), UTX_ABI_VERSION))
+
+
+_check_abi(lib)
+
 P = ctypes.POINTER
 vp = ctypes.c_void_p
 cp = ctypes.c_char_p
@@ -95,6 +112,7 @@ _PROTOS = {
     "ut_reader_open_db": (c_status, [u32, u32, P(vp), cp, sz]),
     "ut_reader_open_db_at": (c_status, [cp, u32, u32, P(vp), cp, sz]),
     "ut_reader_next": (c_status, [vp, P(P(CEntry))]),
+    "ut_reader_next_batch": (c_status, [vp, P(P(CEntry)), sz, P(sz)]),
     "ut_reader_rewind": (c_status, [vp]),
     "ut_reader_set_types": (c_status, [vp, u32]),
     "ut_reader_set_time_range": (c_status, [vp, ctypes.c_int64, ctypes.c_int64]),
@@ -110,6 +128,7 @@ _PROTOS = {
     "ut_format_family": (c_status, [u32, P(u32)]),
     "ut_type_name": (cp, [ctypes.c_int32]),
     "ut_version": (cp, []),
+    "ut_abi_version": (u32, []),
     "ut_count_users": (c_status, [vp, u32, u32, P(ctypes.c_uint64), cp, sz]),
     "ut_logind_list": (c_status, [cp, u32, P(vp), cp, sz]),
     "ut_strlist_count": (c_status, [vp, P(sz)]),

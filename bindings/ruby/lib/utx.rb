@@ -20,9 +20,22 @@ module Utx
 
   # The C functions of include/utx.h. The library is $UTX_LIBRARY, else
   # libutx.so.1 (the SONAME, so a runtime-only install works), else utx.
+  # Loading fails (LoadError) when its ut_abi_version() is not the
+  # UTX_ABI_VERSION of the header the constants were generated from.
   module Lib
     extend FFI::Library
     ffi_lib [ENV["UTX_LIBRARY"], "libutx.so.1", "utx"].compact.reject(&:empty?)
+
+    begin
+      attach_function :ut_abi_version, [], :uint32
+    rescue FFI::NotFoundError
+      raise LoadError, "utx: #{ffi_libraries.first.name} is older than this gem (no ut_abi_version); " \
+                       "it needs libutx ABI version #{C::UTX_ABI_VERSION}"
+    end
+    unless ut_abi_version == C::UTX_ABI_VERSION
+      raise LoadError, "utx: #{ffi_libraries.first.name} has ABI version #{ut_abi_version}, " \
+                       "this gem needs #{C::UTX_ABI_VERSION}"
+    end
 
     # struct ut_entry
     class CEntry < FFI::Struct
@@ -461,17 +474,12 @@ module Utx
     end
   end
 
-  CATEGORIES = {
-    seats: C::UT_LOGIND_SEATS, sessions: C::UT_LOGIND_SESSIONS, users: C::UT_LOGIND_USERS,
-    machines: C::UT_LOGIND_MACHINES, utmp: C::UT_MONITOR_UTMP, all: C::UT_MONITOR_ALL
-  }.freeze
-
   # Watches logind state and utmp. #to_io becomes readable on a change
   # (IO.select([monitor])); call #flush, then read the state again.
   class Monitor
     def initialize(*categories, root: nil)
       cats = categories.empty? ? [:all] : categories
-      mask = cats.sum { |c| CATEGORIES.fetch(c) }
+      mask = cats.sum { |c| CATEGORIES.key(c) || raise(KeyError, "unknown category #{c.inspect}") }
       h = Utx.open_handle(:ut_monitor_open_at, root, mask)
       @ptr = FFI::AutoPointer.new(h, Lib.method(:ut_monitor_close))
     end
@@ -485,7 +493,7 @@ module Utx
 
     def watched
       mask = get(:ut_monitor_watched, :uint32)
-      CATEGORIES.select { |k, v| k != :all && (mask & v) != 0 }.keys
+      CATEGORIES.select { |v, k| k != :all && (mask & v) != 0 }.values
     end
 
     def describe = Utx.str(get(:ut_monitor_describe, :pointer))

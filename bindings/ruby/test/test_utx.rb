@@ -93,6 +93,18 @@ class ReadTest < Minitest::Test
     assert_equal 2 * c_dump(WTMP).size, Utx.open([WTMP, WTMP]).count
   end
 
+  def test_abi_and_versions
+    assert_equal Utx::C::UTX_ABI_VERSION, Utx::Lib.ut_abi_version
+    assert_equal Utx::C::UTX_VERSION_MAJOR, Utx.version.split(".").first.to_i
+    assert_equal({ 1 => :seats, 2 => :sessions, 4 => :users, 8 => :machines, 16 => :utmp, 31 => :all },
+                 Utx::CATEGORIES)
+    # A library without ut_abi_version: loading the gem says so.
+    lib = File.expand_path("..", __dir__) + "/lib"
+    _out, err, st = Open3.capture3({ "UTX_LIBRARY" => "libc.so.6" }, RbConfig.ruby, "-I", lib, "-e", 'require "utx"')
+    refute st.success?
+    assert_includes err, "is older than this gem (no ut_abi_version)"
+  end
+
   def test_close_twice_and_use_after_close
     r = Utx.open(WTMP)
     r.close

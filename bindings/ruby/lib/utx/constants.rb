@@ -4,6 +4,19 @@
 module Utx
   module C
     UT_TYPE_MASK_ALL = 8191
+    UT_TYPE_MASK_EMPTY = 1
+    UT_TYPE_MASK_RUN_LVL = 2
+    UT_TYPE_MASK_BOOT_TIME = 4
+    UT_TYPE_MASK_NEW_TIME = 8
+    UT_TYPE_MASK_OLD_TIME = 16
+    UT_TYPE_MASK_INIT_PROCESS = 32
+    UT_TYPE_MASK_LOGIN_PROCESS = 64
+    UT_TYPE_MASK_USER_PROCESS = 128
+    UT_TYPE_MASK_DEAD_PROCESS = 256
+    UT_TYPE_MASK_ACCOUNTING = 512
+    UT_TYPE_MASK_SIGNATURE = 1024
+    UT_TYPE_MASK_SHUTDOWN_TIME = 2048
+    UT_TYPE_MASK_LAST_LOGIN = 4096
     UT_ENTRY_NOT_UTF8 = 1
     UT_ENTRY_FULL_WIDTH = 2
     UT_ENTRY_PARTIAL_RECORD = 4
@@ -31,6 +44,11 @@ module Utx
     UT_TIME_CHANGE_NONE = 0
     UT_TIME_CHANGE_OLD = 1
     UT_TIME_CHANGE_NEW = 2
+    UTX_ABI_VERSION = 1
+    UTX_VERSION_MAJOR = 1
+    UTX_VERSION_MINOR = 0
+    UTX_VERSION_PATCH = 0
+    UT_BATCH_MAX = 256
     UT_OK = 0
     UT_END = 1
     UT_ERR_NULL = -1
@@ -115,6 +133,12 @@ module Utx
     UT_LOGIND_MACHINES = 8
     UT_MONITOR_UTMP = 16
     UT_MONITOR_ALL = 31
+    UT_CATEGORY_SEATS = 1
+    UT_CATEGORY_SESSIONS = 2
+    UT_CATEGORY_USERS = 4
+    UT_CATEGORY_MACHINES = 8
+    UT_CATEGORY_UTMP = 16
+    UT_CATEGORY_ALL = 31
     UT_TYPE_EMPTY = 0
     UT_TYPE_RUN_LVL = 1
     UT_TYPE_BOOT_TIME = 2
@@ -207,7 +231,7 @@ module Utx
     49 => :cygwin_utmp_320_le,
   }.freeze
 
-  FAMILYS = {
+  FAMILIES = {
     0 => :linux,
     1 => :freebsd,
     2 => :netbsd,
@@ -255,5 +279,31 @@ module Utx
     0 => :none,
     1 => :old,
     2 => :new,
+  }.freeze
+
+  TYPE_MASKS = {
+    8191 => :all,
+    1 => :empty,
+    2 => :run_lvl,
+    4 => :boot_time,
+    8 => :new_time,
+    16 => :old_time,
+    32 => :init_process,
+    64 => :login_process,
+    128 => :user_process,
+    256 => :dead_process,
+    512 => :accounting,
+    1024 => :signature,
+    2048 => :shutdown_time,
+    4096 => :last_login,
+  }.freeze
+
+  CATEGORIES = {
+    1 => :seats,
+    2 => :sessions,
+    4 => :users,
+    8 => :machines,
+    16 => :utmp,
+    31 => :all,
   }.freeze
 end
