@@ -17,6 +17,7 @@ use crate::format::{detect, Decoder, Format};
 use crate::host::Database;
 use crate::source::file::FileSource;
 use crate::source::gzip;
+pub use crate::source::gzip::Limits as GzipLimits;
 use crate::source::memory::MemorySource;
 use crate::source::ByteSource;
 pub use crate::stream::EntryStream;
@@ -35,6 +36,8 @@ pub struct Options {
     pub live: bool,
     /// logind: keep manager, background and closing sessions too.
     pub all_sessions: bool,
+    /// How far a `.gz` may expand (see [`gzip::Limits`]).
+    pub gzip: gzip::Limits,
 }
 
 impl Default for Options {
@@ -45,6 +48,7 @@ impl Default for Options {
             type_mask: u32::MAX,
             live: false,
             all_sessions: false,
+            gzip: gzip::Limits::default(),
         }
     }
 }
@@ -107,7 +111,7 @@ impl Reader {
         let shown = path.display().to_string();
         // Rotated logs are often gzipped: read them transparently.
         if gzip::is_gzip(&src) {
-            let plain = gzip::decompress(&src, &shown)?;
+            let plain = gzip::decompress(&src, &shown, opts.gzip)?;
             return Self::from_source(Box::new(plain), shown, opts);
         }
         Self::from_source(Box::new(src), shown, opts)
