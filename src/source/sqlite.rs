@@ -373,6 +373,29 @@ pub fn int_value(v: rusqlite::types::ValueRef<'_>) -> Option<i64> {
 mod tests {
     use super::*;
 
+    /// An endless query stops at the step bound with a format error.
+    #[test]
+    fn a_query_is_bounded() {
+        let conn = Connection::open_in_memory().unwrap();
+        let err = bounded(&conn, |c| {
+            c.query_row(
+                "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) \
+                 SELECT count(*) FROM r",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+        })
+        .unwrap_err();
+        let err = sql_error("mem", "wtmpdb", err);
+        assert_eq!(err.kind, ErrorKind::NotRecognised, "{}", err.message);
+        assert!(err.message.contains("bound"), "{}", err.message);
+        // The handler is removed afterwards: a later query is unbounded.
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM (WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r LIMIT 10) SELECT i FROM r)", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 10);
+    }
+
     #[test]
     fn uri_path_escapes_uri_syntax() {
         assert_eq!(uri_path(Path::new("/a b/c?d#e%f")), "/a%20b/c%3Fd%23e%25f");
