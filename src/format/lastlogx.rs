@@ -164,6 +164,11 @@ impl LastlogxStream {
                     )));
                 }
                 seen[byte] |= bit;
+                // A page holds at most page_size / 8 records: reserve
+                // fallibly, so a huge file is ENOMEM, not an abort.
+                found
+                    .try_reserve(hdr.page_size as usize / 8)
+                    .map_err(|_| Error::new(ErrorKind::OutOfMemory, "lastlogx: record index"))?;
                 let base = pno * hdr.page_size;
                 if src.read_full_at(&mut page, base).map_err(io)? < page.len() {
                     break;
