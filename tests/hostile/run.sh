@@ -21,7 +21,7 @@ $CC -std=c99 -Wall -Wextra -Wpedantic -Werror -O1 -g -pthread -Iinclude \
 D=$(mktemp -d /tmp/utx-hostile.XXXXXX)
 locker=
 cleanup() {
-    if [ -n "$locker" ]; then kill "$locker" 2>/dev/null; wait "$locker" 2>/dev/null; fi
+    if [ -n "$locker" ]; then kill "$locker" 2>/dev/null || true; wait "$locker" 2>/dev/null || true; fi
     rm -rf "$D"
     return 0
 }

@@ -171,11 +171,11 @@ mod sqlite {
                 reverse,
                 ..Options::default()
             };
-            let mut r = Reader::open(&db, opts).unwrap();
+            let r = Reader::open(&db, opts).unwrap();
             let mut n = 0;
             let writer = rusqlite::Connection::open(&db).unwrap();
             writer.busy_timeout(std::time::Duration::ZERO).unwrap();
-            while let Some(e) = r.next() {
+            for e in r {
                 e.unwrap();
                 n += 1;
                 if n % 700 == 0 {
