@@ -111,7 +111,7 @@ impl Reader {
         let shown = path.display().to_string();
         // Rotated logs are often gzipped: read them transparently.
         if gzip::is_gzip(&src) {
-            let plain = gzip::decompress(&src, &shown, opts.gzip)?;
+            let plain = gzip::GzSource::open(src, shown.clone(), opts.gzip)?;
             return Self::from_source(Box::new(plain), shown, opts);
         }
         Self::from_source(Box::new(src), shown, opts)
@@ -126,9 +126,15 @@ impl Reader {
         }
         let mut readers = Vec::with_capacity(paths.len());
         let mut sizes = Vec::with_capacity(paths.len());
-        for p in paths {
-            let r = Self::open(p, opts)?;
+        // The file read first keeps its decompressed copy (if a .gz); the
+        // others release theirs once detected and measured.
+        let first = if opts.reverse { paths.len() - 1 } else { 0 };
+        for (i, p) in paths.iter().enumerate() {
+            let mut r = Self::open(p, opts)?;
             sizes.push(r.stream.size());
+            if i != first {
+                r.release();
+            }
             readers.push(r);
         }
         let format = readers[0].format();
@@ -345,6 +351,12 @@ impl Reader {
             }
         }
         Ok(())
+    }
+
+    /// Free a `.gz`'s decompressed copy until the next read (see
+    /// [`EntryStream::release`]).
+    pub(crate) fn release(&mut self) {
+        self.stream.release();
     }
 
     /// Chunks read from the source so far (0 for sources that do not count).

@@ -84,6 +84,55 @@ pub fn temp_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("/tmp"))
 }
 
+/// A `.gz` file read as its decompressed content. The copy is made when
+/// opened, can be released ([`ByteSource::release`]) and is made again by
+/// the next read (the same limits apply).
+pub struct GzSource {
+    gz: FileSource,
+    shown: String,
+    limits: Limits,
+    plain: std::cell::RefCell<Option<FileSource>>,
+    size: u64,
+}
+
+impl GzSource {
+    /// Decompress `gz` (named `shown` in messages) now.
+    pub fn open(gz: FileSource, shown: String, limits: Limits) -> Result<GzSource> {
+        let plain = decompress(&gz, &shown, limits)?;
+        let size = plain
+            .size()
+            .map_err(|e| Error::io(&format!("{shown}: temporary file"), &e))?;
+        Ok(GzSource {
+            gz,
+            shown,
+            limits,
+            plain: std::cell::RefCell::new(Some(plain)),
+            size,
+        })
+    }
+}
+
+impl ByteSource for GzSource {
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+        let mut plain = self.plain.borrow_mut();
+        if plain.is_none() {
+            let again = decompress(&self.gz, &self.shown, self.limits)
+                .map_err(|e| io::Error::other(e.message))?;
+            *plain = Some(again);
+        }
+        plain.as_ref().expect("made above").read_at(buf, offset)
+    }
+
+    /// The decompressed size (the copy never changes).
+    fn size(&self) -> io::Result<u64> {
+        Ok(self.size)
+    }
+
+    fn release(&mut self) {
+        *self.plain.get_mut() = None;
+    }
+}
+
 /// Decompress `src` (named `shown` in messages) into an unnamed file.
 pub fn decompress(src: &dyn ByteSource, shown: &str, limits: Limits) -> Result<FileSource> {
     let dir = temp_dir();

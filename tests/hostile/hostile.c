@@ -144,6 +144,58 @@ static void c_gz_unnamed(struct result *r) {
     }
 }
 
+/* Descriptors of this process open on files in `scratch` (O_TMPFILE files
+ * read "/dir/#123 (deleted)"), or on the named temporary files of older
+ * versions ("utx-gz-PID-N"). */
+static int fds_in(const char *scratch) {
+    char fdpath[64], target[4096];
+    int fd, n = 0;
+    size_t len = strlen(scratch);
+    for (fd = 0; fd < 64; fd++) {
+        ssize_t got;
+        snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+        got = readlink(fdpath, target, sizeof target - 1);
+        if (got <= 0) continue;
+        target[got] = '\0';
+        if ((strncmp(target, scratch, len) == 0 && target[len] == '/') || strstr(target, "/utx-gz-")) n++;
+    }
+    return n;
+}
+
+/* ut_reader_open_files over five .gz holds one decompressed copy at a time
+ * (two while opening), whichever direction. */
+static void c_gz_one_at_a_time(struct result *r) {
+    char scratch[4096], names[5][4096];
+    const char *paths[5];
+    int i, dir_i, most = 0;
+    snprintf(scratch, sizeof scratch, "%s/scratch", dir);
+    setenv("UTX_TMPDIR", scratch, 1);
+    for (i = 0; i < 5; i++) {
+        snprintf(names[i], sizeof names[i], "%s/wtmp.gz", dir);
+        paths[i] = names[i];
+    }
+    for (dir_i = 0; dir_i < 2; dir_i++) {
+        ut_reader *rd = NULL;
+        const ut_entry *e;
+        int st, held;
+        r->status = ut_reader_open_files(paths, 5, UT_FORMAT_AUTO, dir_i ? UT_OPEN_REVERSE : 0, &rd, r->message,
+                                         sizeof r->message);
+        if (r->status != UT_OK) return;
+        while ((st = ut_reader_next(rd, &e)) == UT_OK) {
+            held = fds_in(scratch);
+            if (held > most) most = held;
+        }
+        ut_reader_close(rd);
+        if (st != UT_END) {
+            r->status = st;
+            return;
+        }
+    }
+    r->status = most == 1 ? UT_OK : -104;
+    snprintf(r->message, sizeof r->message, "5 .gz read both ways: at most %d decompressed cop%s held", most,
+             most == 1 ? "y" : "ies");
+}
+
 static void c_logind_fifo_session(struct result *r) { read_path(in("logind-fifo"), UT_FORMAT_AUTO, 0, r); }
 static void c_logind_fifo_db_at(struct result *r) { read_db_at(in("root-fifo"), UT_DB_UTMP, r); }
 static void c_logind_fifo_user(struct result *r) { read_path(in("logind-fifo-user"), UT_FORMAT_LOGIND, 0, r); }
@@ -312,6 +364,7 @@ static const struct hcase cases[] = {
     {"gz-bomb", "#2 a gzip bomb", c_gz_bomb, {UT_ERR_UNSUPPORTED}, 1, 10, 512, 0},
     {"gz-no-tmpdir", "#11 missing scratch directory", c_gz_no_tmpdir, {UT_ERR_IO}, 1, 5, 512, 0},
     {"gz-unnamed", "#1 decompressed copy has no name", c_gz_unnamed, {UT_OK}, 1, 10, 512, 0},
+    {"gz-one-at-a-time", "#11 open_files holds one .gz copy", c_gz_one_at_a_time, {UT_OK}, 1, 20, 512, 0},
     {"logind-fifo-dir", "#3 FIFO session file, logind dir", c_logind_fifo_session, {UT_ERR_INVALID}, 1, 5, 512, 0},
     {"logind-fifo-db-at", "#3 FIFO session file, open_db_at", c_logind_fifo_db_at, {UT_ERR_INVALID}, 1, 5, 512, 0},
     {"logind-fifo-user", "#3 FIFO users/<uid> file", c_logind_fifo_user, {UT_OK}, 1, 5, 512, 0},
