@@ -170,12 +170,17 @@ pub fn decompress(src: &dyn ByteSource, shown: &str, limits: Limits) -> Result<F
         let read = decoder.get_ref().pos.max(1);
         let ratio_hit = total > RATIO_FREE && total / read > limits.max_ratio;
         if total > limits.max_bytes || ratio_hit {
+            let why = if ratio_hit {
+                format!(
+                    "expands more than {} times ({total} bytes from {read})",
+                    limits.max_ratio
+                )
+            } else {
+                format!("decompresses to more than {} bytes", limits.max_bytes)
+            };
             return Err(Error::new(
                 ErrorKind::Unsupported,
-                format!(
-                    "{shown}: decompresses to more than {} bytes (or {} times its size): refused as a gzip bomb",
-                    limits.max_bytes, limits.max_ratio
-                ),
+                format!("{shown}: {why}: refused as a gzip bomb"),
             ));
         }
         out.write_all(&buf[..n]).map_err(tmp_err)?;
@@ -230,4 +235,25 @@ fn private_file(dir: &Path) -> io::Result<File> {
     let _ = std::fs::remove_file(&path);
     let _ = std::fs::remove_dir(&sub);
     file
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fallback for file systems without O_TMPFILE: a usable file,
+    /// and nothing left in the directory.
+    #[test]
+    fn private_file_leaves_no_name() {
+        use std::os::unix::fs::FileExt;
+        let dir = std::env::temp_dir().join(format!("utx-gz-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = private_file(&dir).unwrap();
+        f.write_all_at(b"abc", 0).unwrap();
+        let mut buf = [0u8; 3];
+        f.read_exact_at(&mut buf, 0).unwrap();
+        assert_eq!(&buf, b"abc");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+        std::fs::remove_dir(&dir).unwrap();
+    }
 }
