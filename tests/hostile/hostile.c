@@ -114,6 +114,7 @@ static void c_gz_bomb(struct result *r) { read_path(in("bomb.gz"), UT_FORMAT_AUT
  * for the .gz that exists. */
 static void c_gz_no_tmpdir(struct result *r) {
     setenv("UTX_TMPDIR", "/nonexistent-utx-tmpdir", 1);
+    setenv("TMPDIR", "/nonexistent-utx-tmpdir", 1);
     read_path(in("wtmp.gz"), UT_FORMAT_AUTO, 0, r);
 }
 
@@ -127,6 +128,7 @@ static void c_gz_unnamed(struct result *r) {
     char ev[4096];
     snprintf(scratch, sizeof scratch, "%s/scratch", dir);
     setenv("UTX_TMPDIR", scratch, 1);
+    setenv("TMPDIR", scratch, 1);
     fd = inotify_init1(IN_NONBLOCK);
     wd = inotify_add_watch(fd, scratch, IN_CREATE | IN_MOVED_TO);
     if (fd < 0 || wd < 0) {
