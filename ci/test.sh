@@ -395,6 +395,27 @@ step_completion() { bash tests/completion/run.sh $B/utx; }
 
 step_parity() { bash tests/parity/run.sh $B/utx; }
 
+# ---- hostile input and concurrent writers ---------------------------------
+
+# tests/hostile: every input that once hung, exhausted memory, aborted or
+# leaked (issue 10), and the odd files that never did, each in a child
+# with a time bound and an address-space bound, each ending in a status
+# and a message.
+step_hostile() { bash tests/hostile/run.sh; }
+
+# tests/soak: a glibc updwtmpx writer and a writer that splits each record
+# into two write(2) calls, 8 readers forward and newest first over the
+# growing files: no torn record, no gap, every partial tail flagged.
+step_soak() {
+    local tmp rc
+    $CC $C_STRICT $CFLAGS_T -o $B/soak tests/soak/soak.c $B/libutx.a $LIBS_PRIVATE || return 1
+    tmp=$(mktemp -d)
+    timeout -k 5 "$CTEST_TIMEOUT" $B/soak "$tmp"
+    rc=$?
+    rm -rf "$tmp"
+    return $rc
+}
+
 # ---- bindings (bindings/go, bindings/ruby, bindings/python) ------------------
 
 # readme_block LANG FILE: the README's ```LANG example, written to FILE.
@@ -508,7 +529,7 @@ ruby_install_checks() {
 
 # ---- driver ----------------------------------------------------------------
 
-ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install examples man completion run parity python go ruby"
+ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install examples man completion run hostile soak parity python go ruby"
 steps=${*:-$ALL_STEPS}
 for s in $steps; do
     case $s in

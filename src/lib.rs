@@ -34,7 +34,7 @@ pub use format::{Family, Format, FormatInfo, FORMATS};
 pub use host::Database;
 pub use monitor::category as monitor_category;
 pub use monitor::Monitor;
-pub use reader::{Options, Reader};
+pub use reader::{GzipLimits, Options, Reader};
 pub use session::count::{count_users, CountOptions};
 pub use session::{
     rules, Pairing, Session, SessionEnd, SessionKind, SessionOptions, Sessions, TimeChange,

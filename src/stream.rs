@@ -26,6 +26,10 @@ pub trait EntryStream: Send {
     fn size(&self) -> u64 {
         0
     }
+    /// Free what the stream can make again (a `.gz`'s decompressed copy)
+    /// until it is read again: a multi-file reader releases each file it
+    /// is done with, so it holds one decompressed copy at a time.
+    fn release(&mut self) {}
     /// Records (or text lines) skipped as corrupt since the stream was
     /// opened or rewound; streams that cannot tell say 0.
     fn skipped(&self) -> u64 {

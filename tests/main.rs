@@ -6,6 +6,8 @@
 #[path = "main/helpers.rs"]
 mod helpers;
 
+#[path = "main/bounded.rs"]
+mod bounded;
 #[path = "main/core_linux.rs"]
 mod core_linux;
 #[path = "main/core_reading.rs"]

@@ -31,7 +31,7 @@ mod imp {
     use crate::entry::{Entry, EntryType, StrField};
     use crate::error::Result;
     use crate::format::Format;
-    use crate::source::sqlite::{self, int_value, sql_error, text_bytes};
+    use crate::source::sqlite::{self, bounded, int_value, sql_error, text_vec, MAX_FIELD};
     use crate::stream::EntryStream;
     use rusqlite::types::{ToSqlOutput, ValueRef};
     use rusqlite::Connection;
@@ -94,31 +94,40 @@ mod imp {
             } else {
                 String::new()
             };
+            // Text fields cut to MAX_FIELD bytes (the Name cursor is kept
+            // whole: it is the key the next page starts after).
+            let field = |c: &str| format!("substr({c}, 1, {MAX_FIELD})");
             let sql = format!(
-                "SELECT rowid, Name, Time, TTY, RemoteHost, Service FROM Lastlog2 \
-                 {filter} ORDER BY Name {dir} LIMIT {PAGE}"
+                "SELECT rowid, Name, Time, {}, {}, {} FROM main.Lastlog2 \
+                 {filter} ORDER BY Name {dir} LIMIT {PAGE}",
+                field("TTY"),
+                field("RemoteHost"),
+                field("Service"),
             );
             let err = |e| sql_error(&self.shown, "lastlog2", e);
-            let mut stmt = self.conn.prepare_cached(&sql).map_err(err)?;
             let map = |r: &rusqlite::Row<'_>| {
                 Ok(Row {
                     rowid: r.get(0)?,
-                    name: text_bytes(r.get_ref(1)?).to_vec(),
+                    name: text_vec(r.get_ref(1)?)?,
                     time: int_value(r.get_ref(2)?),
-                    tty: text_bytes(r.get_ref(3)?).to_vec(),
-                    host: text_bytes(r.get_ref(4)?).to_vec(),
-                    service: text_bytes(r.get_ref(5)?).to_vec(),
+                    tty: text_vec(r.get_ref(3)?)?,
+                    host: text_vec(r.get_ref(4)?)?,
+                    service: text_vec(r.get_ref(5)?)?,
                 })
             };
-            let rows = match &self.after {
-                // Bound as TEXT (raw bytes) so it compares like the column.
-                Some(name) => stmt.query_map([ToSqlOutput::Borrowed(ValueRef::Text(name))], map),
-                None => stmt.query_map([], map),
-            }
+            let after = self.after.as_deref();
+            let page = bounded(&self.conn, |c| {
+                let mut stmt = c.prepare_cached(&sql)?;
+                let rows = match after {
+                    // Bound as TEXT (raw bytes) so it compares like the column.
+                    Some(name) => {
+                        stmt.query_map([ToSqlOutput::Borrowed(ValueRef::Text(name))], map)?
+                    }
+                    None => stmt.query_map([], map)?,
+                };
+                rows.collect::<rusqlite::Result<VecDeque<Row>>>()
+            })
             .map_err(err)?;
-            let page = rows
-                .collect::<rusqlite::Result<VecDeque<Row>>>()
-                .map_err(err)?;
             self.done = page.len() < PAGE;
             if let Some(last) = page.back() {
                 self.after = Some(last.name.clone());

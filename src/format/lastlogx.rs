@@ -147,12 +147,28 @@ impl LastlogxStream {
         let pages = size / hdr.page_size;
         let mut found = Vec::new();
         let mut page = vec![0u8; hdr.page_size as usize];
+        // Every page belongs to one bucket's chain: a page reached twice
+        // is a loop (or two chains sharing a page). One bit per page of
+        // the file bounds the whole walk by the file's page count.
+        let mut seen = Vec::new();
+        seen.try_reserve_exact(pages.div_ceil(8) as usize)
+            .map_err(|_| Error::new(ErrorKind::OutOfMemory, "lastlogx: page map"))?;
+        seen.resize(pages.div_ceil(8) as usize, 0u8);
         for bucket in 0..=hdr.max_bucket.min(pages as u32) {
             let mut pno = hdr.bucket_page(bucket);
-            // A chain longer than the file has pages is a loop.
-            let mut hops = 0;
-            while pno < pages && hops <= pages {
-                hops += 1;
+            while pno < pages {
+                let (byte, bit) = ((pno / 8) as usize, 1u8 << (pno % 8));
+                if seen[byte] & bit != 0 {
+                    return Err(bad(&format!(
+                        "page {pno} is reached twice (an overflow chain loops)"
+                    )));
+                }
+                seen[byte] |= bit;
+                // A page holds at most page_size / 8 records: reserve
+                // fallibly, so a huge file is ENOMEM, not an abort.
+                found
+                    .try_reserve(hdr.page_size as usize / 8)
+                    .map_err(|_| Error::new(ErrorKind::OutOfMemory, "lastlogx: record index"))?;
                 let base = pno * hdr.page_size;
                 if src.read_full_at(&mut page, base).map_err(io)? < page.len() {
                     break;

@@ -16,6 +16,7 @@ use crate::entry::{Entry, EntryType, StrField};
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::Format;
 use crate::source::envfile::{self, EnvFile};
+use crate::source::file::FileSource;
 use crate::stream::EntryStream;
 
 /// logind's state directory below the root.
@@ -61,6 +62,10 @@ impl Category {
 /// Process names of logind (`comm`, at most 15 bytes): systemd's and
 /// elogind's.
 pub const DAEMON_NAMES: &[&str] = &["systemd-logind", "elogind", "elogind-daemon"];
+
+/// The most bytes read from one state file (a session file is about
+/// 1 KiB); a longer file is refused with `ErrorKind::NotRecognised`.
+pub const MAX_STATE_FILE: usize = 64 * 1024;
 
 /// Where the live system keeps logind's state.
 const LIVE_DIR: &str = "/run/systemd";
@@ -183,20 +188,20 @@ impl Logind {
     /// Read one session; `None` when it ended (file gone) meanwhile.
     pub fn session(&self, id: &str) -> Result<Option<Session>> {
         let path = self.category_dir(Category::Sessions).join(id);
-        match fs::read(&path) {
+        match FileSource::read_small(&path, MAX_STATE_FILE) {
             Ok(bytes) => Ok(Some(Session {
                 id: id.to_string(),
                 env: envfile::parse(&bytes),
             })),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io(&path.display().to_string(), &e)),
+            Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
         }
     }
 
     /// The user name logind keeps for `uid` (`users/<uid>`, `NAME`).
     pub fn user_name(&self, uid: i64) -> Option<Vec<u8>> {
         let path = self.category_dir(Category::Users).join(uid.to_string());
-        let env = envfile::parse(&fs::read(path).ok()?);
+        let env = envfile::parse(&FileSource::read_small(&path, MAX_STATE_FILE).ok()?);
         env.get("NAME").map(<[u8]>::to_vec)
     }
 

@@ -16,12 +16,22 @@
 //!
 //! Order: like a wtmp file, by time: every login and end event sorted by
 //! (time in µs, row ID, login before end). A reverse reader gives exactly
-//! the reverse (newest first). The reader takes a snapshot of the event
-//! times (24 bytes per event) when opened or rewound and fetches the rows
-//! of the next 256 events with one primary-key query when it reaches them,
-//! so memory grows with the number of rows but not with their text; rows
-//! deleted meanwhile (rotation) are skipped, and a Logout set after the
+//! the reverse (newest first).
+//!
+//! How, with memory independent of the number of rows and no long lock:
+//! when opened or rewound, the reader copies each row's event keys (time,
+//! rowid, kind: no text) into a temporary table of its own connection
+//! (`temp.utx_ev`, a WITHOUT ROWID table keyed in that order, kept by
+//! SQLite in an unnamed file of its temporary directory, with a bounded
+//! page cache), [`SNAPSHOT_PAGE`] rows per statement by rowid range. Each
+//! statement is its own short read transaction on the database, so a
+//! writer waits at most for one page. Then it reads [`PAGE`] events at a
+//! time with a keyset query on that table (after the last key returned),
+//! joined to their rows, each field cut to [`MAX_FIELD`] bytes. Rows
+//! deleted meanwhile (rotation) are skipped; a Logout set after the
 //! snapshot shows on the next rewind.
+//!
+//! [`MAX_FIELD`]: crate::source::sqlite::MAX_FIELD
 
 use crate::entry::EntryType;
 
@@ -97,26 +107,31 @@ pub fn split_usec(us: i64) -> (i64, i64) {
 #[cfg(feature = "sqlite")]
 pub use imp::WtmpdbStream;
 
+/// Rows whose event keys one snapshot statement copies.
+pub const SNAPSHOT_PAGE: i64 = 4096;
+
+/// Events (with their rows) one read statement returns.
+pub const PAGE: usize = 256;
+
 #[cfg(feature = "sqlite")]
 mod imp {
     use super::*;
     use crate::entry::{Entry, StrField};
     use crate::error::Result;
     use crate::format::Format;
-    use crate::source::sqlite::{self, int_value, sql_error, text_bytes};
+    use crate::source::sqlite::{self, bounded, int_value, sql_error, text_vec, MAX_FIELD};
     use crate::stream::EntryStream;
     use rusqlite::Connection;
-    use std::collections::HashMap;
+    use std::collections::VecDeque;
     use std::path::Path;
 
-    /// One event: (time µs, row ID, 0 = login / 1 = end).
-    type Event = (i64, i64, u8);
+    /// One event: (time µs, rowid, 0 = login / 1 = end).
+    type Key = (i64, i64, i64);
 
-    /// Events whose rows are fetched with one query (one `IN (…)` list).
-    const BATCH: usize = 256;
-
-    /// The text columns of one row, and its Type.
+    /// One event and the columns of its row.
     struct Row {
+        key: Key,
+        id: i64,
         row_type: i64,
         user: Vec<u8>,
         tty: Vec<u8>,
@@ -128,11 +143,15 @@ mod imp {
         conn: Connection,
         shown: String,
         reverse: bool,
-        events: Vec<Event>,
-        pos: usize,
-        /// Rows of the events from `pos` to the end of the current batch.
-        rows: HashMap<i64, Row>,
-        batch_end: usize,
+        page: VecDeque<Row>,
+        /// The key of the last event handed out (keyset cursor).
+        after: Key,
+        done: bool,
+    }
+
+    /// An integer time column as SQL: non-integers count as 0.
+    fn int_sql(col: &str) -> String {
+        format!("CASE WHEN typeof({col}) = 'integer' THEN {col} ELSE 0 END")
     }
 
     impl WtmpdbStream {
@@ -148,86 +167,112 @@ mod imp {
             reverse: bool,
         ) -> Result<WtmpdbStream> {
             sqlite::check_columns(&conn, &shown, "wtmpdb", "wtmp", COLUMNS)?;
+            let err = |e| sql_error(&shown, "wtmpdb", e);
+            conn.execute_batch(
+                "PRAGMA temp_store = FILE; PRAGMA temp.cache_size = -2048; \
+                 CREATE TEMP TABLE utx_ev(t INTEGER NOT NULL, r INTEGER NOT NULL, \
+                 k INTEGER NOT NULL, PRIMARY KEY (t, r, k)) WITHOUT ROWID;",
+            )
+            .map_err(err)?;
             let mut s = WtmpdbStream {
                 conn,
                 shown,
                 reverse,
-                events: Vec::new(),
-                pos: 0,
-                rows: HashMap::new(),
-                batch_end: 0,
+                page: VecDeque::new(),
+                after: (0, 0, 0),
+                done: false,
             };
             s.rewind()?;
             Ok(s)
         }
 
-        fn snapshot(&self) -> Result<Vec<Event>> {
+        /// Copy every row's event keys into `temp.utx_ev`, one rowid
+        /// range (one short read transaction) at a time.
+        fn snapshot(&mut self) -> Result<()> {
             let err = |e| sql_error(&self.shown, "wtmpdb", e);
-            let mut stmt = self
-                .conn
-                .prepare(
-                    "SELECT Login, ID, 0 FROM wtmp \
-                     UNION ALL SELECT Logout, ID, 1 FROM wtmp WHERE Logout IS NOT NULL \
-                     ORDER BY 1, 2, 3",
-                )
-                .map_err(err)?;
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok((
-                        int_value(r.get_ref(0)?).unwrap_or(0),
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, u8>(2)?,
-                    ))
+            bounded(&self.conn, |c| c.execute("DELETE FROM temp.utx_ev", [])).map_err(err)?;
+            let upper = format!(
+                "SELECT rowid FROM main.wtmp WHERE rowid > ?1 ORDER BY rowid LIMIT 1 OFFSET {}",
+                SNAPSHOT_PAGE - 1
+            );
+            let copy = format!(
+                "INSERT OR IGNORE INTO temp.utx_ev \
+                 SELECT {login}, rowid, 0 FROM main.wtmp WHERE rowid > ?1 AND rowid <= ?2 \
+                 UNION ALL SELECT {logout}, rowid, 1 FROM main.wtmp \
+                 WHERE rowid > ?1 AND rowid <= ?2 AND Logout IS NOT NULL",
+                login = int_sql("Login"),
+                logout = int_sql("Logout"),
+            );
+            let mut lo = i64::MIN;
+            loop {
+                let hi: Option<i64> = bounded(&self.conn, |c| {
+                    c.prepare_cached(&upper)?
+                        .query_row([lo], |r| r.get(0))
+                        .map(Some)
+                        .or_else(|e| match e {
+                            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                            e => Err(e),
+                        })
                 })
                 .map_err(err)?;
-            let mut events = rows
-                .collect::<rusqlite::Result<Vec<Event>>>()
-                .map_err(err)?;
-            if self.reverse {
-                events.reverse();
+                let top = hi.unwrap_or(i64::MAX);
+                bounded(&self.conn, |c| c.prepare_cached(&copy)?.execute([lo, top]))
+                    .map_err(err)?;
+                match hi {
+                    Some(h) if h < i64::MAX => lo = h,
+                    _ => return Ok(()),
+                }
             }
-            Ok(events)
         }
 
-        /// Fetch the rows of the next batch of events with one query.
-        fn load_batch(&mut self) -> Result<()> {
-            let end = (self.pos + BATCH).min(self.events.len());
-            let mut ids: Vec<i64> = self.events[self.pos..end].iter().map(|e| e.1).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            let marks = vec!["?"; ids.len()].join(",");
+        /// The next page of events after `self.after`, with their rows.
+        fn fill_page(&mut self) -> Result<()> {
+            let (cmp, dir) = if self.reverse {
+                ("<", "DESC")
+            } else {
+                (">", "ASC")
+            };
+            let field = |c: &str| format!("substr(w.{c}, 1, {MAX_FIELD})");
             let sql = format!(
-                "SELECT ID, Type, User, TTY, RemoteHost, Service FROM wtmp WHERE ID IN ({marks})"
+                "SELECT e.t, e.r, e.k, w.ID, w.Type, {}, {}, {}, {} \
+                 FROM temp.utx_ev e JOIN main.wtmp w ON w.rowid = e.r \
+                 WHERE (e.t, e.r, e.k) {cmp} (?1, ?2, ?3) \
+                 ORDER BY e.t {dir}, e.r {dir}, e.k {dir} LIMIT {PAGE}",
+                field("User"),
+                field("TTY"),
+                field("RemoteHost"),
+                field("Service"),
             );
-            let err = |e| sql_error(&self.shown, "wtmpdb", e);
-            let mut stmt = self.conn.prepare_cached(&sql).map_err(err)?;
-            let rows = stmt
-                .query_map(rusqlite::params_from_iter(ids.iter()), |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        Row {
-                            row_type: int_value(r.get_ref(1)?).unwrap_or(-1),
-                            user: text_bytes(r.get_ref(2)?).to_vec(),
-                            tty: text_bytes(r.get_ref(3)?).to_vec(),
-                            host: text_bytes(r.get_ref(4)?).to_vec(),
-                            service: text_bytes(r.get_ref(5)?).to_vec(),
-                        },
-                    ))
-                })
-                .map_err(err)?;
-            self.rows.clear();
-            for row in rows {
-                let (id, row) = row.map_err(err)?;
-                self.rows.insert(id, row);
+            let (t, r, k) = self.after;
+            let page = bounded(&self.conn, |c| {
+                let mut stmt = c.prepare_cached(&sql)?;
+                let rows = stmt.query_map([t, r, k], |r| {
+                    Ok(Row {
+                        key: (r.get(0)?, r.get(1)?, r.get(2)?),
+                        id: int_value(r.get_ref(3)?).unwrap_or(0),
+                        row_type: int_value(r.get_ref(4)?).unwrap_or(-1),
+                        user: text_vec(r.get_ref(5)?)?,
+                        tty: text_vec(r.get_ref(6)?)?,
+                        host: text_vec(r.get_ref(7)?)?,
+                        service: text_vec(r.get_ref(8)?)?,
+                    })
+                })?;
+                rows.collect::<rusqlite::Result<VecDeque<Row>>>()
+            })
+            .map_err(|e| sql_error(&self.shown, "wtmpdb", e))?;
+            self.done = page.len() < PAGE;
+            if let Some(last) = page.back() {
+                self.after = last.key;
             }
-            self.batch_end = end;
+            self.page = page;
             Ok(())
         }
     }
 
     /// Fill `e` from one event and its row.
-    fn fill((time, id, kind): Event, row: &Row, e: &mut Entry) {
-        e.reset(Format::Wtmpdb, id as u64);
+    fn fill(row: &Row, e: &mut Entry) {
+        let (time, _, kind) = row.key;
+        e.reset(Format::Wtmpdb, row.id as u64);
         e.entry_type = classify(row.row_type, kind == 1);
         e.raw_type = i32::try_from(row.row_type).unwrap_or(-1);
         if e.entry_type == EntryType::ShutdownTime {
@@ -246,26 +291,25 @@ mod imp {
 
     impl EntryStream for WtmpdbStream {
         fn next(&mut self, e: &mut Entry) -> Result<bool> {
-            while self.pos < self.events.len() {
-                if self.pos >= self.batch_end {
-                    self.load_batch()?;
-                }
-                let ev = self.events[self.pos];
-                self.pos += 1;
-                // A row deleted since the snapshot (rotation) is skipped.
-                if let Some(row) = self.rows.get(&ev.1) {
-                    fill(ev, row, e);
-                    return Ok(true);
-                }
+            if self.page.is_empty() && !self.done {
+                self.fill_page()?;
             }
-            Ok(false)
+            let Some(row) = self.page.pop_front() else {
+                return Ok(false);
+            };
+            fill(&row, e);
+            Ok(true)
         }
 
         fn rewind(&mut self) -> Result<()> {
-            self.events = self.snapshot()?;
-            self.pos = 0;
-            self.batch_end = 0;
-            self.rows.clear();
+            self.snapshot()?;
+            self.after = if self.reverse {
+                (i64::MAX, i64::MAX, i64::MAX)
+            } else {
+                (i64::MIN, i64::MIN, i64::MIN)
+            };
+            self.page.clear();
+            self.done = false;
             Ok(())
         }
     }

@@ -17,6 +17,7 @@ use crate::format::{detect, Decoder, Format};
 use crate::host::Database;
 use crate::source::file::FileSource;
 use crate::source::gzip;
+pub use crate::source::gzip::Limits as GzipLimits;
 use crate::source::memory::MemorySource;
 use crate::source::ByteSource;
 pub use crate::stream::EntryStream;
@@ -35,6 +36,8 @@ pub struct Options {
     pub live: bool,
     /// logind: keep manager, background and closing sessions too.
     pub all_sessions: bool,
+    /// How far a `.gz` may expand (see [`gzip::Limits`]).
+    pub gzip: gzip::Limits,
 }
 
 impl Default for Options {
@@ -45,6 +48,7 @@ impl Default for Options {
             type_mask: u32::MAX,
             live: false,
             all_sessions: false,
+            gzip: gzip::Limits::default(),
         }
     }
 }
@@ -107,7 +111,7 @@ impl Reader {
         let shown = path.display().to_string();
         // Rotated logs are often gzipped: read them transparently.
         if gzip::is_gzip(&src) {
-            let plain = gzip::decompress(&src, &shown)?;
+            let plain = gzip::GzSource::open(src, shown.clone(), opts.gzip)?;
             return Self::from_source(Box::new(plain), shown, opts);
         }
         Self::from_source(Box::new(src), shown, opts)
@@ -122,9 +126,15 @@ impl Reader {
         }
         let mut readers = Vec::with_capacity(paths.len());
         let mut sizes = Vec::with_capacity(paths.len());
-        for p in paths {
-            let r = Self::open(p, opts)?;
+        // The file read first keeps its decompressed copy (if a .gz); the
+        // others release theirs once detected and measured.
+        let first = if opts.reverse { paths.len() - 1 } else { 0 };
+        for (i, p) in paths.iter().enumerate() {
+            let mut r = Self::open(p, opts)?;
             sizes.push(r.stream.size());
+            if i != first {
+                r.release();
+            }
             readers.push(r);
         }
         let format = readers[0].format();
@@ -341,6 +351,12 @@ impl Reader {
             }
         }
         Ok(())
+    }
+
+    /// Free a `.gz`'s decompressed copy until the next read (see
+    /// [`EntryStream::release`]).
+    pub(crate) fn release(&mut self) {
+        self.stream.release();
     }
 
     /// Chunks read from the source so far (0 for sources that do not count).

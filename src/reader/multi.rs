@@ -54,6 +54,7 @@ impl EntryStream for MultiStream {
                 e.offset = e.offset.saturating_add(self.bases[self.cur]);
                 return Ok(true);
             }
+            r.release();
             self.cur += 1;
         }
         Ok(false)
@@ -81,6 +82,7 @@ impl EntryStream for MultiStream {
                 self.cur = i;
                 return Ok(true);
             }
+            self.readers[i].release();
         }
         self.cur = self.readers.len();
         Ok(true)

@@ -261,6 +261,10 @@ impl EntryStream for RecordStream {
         self.skipped_count
     }
 
+    fn release(&mut self) {
+        self.src.release();
+    }
+
     fn size(&self) -> u64 {
         self.src.size().unwrap_or(0)
     }

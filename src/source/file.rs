@@ -42,6 +42,30 @@ impl FileSource {
         Ok(FileSource { file })
     }
 
+    /// The whole of a small file (a state file), opened as [`open`] does
+    /// (O_NONBLOCK, `fstat` on that descriptor, regular files only) and
+    /// read up to `limit` bytes: a longer file is refused, so a symlink to
+    /// `/dev/zero` or a huge file costs at most `limit + 1` bytes.
+    ///
+    /// [`open`]: FileSource::open
+    pub fn read_small(path: &Path, limit: usize) -> Result<Vec<u8>> {
+        use std::io::Read;
+        let src = FileSource::open(path)?;
+        let shown = path.display().to_string();
+        let mut out = Vec::new();
+        (&src.file)
+            .take(limit as u64 + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| Error::io(&shown, &e))?;
+        if out.len() > limit {
+            return Err(Error::new(
+                ErrorKind::NotRecognised,
+                format!("{shown}: larger than {limit} bytes, not a state file"),
+            ));
+        }
+        Ok(out)
+    }
+
     /// Read an already open regular file (a temporary file, say).
     pub fn from_file(file: File) -> FileSource {
         FileSource { file }

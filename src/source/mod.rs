@@ -32,6 +32,10 @@ pub trait ByteSource: Send {
         })
     }
 
+    /// Free what can be made again (a `.gz`'s decompressed copy) until the
+    /// next read; other sources keep everything.
+    fn release(&mut self) {}
+
     /// Fill `buf` from `offset` as far as the data goes.
     fn read_full_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize> {
         let mut done = 0;

@@ -118,6 +118,7 @@ pub(crate) fn options(format: ut_format, flags: ut_open_flags) -> Result<Options
         type_mask: u32::MAX,
         live: flags & UT_OPEN_LIVE != 0,
         all_sessions: flags & UT_OPEN_ALL_SESSIONS != 0,
+        ..Options::default()
     })
 }
 

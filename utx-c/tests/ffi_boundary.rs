@@ -408,6 +408,10 @@ fn every_exported_function_is_guarded() {
     );
 }
 
+/// `extern "C"` functions the core may define: callbacks it gives to the
+/// bundled SQLite (its `open` system call, see src/source/sqlite.rs).
+const CORE_CALLBACKS: &[(&str, &str)] = &[("src/source/sqlite.rs", "checked_open")];
+
 #[test]
 fn no_exports_outside_the_abi_crate() {
     let mut files = Vec::new();
@@ -424,7 +428,14 @@ fn no_exports_outside_the_abi_crate() {
         // An `extern "C" fn` definition in the core would escape the check.
         let rel = path.display().to_string();
         for f in extern_fns(&rel, &fs::read_to_string(path).unwrap()).unwrap() {
-            bad.push(format!("{}:{}: extern fn {}", f.file, f.line, f.name));
+            // A private callback handed to C code the core links (never
+            // exported: no `no_mangle`, checked above), listed here by name.
+            let callback = CORE_CALLBACKS
+                .iter()
+                .any(|(file, name)| rel.ends_with(file) && f.name == *name && !f.no_mangle);
+            if !callback {
+                bad.push(format!("{}:{}: extern fn {}", f.file, f.line, f.name));
+            }
         }
     }
     assert!(
