@@ -33,7 +33,7 @@
 /**
  * Every type, for `ut_reader_set_types`.
  */
-#define UT_TYPE_MASK_ALL ((1 << 13) - 1)
+#define UT_TYPE_MASK_ALL ((1 << 14) - 1)
 
 /**
  * A string field holds bytes that are not valid UTF-8.
@@ -862,6 +862,12 @@ typedef uint32_t ut_family;
  * A last-login record (lastlog).
  */
 #define UT_TYPE_LAST_LOGIN 12
+
+/**
+ * A record whose stored type number is outside its format's range
+ * (`raw_type` holds it), in an otherwise well-formed file.
+ */
+#define UT_TYPE_UNKNOWN 13
 
 #ifdef __cplusplus
 extern "C" {

@@ -46,7 +46,10 @@ const EXPECTED: &[(&str, &str)] = &[
     ("s4/logs/Debian13/RISC-V/utmp", "linux-384-le"),
     ("s4/logs/Debian13/RISC-V/wtmp", "linux-384-le"),
     ("s4/logs/FreeBSD13.1/x86_64/utx.active", "freebsd-utx"),
-    ("s4/logs/FreeBSD13.1/x86_64/utx.lastlogin", "freebsd-utx"),
+    (
+        "s4/logs/FreeBSD13.1/x86_64/utx.lastlogin",
+        "freebsd-utx-lastlogin",
+    ),
     ("s4/logs/FreeBSD13.1/x86_64/utx.log", "freebsd-utx-log"),
     ("s4/logs/NetBSD9.3/x86_64/lastlog", "netbsd-lastlog-32-le"),
     ("s4/logs/NetBSD9.3/x86_64/lastlogx", "netbsd-lastlogx"),

@@ -213,8 +213,11 @@ pub const UT_TYPE_SIGNATURE: ut_type = 10;
 pub const UT_TYPE_SHUTDOWN_TIME: ut_type = 11;
 /// A last-login record (lastlog).
 pub const UT_TYPE_LAST_LOGIN: ut_type = 12;
+/// A record whose stored type number is outside its format's range
+/// (`raw_type` holds it), in an otherwise well-formed file.
+pub const UT_TYPE_UNKNOWN: ut_type = 13;
 /// Every type, for `ut_reader_set_types`.
-pub const UT_TYPE_MASK_ALL: u32 = (1 << 13) - 1;
+pub const UT_TYPE_MASK_ALL: u32 = (1 << 14) - 1;
 
 // Entry flags (`ut_entry.flags`, bitwise or).
 
