@@ -446,7 +446,9 @@ fn judge_at(layout: &RecordLayout, rec: &[u8], ctx: &Ctx, sec: i64, usec: i64) -
         if !clean && !padded {
             return Verdict::Bad;
         }
-        text |= len > 0 && clean && padded;
+        // A field with no NUL at all (full width) is no evidence: text
+        // read as records is all full-width fields.
+        text |= len > 0 && len < n && clean && padded;
         stale |= !clean || !padded;
     }
     if !layout

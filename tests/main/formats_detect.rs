@@ -6,7 +6,7 @@ use crate::helpers::corpus_root as corpus;
 use utx::{Format, Options, Reader};
 
 /// (path under the corpus, expected format name or error kind).
-const EXPECTED: &[(&str, &str)] = &[
+pub(crate) const EXPECTED: &[(&str, &str)] = &[
     ("dtformats/utmp-linux_libc6", "linux-384-le"),
     ("plaso/utmp", "linux-384-le"),
     ("plaso/utmp_aarch64", "linux-400-le"),
