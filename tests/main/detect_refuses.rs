@@ -218,3 +218,99 @@ fn procfs_text_is_refused_not_read_as_empty() {
     let r = Reader::open(empty.write("utmp", b""), Options::default()).unwrap();
     assert_eq!(r.format(), utx::format::detect::native_format());
 }
+
+/// A Linux lastlog record: u32 time, line[32], host[256].
+fn lastlog292(sec: u32, line: &[u8], host: &[u8]) -> Vec<u8> {
+    let mut r = vec![0u8; 292];
+    r[..4].copy_from_slice(&sec.to_le_bytes());
+    r[4..4 + line.len()].copy_from_slice(line);
+    r[36..36 + host.len()].copy_from_slice(host);
+    r
+}
+
+/// A machine without a battery-backed clock logs in "in 1970" (seconds
+/// since boot). When 292 is the only record size that divides the file
+/// size, such a lastlog is read; when another size divides it too, the
+/// small time is no evidence and the file is refused.
+#[test]
+fn rtc_less_lastlog_with_1970_times() {
+    let mut bytes = vec![0u8; 292 * 3];
+    bytes[292 * 2..].copy_from_slice(&lastlog292(35, b"ttyS0", b""));
+    assert_eq!(detect_bytes(&bytes).unwrap(), Format::Lastlog292Le);
+    let v = crate::helpers::read_bytes(&bytes, Format::Auto, false);
+    assert_eq!(v.len(), 1);
+    assert_eq!(
+        (v[0].uid, v[0].sec, v[0].line.as_bytes()),
+        (2, 35, &b"ttyS0"[..])
+    );
+    // 7 × 292 = 73 × 28: the 28-byte lastlog divides it too.
+    let mut shared = vec![0u8; 292 * 7];
+    shared[292 * 6..].copy_from_slice(&lastlog292(35, b"ttyS0", b""));
+    assert_eq!(
+        detect_bytes(&shared).unwrap_err().kind,
+        ErrorKind::NotRecognised
+    );
+    // The same login at a real time is read whatever the size.
+    shared[292 * 6..].copy_from_slice(&lastlog292(1_700_000_000, b"ttyS0", b""));
+    assert_eq!(detect_bytes(&shared).unwrap(), Format::Lastlog292Le);
+}
+
+/// A historic V7 utmp (20-byte records: line[8], name[8], time) of 60
+/// bytes is no 60-byte HP-UX record.
+#[test]
+fn v7_utmp_is_not_hpux() {
+    let mut bytes = Vec::new();
+    for (line, name, t) in [
+        (&b"console"[..], &b"root"[..], 300_000_000i32),
+        (b"tty0", b"dmr", 300_000_100),
+        (b"tty1", b"", 300_000_200),
+    ] {
+        let mut r = vec![0u8; 20];
+        r[..line.len()].copy_from_slice(line);
+        r[8..8 + name.len()].copy_from_slice(name);
+        r[16..].copy_from_slice(&t.to_le_bytes());
+        bytes.extend(r);
+    }
+    assert_eq!(bytes.len(), 60);
+    assert_eq!(
+        detect_bytes(&bytes).unwrap_err().kind,
+        ErrorKind::NotRecognised
+    );
+}
+
+/// Detection reads a bounded sample whatever the size: zeros (sparse, or
+/// written) are decided in well under 100 ms, and a sparse lastlog whose
+/// logins are far apart is found by its data extents and its tail.
+#[test]
+fn detection_time_is_bounded() {
+    let dir = crate::helpers::Scratch::new("bounded");
+    let sparse = dir.join("sparse-zeros");
+    std::fs::File::create(&sparse)
+        .unwrap()
+        .set_len(256 << 20)
+        .unwrap();
+    let written = dir.write("zeros", &vec![0u8; 32 << 20]);
+    for p in [&sparse, &written] {
+        let t = std::time::Instant::now();
+        let r = Reader::open(p, Options::default());
+        let took = t.elapsed();
+        // 2^28 and 2^25 bytes are no whole number of utmp records.
+        assert_eq!(r.err().map(|e| e.kind), Some(ErrorKind::NotRecognised));
+        assert!(took.as_millis() < 100, "{}: {took:?}", p.display());
+    }
+    let ll = dir.join("lastlog");
+    {
+        use std::os::unix::fs::FileExt;
+        let f = std::fs::File::create(&ll).unwrap();
+        for (uid, t) in [(1000u64, 1_700_000_000u32), (60_000, 1_700_000_100)] {
+            f.write_all_at(&lastlog292(t, b"pts/0", b"10.0.0.1"), uid * 292)
+                .unwrap();
+        }
+    }
+    let t = std::time::Instant::now();
+    let r = Reader::open(&ll, Options::default()).unwrap();
+    assert!(t.elapsed().as_millis() < 100);
+    assert_eq!(r.format(), Format::Lastlog292Le);
+    let uids: Vec<i64> = r.map(|e| e.unwrap().uid).collect();
+    assert_eq!(uids, [1000, 60_000]);
+}

@@ -1152,6 +1152,52 @@ fn solaris_syslen_limits_the_host() {
     }
 }
 
+/// Both `ut_syslen` conventions: libc's `strlen + 1` and OpenSSH
+/// `loginrec.c`'s `strlen` (no NUL counted, so a cut at `syslen - 1` lost
+/// the last character of every remote host on a real SPARC utmpx), and 0
+/// or a length past the 257-byte field: the whole name each time.
+#[test]
+fn solaris_syslen_with_and_without_the_nul() {
+    let host = b"acs-cseb240-26.ucsd.edu";
+    for fmt in [Format::SolarisUtmpx372Le, Format::SolarisUtmpx372Be] {
+        let spec = specs().into_iter().find(|s| s.format == fmt).unwrap();
+        let full: Vec<u8> = (0..257).map(|i| b'a' + (i % 26) as u8).collect();
+        let cases: [(&str, &[u8], i64); 6] = [
+            ("strlen", host, host.len() as i64),
+            ("strlen + 1", host, host.len() as i64 + 1),
+            ("0", host, 0),
+            ("past the field", host, 300),
+            ("strlen of a full field", &full, 257),
+            ("strlen + 1 of a full field", &full, 258),
+        ];
+        let mut bytes = Vec::new();
+        for (i, (_, h, syslen)) in cases.iter().enumerate() {
+            let mut rec = write(
+                &spec,
+                &Rec {
+                    ty: Some(7),
+                    user: b"dave".to_vec(),
+                    line: format!("pts/{i}").into_bytes(),
+                    host: h.to_vec(),
+                    pid: 100 + i as i64,
+                    sec: T0 + i as i64,
+                    ..Rec::default()
+                },
+            );
+            put_int(&mut rec, (112, 2), *syslen, spec.be);
+            bytes.extend(rec);
+        }
+        assert_eq!(detect_bytes(&bytes).unwrap(), fmt);
+        let v = read_bytes(&bytes, fmt, false);
+        assert_eq!(v.len(), cases.len());
+        for (e, (what, h, _)) in v.iter().zip(&cases) {
+            assert_eq!(e.host.as_bytes(), *h, "{} syslen {what}", fmt.name());
+            let full_width = h.len() == 257;
+            assert_eq!(e.flags & flags::FULL_WIDTH != 0, full_width, "{what}");
+        }
+    }
+}
+
 /// NetBSD utmpx version 1 (before NetBSD 5) has an unconfirmed layout:
 /// refused with a clear message rather than misread.
 #[test]
