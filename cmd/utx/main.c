@@ -544,6 +544,7 @@ static int cmd_lastlog(int argc, char **argv)
     const char *login = NULL, *root = NULL;
     const ut_entry *e;
     ut_reader *r = NULL;
+    ut_format fmt;
     ut_status st;
     int i, rc, header_done = 0, found = 0, verbose = 0, json = 0;
 
@@ -576,6 +577,13 @@ static int cmd_lastlog(int argc, char **argv)
         return UTX_EXIT_FAIL;
     rc = (in.path == NULL && root != NULL) ? utx_open_db_root(root, UT_DB_LASTLOG, 0, &r)
                                            : utx_open(&in, &r);
+    if (rc == UTX_EXIT_OK && in.path != NULL && in.format == UT_FORMAT_AUTO &&
+        ut_reader_format(r, &fmt) == UT_OK && fmt == UT_FORMAT_FREEBSD_UTX) {
+        /* A futx file given to lastlog is a utx.lastlogin, whatever its name. */
+        ut_reader_close(r);
+        in.format = UT_FORMAT_FREEBSD_UTX_LASTLOGIN;
+        rc = utx_open(&in, &r);
+    }
     if (rc != UTX_EXIT_OK)
         return rc;
     if (verbose)

@@ -222,6 +222,25 @@ Debian13/RISC-V America/Los_Angeles
 Ubuntu16/x86_32 America/Los_Angeles
 Ubuntu20/x86_64 America/Los_Angeles
 EOF
+    # FreeBSD utx.lastlogin, and a copy of it under another name (a futx
+    # file given to lastlog holds last logins): user, port and host as the
+    # companion printed by FreeBSD's `lastlogin`.
+    f=$CORPUS/s4/logs/FreeBSD13.1/x86_64/utx.lastlogin
+    if [ -f "$f" ]; then
+        cp "$f" "$TMP/COPY"
+        awk '{ print $1, $2, $3 }' "$f.txt" | sort >"$TMP/ull-exp"
+        for g in "$f" "$TMP/COPY"; do
+            "$UTX" lastlog -f "$g" >"$TMP/ull.out" 2>"$TMP/ull.err"
+            RC=$?
+            grep -v '^Username' "$TMP/ull.out" | awk '{ print $1, $2, $3 }' | sort >"$TMP/ull-utx"
+            if [ "$RC" != 0 ]; then
+                fail "lastlog -f $(basename "$g") (FreeBSD utx.lastlogin)" "exit $RC: $(cat "$TMP/ull.err")"
+            else
+                same "lastlog -f $(basename "$g") (FreeBSD utx.lastlogin)" "$TMP/ull-exp" "$TMP/ull-utx" \
+                    "utx.lastlogin.txt" "utx lastlog"
+            fi
+        done
+    fi
 fi
 
 # 4. lastlog against shadow's own lastlog on the same file: it reads only
