@@ -7,7 +7,7 @@
 #   make check-header    fail if include/utx.h is stale
 #   make run             run `utx` on this host's databases (or the samples)
 #   make test            every check; one PASS/FAIL line per step
-#   make bench           bash bench/run.sh, then bench/sessions.sh
+#   make bench           bash bench/run.sh, bench/sessions.sh, bench/detect.sh
 #   make clean           remove build/ and cargo's target directory
 #
 # The library is built by cargo from the C ABI crate (utx-c/, over the core
@@ -156,6 +156,7 @@ test: all
 bench: all
 	UTX_LIB=$(CURDIR)/$(B)/libutx.a bash bench/run.sh
 	UTX=$(CURDIR)/$(B)/utx bash bench/sessions.sh
+	UTX_LIB=$(CURDIR)/$(B)/libutx.a bash bench/detect.sh
 
 clean:
 	rm -rf $(B)

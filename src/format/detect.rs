@@ -177,12 +177,15 @@ fn not_records(head: &[u8]) -> Option<&'static str> {
     if MAGIC.iter().any(|m| head.starts_with(m)) {
         return Some("the file starts with another file type's magic");
     }
-    let nul = head.iter().filter(|&&b| b == 0).count();
-    let text = head
-        .iter()
-        .filter(|&&b| b >= 0x20 && b != 0x7f || matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
-        .count();
-    if head.contains(&b'\n') && text * 10 >= head.len() * 9 && nul * 100 < head.len() {
+    // The first KiB tells (and this runs on every open).
+    let head = &head[..head.len().min(1024)];
+    let (mut nul, mut text, mut newline) = (0, 0, false);
+    for &b in head {
+        nul += (b == 0) as usize;
+        text += (b >= 0x20 && b != 0x7f || matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) as usize;
+        newline |= b == b'\n';
+    }
+    if newline && text * 10 >= head.len() * 9 && nul * 100 < head.len() {
         return Some("text, not binary records");
     }
     if nul * 50 < head.len() {
@@ -286,7 +289,7 @@ impl Sample {
             .take(SAMPLE_FRONT);
         for (i, rec) in front {
             front_last = Some(i);
-            if !t.add(judge(layout, rec, ctx)) {
+            if !t.add(judge(layout, rec, ctx)) || t.clearly_ahead() {
                 return t;
             }
         }

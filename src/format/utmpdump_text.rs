@@ -16,8 +16,10 @@ const CHUNK: usize = 64 * 1024;
 /// True when the first line of `head` is a whole utmpdump record:
 /// `[type] [pid] [id] [user] [line] [host] [addr] [time]`.
 pub fn looks_like(head: &[u8]) -> bool {
-    let line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
-    line.first() == Some(&b'[') && parse_line(line, 0, &mut Entry::default())
+    head.first() == Some(&b'[') && {
+        let line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
+        parse_line(line, 0, &mut Entry::default())
+    }
 }
 
 /// Splits `[a] [b] …` into the text between brackets.
