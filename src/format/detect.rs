@@ -481,8 +481,10 @@ fn judge_at(layout: &RecordLayout, rec: &[u8], ctx: &Ctx, sec: i64, usec: i64) -
             _ => Verdict::Weak,
         };
     }
+    // A type out of range in an otherwise sound record (which the
+    // decoder skips or calls UNKNOWN) is no evidence either way.
     let Some(t) = decoded_type(layout, rec) else {
-        return Verdict::Bad;
+        return Verdict::Weak;
     };
     match t {
         // An EMPTY slot holding data is another layout's bytes, often.

@@ -88,6 +88,7 @@ pub const fn blank(
         host_len: Int::Absent,
         addr: Addr::Absent,
         padding: &[],
+        unknown_types: true,
     }
 }
 
@@ -126,8 +127,12 @@ pub struct RecordLayout {
     pub host_len: Int,
     pub addr: Addr,
     /// Byte ranges that are padding: zero in every writer seen (used by
-    /// detection only).
+    /// detection, and to tell an UNKNOWN record from a corrupt one).
     pub padding: &'static [(usize, usize)],
+    /// A well-formed record with a type number outside the format's range
+    /// is returned as UNKNOWN (its system's tools show it); otherwise it
+    /// is skipped as corrupt.
+    pub unknown_types: bool,
 }
 
 impl RecordLayout {
@@ -296,8 +301,8 @@ impl RecordLayout {
             .padding
             .iter()
             .all(|&(o, n)| crate::format::detect::all_zero(&rec[o..o + n]));
-        (self.raw_type != Int::Absent && text_ok && padding_ok && e.flags & flags::NOT_UTF8 == 0)
-            .then_some(EntryType::Unknown)
+        let ok = self.unknown_types && self.raw_type != Int::Absent && text_ok && padding_ok;
+        (ok && e.flags & flags::NOT_UTF8 == 0).then_some(EntryType::Unknown)
     }
 }
 

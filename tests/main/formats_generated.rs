@@ -423,14 +423,17 @@ fn event_file(spec: &Spec, corrupt: bool, partial: bool) -> (Vec<u8>, Vec<Expect
     if corrupt {
         if let Some(t) = spec.ty {
             // A type number no platform uses, in a well-formed record:
-            // UNKNOWN, as utmpdump shows it.
+            // UNKNOWN, as utmpdump shows it (FreeBSD's libc skips it).
             let mut r = write(spec, &login);
             put_int(&mut r, t.0, 99, spec.be);
             out.extend(r);
-            let mut unknown = exp[1].clone();
-            unknown.0 = EntryType::Unknown;
-            exp.push(unknown);
-            // The same with control bytes in its strings: corrupt, skipped.
+            if spec.format != Format::FreebsdUtx {
+                let mut unknown = exp[1].clone();
+                unknown.0 = EntryType::Unknown;
+                exp.push(unknown);
+            }
+            // The same with control bytes in its strings: corrupt, skipped
+            // (as FreeBSD skips both).
             let mut r = write(spec, &login);
             put_int(&mut r, t.0, 99, spec.be);
             put_str(&mut r, spec.line, b"\x01\x02");
