@@ -274,9 +274,10 @@ impl Sample {
     }
 
     /// Judge up to `SAMPLE_FRONT` non-zero records from the front and
-    /// `SAMPLE_BACK` from the back of the file, stopping at the first bad
-    /// one (a layout that fits has none at its first record, and rarely
-    /// any).
+    /// `SAMPLE_BACK` from the back of the file. Judging stops at a bad
+    /// first record (a layout that fits has none there, and rarely any),
+    /// at too many bad ones, and once `CLEAR_LEAD` front records are
+    /// strong with a known type (enough evidence).
     fn judge(&self, layout: &RecordLayout, ctx: &Ctx) -> Tally {
         let mut t = Tally::default();
         let nonzero = |r: &(u64, &[u8])| !all_zero(r.1);
@@ -289,10 +290,13 @@ impl Sample {
             .take(SAMPLE_FRONT);
         for (i, rec) in front {
             front_last = Some(i);
-            if !t.add(judge(layout, rec, ctx)) || t.clearly_ahead() {
+            if !t.add(judge(layout, rec, ctx)) || t.known == CLEAR_LEAD {
                 return t;
             }
         }
+        // One block is the whole file: every non-zero record was judged
+        // unless the sample was full.
+        t.complete = back == 0 && t.sampled < SAMPLE_FRONT;
         if back > 0 {
             let tail = self
                 .records(back, layout.size)
@@ -319,7 +323,7 @@ struct Ctx {
 }
 
 /// How one record fits a layout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Verdict {
     /// Contradicts the layout: junk after a string's NUL, control bytes,
     /// non-zero padding, impossible time or microseconds.
@@ -349,6 +353,8 @@ struct Tally {
     first: Option<Verdict>,
     /// Earliest and latest time of the strong records.
     span: Option<(i64, i64)>,
+    /// Every non-zero record of the file was judged.
+    complete: bool,
 }
 
 /// Larger is better: no bad record, a whole number of records, the share
@@ -420,10 +426,13 @@ impl Tally {
         })
     }
 
-    /// Every sampled record strong with a known type, and enough of
-    /// them: no other layout can do better.
+    /// Enough records sampled (or every record of a small file, two at
+    /// least), none bad, three in four strong with a known type: no other
+    /// layout can do better (a wrong byte order or record size does not
+    /// get a single one).
     fn clearly_ahead(&self) -> bool {
-        self.sampled >= CLEAR_LEAD && self.known == self.sampled
+        let enough = self.sampled >= CLEAR_LEAD || self.complete && self.sampled >= 2;
+        enough && self.bad == 0 && self.known * 4 >= self.sampled * 3
     }
 }
 
