@@ -120,6 +120,11 @@ pub fn detect(src: &dyn ByteSource) -> Result<Format> {
     };
     let mut best: Option<(Key, Format)> = None;
     for &(layout, confirmed) in &candidates {
+        // A layout that is not a whole number of records cannot outrank
+        // one with no bad record that is (see `Key`): not judged.
+        if best.is_some_and(|(b, _)| b.0 && b.1) && !dividing(layout.size) {
+            continue;
+        }
         let ctx = Ctx {
             now,
             small_times_ok: unique_size == Some(layout.size),
@@ -177,8 +182,8 @@ fn not_records(head: &[u8]) -> Option<&'static str> {
     if MAGIC.iter().any(|m| head.starts_with(m)) {
         return Some("the file starts with another file type's magic");
     }
-    // The first KiB tells (and this runs on every open).
-    let head = &head[..head.len().min(1024)];
+    // The first 512 bytes tell (and this runs on every open).
+    let head = &head[..head.len().min(512)];
     let (mut nul, mut text, mut newline) = (0, 0, false);
     for &b in head {
         nul += (b == 0) as usize;
