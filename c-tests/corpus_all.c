@@ -157,6 +157,7 @@ static void read_every_way(const char *path, const unsigned char *buf, size_t le
     ut_reader *r;
     char err[512], what[700];
     ut_status st;
+    ut_format mem_format = format;
     size_t limit = len + 16;
     int f_ok = 0;
 
@@ -172,6 +173,10 @@ static void read_every_way(const char *path, const unsigned char *buf, size_t le
     if (st == UT_OK) {
         opened++;
         f_ok = 1;
+        /* A file name can say what detection cannot (utx.lastlogin):
+           memory is read as the format the file was read as. */
+        if (format == UT_FORMAT_AUTO)
+            CHECK(ut_reader_format(r, &mem_format) == UT_OK, "%s: ut_reader_format", what);
         walk(r, &fwd, limit, 0, what);
         ut_reader_close(r);
         r = NULL;
@@ -189,7 +194,7 @@ static void read_every_way(const char *path, const unsigned char *buf, size_t le
     /* Memory must decide the same as the file (and is read in batches,
      * which must give what ut_reader_next gives). */
     r = NULL;
-    st = ut_reader_open_memory(buf, len, format, 0, &r, err, sizeof err);
+    st = ut_reader_open_memory(buf, len, mem_format, 0, &r, err, sizeof err);
     CHECK((st == UT_OK) == f_ok, "%s: file open %s but memory open %s (%s)", what, f_ok ? "succeeded" : "failed",
           ut_status_str(st), err);
     if (st == UT_OK) {
@@ -197,7 +202,7 @@ static void read_every_way(const char *path, const unsigned char *buf, size_t le
         ut_reader_close(r);
         if (f_ok) compare(&fwd, &mem, 0, what);
         r = NULL;
-        if (ut_reader_open_memory(buf, len, format, UT_OPEN_REVERSE, &r, err, sizeof err) == UT_OK) {
+        if (ut_reader_open_memory(buf, len, mem_format, UT_OPEN_REVERSE, &r, err, sizeof err) == UT_OK) {
             walk(r, &memrev, limit, UT_BATCH_MAX + 1, what);
             ut_reader_close(r);
             compare(&mem, &memrev, 1, what);

@@ -35,7 +35,7 @@
  * (Type masks are plain unsigned literals, so that binding generators
  * can read them; utx-c/tests/abi_constants.rs checks them against the types.)
  */
-#define UT_TYPE_MASK_ALL 8191u
+#define UT_TYPE_MASK_ALL 16383u
 
 /**
  * `UT_TYPE_BIT(UT_TYPE_EMPTY)`.
@@ -101,6 +101,11 @@
  * `UT_TYPE_BIT(UT_TYPE_LAST_LOGIN)`.
  */
 #define UT_TYPE_MASK_LAST_LOGIN 4096u
+
+/**
+ * `UT_TYPE_BIT(UT_TYPE_UNKNOWN)`.
+ */
+#define UT_TYPE_MASK_UNKNOWN 8192u
 
 /**
  * A string field holds bytes that are not valid UTF-8.
@@ -989,6 +994,12 @@ typedef uint32_t ut_family;
  * A last-login record (lastlog).
  */
 #define UT_TYPE_LAST_LOGIN 12
+
+/**
+ * A record whose stored type number is outside its format's range
+ * (`raw_type` holds it), in an otherwise well-formed file.
+ */
+#define UT_TYPE_UNKNOWN 13
 
 #ifdef __cplusplus
 extern "C" {

@@ -27,10 +27,14 @@ pub enum EntryType {
     ShutdownTime = 11,
     /// A last-login record (lastlog, lastlog2, utx.lastlogin).
     LastLogin = 12,
+    /// A record of a well-formed file whose stored type number is outside
+    /// its format's range (`raw_type` keeps it): util-linux `utmpdump`
+    /// prints such records and `last` lists them by user and line.
+    Unknown = 13,
 }
 
 impl EntryType {
-    pub const ALL: [EntryType; 13] = [
+    pub const ALL: [EntryType; 14] = [
         EntryType::Empty,
         EntryType::RunLevel,
         EntryType::BootTime,
@@ -44,6 +48,7 @@ impl EntryType {
         EntryType::Signature,
         EntryType::ShutdownTime,
         EntryType::LastLogin,
+        EntryType::Unknown,
     ];
 
     /// The type with the Linux/glibc number `n`, if 0..=9.
@@ -75,6 +80,7 @@ impl EntryType {
             EntryType::Signature => "SIGNATURE",
             EntryType::ShutdownTime => "SHUTDOWN_TIME",
             EntryType::LastLogin => "LAST_LOGIN",
+            EntryType::Unknown => "UNKNOWN",
         }
     }
 

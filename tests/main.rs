@@ -14,6 +14,8 @@ mod core_linux;
 mod core_reading;
 #[path = "main/count_users.rs"]
 mod count_users;
+#[path = "main/detect_refuses.rs"]
+mod detect_refuses;
 #[path = "main/formats_corpus.rs"]
 mod formats_corpus;
 #[path = "main/formats_detect.rs"]

@@ -3,7 +3,7 @@
 package utx
 
 const (
-	cUtTypeMaskAll               = 8191
+	cUtTypeMaskAll               = 16383
 	cUtTypeMaskEmpty             = 1
 	cUtTypeMaskRunLvl            = 2
 	cUtTypeMaskBootTime          = 4
@@ -17,6 +17,7 @@ const (
 	cUtTypeMaskSignature         = 1024
 	cUtTypeMaskShutdownTime      = 2048
 	cUtTypeMaskLastLogin         = 4096
+	cUtTypeMaskUnknown           = 8192
 	cUtEntryNotUtf8              = 1
 	cUtEntryFullWidth            = 2
 	cUtEntryPartialRecord        = 4
@@ -152,6 +153,7 @@ const (
 	cUtTypeSignature             = 10
 	cUtTypeShutdownTime          = 11
 	cUtTypeLastLogin             = 12
+	cUtTypeUnknown               = 13
 )
 
 // EntryType values (UT_TYPE_*).
@@ -169,6 +171,7 @@ const (
 	TypeSignature    EntryType = 10
 	TypeShutdownTime EntryType = 11
 	TypeLastLogin    EntryType = 12
+	TypeUnknown      EntryType = 13
 )
 
 var entryTypeNames = map[EntryType]string{
@@ -185,6 +188,7 @@ var entryTypeNames = map[EntryType]string{
 	10: "SIGNATURE",
 	11: "SHUTDOWN_TIME",
 	12: "LAST_LOGIN",
+	13: "UNKNOWN",
 }
 
 var databaseNames = map[Database]string{

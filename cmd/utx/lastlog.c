@@ -616,6 +616,7 @@ int utx_lastlog_main(int argc, char **argv)
 {
     struct ll_ctl c;
     ut_reader *r = NULL;
+    ut_format fmt;
     int rc, have_accounts = 0;
 
     memset(&c, 0, sizeof(c));
@@ -654,6 +655,13 @@ int utx_lastlog_main(int argc, char **argv)
     }
     rc = (c.in.path == NULL && c.root != NULL) ? utx_open_db_root(c.root, UT_DB_LASTLOG, 0, &r)
                                                : utx_open(&c.in, &r);
+    if (rc == UTX_EXIT_OK && c.in.path != NULL && c.in.format == UT_FORMAT_AUTO &&
+        ut_reader_format(r, &fmt) == UT_OK && fmt == UT_FORMAT_FREEBSD_UTX) {
+        /* A futx file given to lastlog is a utx.lastlogin, whatever its name. */
+        ut_reader_close(r);
+        c.in.format = UT_FORMAT_FREEBSD_UTX_LASTLOGIN;
+        rc = utx_open(&c.in, &r);
+    }
     if (rc != UTX_EXIT_OK) {
         free_all(&c);
         return rc;

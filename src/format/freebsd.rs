@@ -42,6 +42,9 @@ pub static FUTX_197: RecordLayout = RecordLayout {
     user: Some((21, 32)),
     line: Some((53, 16)),
     host: Some((69, 128)),
+    // libc's futx_to_utx drops a record of unknown type: getutxent, and
+    // so every FreeBSD tool, skips it (as utx.log's reader does).
+    unknown_types: false,
     ..blank(
         Format::FreebsdUtx,
         FUTX_SIZE,

@@ -88,6 +88,7 @@ pub const fn blank(
         host_len: Int::Absent,
         addr: Addr::Absent,
         padding: &[],
+        unknown_types: true,
     }
 }
 
@@ -126,8 +127,12 @@ pub struct RecordLayout {
     pub host_len: Int,
     pub addr: Addr,
     /// Byte ranges that are padding: zero in every writer seen (used by
-    /// detection only).
+    /// detection, and to tell an UNKNOWN record from a corrupt one).
     pub padding: &'static [(usize, usize)],
+    /// A well-formed record with a type number outside the format's range
+    /// is returned as UNKNOWN (its system's tools show it); otherwise it
+    /// is skipped as corrupt.
+    pub unknown_types: bool,
 }
 
 impl RecordLayout {
@@ -204,10 +209,10 @@ impl RecordLayout {
         set_string(e, StrField::User, rec, self.user);
         set_string(e, StrField::Line, rec, self.line);
         set_string(e, StrField::Id, rec, self.id);
-        set_string(e, StrField::Host, rec, self.host);
+        self.set_host(rec, e);
         let raw = self.int(rec, self.raw_type);
         e.raw_type = raw.map_or(-1, |r| r as i32);
-        let Some(t) = (self.classify)(raw.unwrap_or(-1), e) else {
+        let Some(t) = (self.classify)(raw.unwrap_or(-1), e).or_else(|| self.unknown(rec, e)) else {
             return false;
         };
         e.entry_type = t;
@@ -235,12 +240,6 @@ impl RecordLayout {
                 _ => {}
             },
         }
-        if let (Some((off, len)), Some(n)) = (self.host, self.int(rec, self.host_len)) {
-            // Solaris ut_syslen counts the NUL; a shorter host is cut there.
-            if n > 1 && (n as usize) <= len {
-                e.set_fixed(StrField::Host, &rec[off..off + n as usize - 1]);
-            }
-        }
         if self.kind == Kind::LastLog {
             e.uid = (offset / self.size as u64) as i64;
         }
@@ -249,6 +248,61 @@ impl RecordLayout {
             e.flags &= !flags::TIME_IMPLAUSIBLE;
         }
         true
+    }
+}
+
+impl RecordLayout {
+    /// Set the host, cut at Solaris `ut_syslen` where the layout has it.
+    /// Writers disagree on what it counts: libc's `getutxent` family
+    /// stores `strlen + 1` (the NUL included), OpenSSH's `loginrec.c`
+    /// `strlen`. A NUL at `n - 1` is the first convention, at `n` (or `n`
+    /// filling the field) the second; with neither (stale bytes after the
+    /// name) the NUL-counting one. 0, or a length past the field, cuts at
+    /// the first NUL (or the width).
+    #[inline(always)]
+    fn set_host(&self, rec: &[u8], e: &mut Entry) {
+        let Some((off, len)) = self.host else {
+            e.host.clear();
+            return;
+        };
+        let field = &rec[off..off + len];
+        let cut = match self.int(rec, self.host_len) {
+            Some(n) if n >= 1 && (n as usize) <= len => {
+                let n = n as usize;
+                if field[n - 1] != 0 && (n == len || field[n] == 0) {
+                    n
+                } else {
+                    n - 1
+                }
+            }
+            _ => len,
+        };
+        let full_width = e.flags & flags::FULL_WIDTH;
+        e.set_fixed(StrField::Host, &field[..cut]);
+        if cut < len {
+            // Cut by the length, not by the width of the field.
+            e.flags = e.flags & !flags::FULL_WIDTH | full_width;
+        }
+    }
+
+    /// The type of a record whose type number is outside the format's
+    /// range: UNKNOWN when the rest of it is well-formed (its strings are
+    /// printable UTF-8 text and its padding is zero), as
+    /// util-linux `utmpdump` and `last` still show such records; `None`
+    /// (skipped as corrupt) otherwise. The cold path of the decoder.
+    #[cold]
+    #[inline(never)]
+    fn unknown(&self, rec: &[u8], e: &Entry) -> Option<EntryType> {
+        let text_ok = [self.user, self.line, self.host]
+            .iter()
+            .flatten()
+            .all(|&(o, n)| crate::format::detect::printable_text(&rec[o..o + n]));
+        let padding_ok = self
+            .padding
+            .iter()
+            .all(|&(o, n)| crate::format::detect::all_zero(&rec[o..o + n]));
+        let ok = self.unknown_types && self.raw_type != Int::Absent && text_ok && padding_ok;
+        (ok && e.flags & flags::NOT_UTF8 == 0).then_some(EntryType::Unknown)
     }
 }
 

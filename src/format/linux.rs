@@ -46,6 +46,7 @@ const fn glibc(
         host_len: Int::Absent,
         addr: Addr::V6Words(addr),
         padding,
+        unknown_types: true,
     }
 }
 
@@ -156,6 +157,7 @@ pub static GLIBC_382_BE: RecordLayout = RecordLayout {
     host_len: Int::Absent,
     addr: Addr::V6Words(346),
     padding: &[(362, 20)],
+    unknown_types: true,
 };
 
 const fn lastlog(format: Format, endian: Endian, wide_time: bool) -> RecordLayout {
@@ -183,6 +185,7 @@ const fn lastlog(format: Format, endian: Endian, wide_time: bool) -> RecordLayou
         host_len: Int::Absent,
         addr: Addr::Absent,
         padding: &[],
+        unknown_types: true,
     }
 }
 

@@ -336,19 +336,28 @@ impl Format {
     }
 }
 
-/// System paths whose bytes are another format's too (FreeBSD
-/// utx.lastlogin holds `futx` records, as utx.active does): the path
-/// says the format where detection cannot.
-pub const PATH_FORMATS: &[(&str, Format)] =
-    &[("/var/log/utx.lastlogin", Format::FreebsdUtxLastlogin)];
+/// File names whose bytes are another format's too: FreeBSD
+/// utx.lastlogin holds `futx` records, as utx.active does. (name, the
+/// format detection finds, the format the name says).
+pub const NAMED_FORMATS: &[(&str, Format, Format)] = &[(
+    "utx.lastlogin",
+    Format::FreebsdUtx,
+    Format::FreebsdUtxLastlogin,
+)];
 
 impl Format {
-    /// The format a system path implies (`None`: detect).
-    pub fn of_path(path: &str) -> Option<Format> {
-        PATH_FORMATS
+    /// What a path's file name says: `(detected, meant)` when a file
+    /// whose content is detected as `detected` holds `meant` (its name is
+    /// `utx.lastlogin`, or a rotated `utx.lastlogin.N`, `.gz` and so on).
+    pub fn of_path(path: &str) -> Option<(Format, Format)> {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        NAMED_FORMATS
             .iter()
-            .find(|(p, _)| *p == path)
-            .map(|(_, f)| *f)
+            .find(|(n, _, _)| {
+                name.strip_prefix(n)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            })
+            .map(|&(_, detected, meant)| (detected, meant))
     }
 }
 

@@ -13,23 +13,13 @@ use crate::stream::EntryStream;
 const MAX_LINE: usize = 4096;
 const CHUNK: usize = 64 * 1024;
 
-/// True when `head` starts like a utmpdump line: `[digits] [digits] [`.
+/// True when the first line of `head` is a whole utmpdump record:
+/// `[type] [pid] [id] [user] [line] [host] [addr] [time]`.
 pub fn looks_like(head: &[u8]) -> bool {
-    let line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
-    let Ok(text) = std::str::from_utf8(line) else {
-        return false;
-    };
-    let mut tokens = Tokens::new(text);
-    let numeric = |t: Option<&str>| {
-        t.is_some_and(|s| {
-            let s = s.trim();
-            !s.is_empty()
-                && s.trim_start_matches('-')
-                    .bytes()
-                    .all(|b| b.is_ascii_digit())
-        })
-    };
-    numeric(tokens.next_raw()) && numeric(tokens.next_raw()) && tokens.rest().contains('[')
+    head.first() == Some(&b'[') && {
+        let line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
+        parse_line(line, 0, &mut Entry::default())
+    }
 }
 
 /// Splits `[a] [b] …` into the text between brackets.
@@ -53,10 +43,6 @@ impl<'a> Tokens<'a> {
     /// A token cut at its first space, as `utmpdump -r` does.
     fn next_word(&mut self) -> Option<&'a str> {
         self.next_raw().map(|t| t.split(' ').next().unwrap_or(""))
-    }
-
-    fn rest(&self) -> &'a str {
-        self.rest
     }
 }
 
@@ -83,9 +69,8 @@ pub fn parse_line(line: &[u8], offset: u64, e: &mut Entry) -> bool {
     ) else {
         return false;
     };
-    let Some(kind) = EntryType::from_linux(raw_type as i64) else {
-        return false;
-    };
+    // utmpdump -r writes any number: one outside 0..=9 is UNKNOWN.
+    let kind = EntryType::from_linux(raw_type as i64).unwrap_or(EntryType::Unknown);
     e.raw_type = raw_type as i32;
     e.entry_type = kind;
     e.pid = pid as i64;

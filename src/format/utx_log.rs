@@ -286,8 +286,14 @@ pub fn looks_like(head: &[u8], complete: bool) -> bool {
     while pos + 2 <= head.len() {
         let len = u16::from_be_bytes([head[pos], head[pos + 1]]) as usize;
         if len == 0 {
+            // getfutxent skips one byte at a time over zeros: a run of
+            // them is one damage, walked at once (other formats' records
+            // are mostly zeros, and this runs on every open).
             bad += 1;
-            pos += 1;
+            pos = head[pos + 1..]
+                .iter()
+                .position(|&b| b != 0)
+                .map_or(head.len(), |k| pos + k);
             continue;
         }
         if pos + 2 + len > head.len() {

@@ -76,12 +76,10 @@ fn not_found(message: String) -> Error {
 /// content alone cannot tell (FreeBSD utx.lastlogin).
 fn open_file(f: &Path, mut opts: Options) -> Result<Reader> {
     if opts.format == crate::Format::Auto {
-        let implied = f.to_str().and_then(|s| {
-            crate::format::PATH_FORMATS
-                .iter()
-                .find(|(p, _)| s.ends_with(p))
-                .map(|(_, fmt)| *fmt)
-        });
+        let implied = f
+            .to_str()
+            .and_then(crate::Format::of_path)
+            .map(|(_, meant)| meant);
         opts.format = implied.unwrap_or(crate::Format::Auto);
     }
     Reader::open(f, opts)

@@ -169,16 +169,16 @@ impl Reader {
         defaults::open_db_in(root.as_ref(), db, opts)
     }
 
-    fn from_source(mut src: Box<dyn ByteSource>, origin: String, opts: Options) -> Result<Reader> {
+    fn from_source(src: Box<dyn ByteSource>, origin: String, opts: Options) -> Result<Reader> {
         let format = match opts.format {
-            Format::Auto => detect::detect(&crate::source::prefetch::Prefetched::new(src.as_mut()))
+            Format::Auto => detect::detect(src.as_ref())
                 .map_err(|e| Error::new(e.kind, format!("{origin}: {}", e.message)))?,
             f => f,
         };
-        // A system path whose bytes are another format's too (FreeBSD
-        // utx.lastlogin) says what it holds.
+        // A file name whose bytes are another format's too (FreeBSD
+        // utx.lastlogin holds utx.active's records) says what it holds.
         let format = match Format::of_path(&origin) {
-            Some(f) if opts.format == Format::Auto => f,
+            Some((same_bytes, f)) if opts.format == Format::Auto && format == same_bytes => f,
             _ => format,
         };
         let stream: Box<dyn EntryStream> = match format.info().decoder {

@@ -84,7 +84,10 @@ impl RecordStream {
             (Kind::Events, false) => vec![(0, u64::MAX)],
             (Kind::Events, true) => vec![(0, whole)],
             (Kind::LastLog, _) => {
-                let extents = self.src.data_extents(0).map_err(|e| self.io_err(e))?;
+                let extents = self
+                    .src
+                    .data_extents(0, usize::MAX)
+                    .map_err(|e| self.io_err(e))?;
                 let mut ranges: Vec<(u64, u64)> = Vec::new();
                 for (s, e) in extents {
                     let (s, e) = (

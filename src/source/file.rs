@@ -99,10 +99,10 @@ impl ByteSource for FileSource {
         Ok(self.file.metadata()?.len())
     }
 
-    fn data_extents(&self, mut offset: u64) -> io::Result<Vec<(u64, u64)>> {
+    fn data_extents(&self, mut offset: u64, max: usize) -> io::Result<Vec<(u64, u64)>> {
         let size = self.size()?;
         let mut out = Vec::new();
-        while offset < size {
+        while offset < size && out.len() < max {
             let start = match self.seek(offset, libc::SEEK_DATA) {
                 Ok(Some(s)) => s,
                 Ok(None) => break,

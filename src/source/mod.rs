@@ -5,7 +5,6 @@ pub mod envfile;
 pub mod file;
 pub mod gzip;
 pub mod memory;
-pub mod prefetch;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 
@@ -22,10 +21,11 @@ pub trait ByteSource: Send {
     fn size(&self) -> io::Result<u64>;
 
     /// The data extents `(start, end)` of a sparse source, in order, from
-    /// `offset` on. Sources without holes return one extent.
-    fn data_extents(&self, offset: u64) -> io::Result<Vec<(u64, u64)>> {
+    /// `offset` on, at most `max` of them. Sources without holes return
+    /// one extent.
+    fn data_extents(&self, offset: u64, max: usize) -> io::Result<Vec<(u64, u64)>> {
         let size = self.size()?;
-        Ok(if offset < size {
+        Ok(if offset < size && max > 0 {
             vec![(offset, size)]
         } else {
             Vec::new()

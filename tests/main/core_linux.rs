@@ -185,8 +185,12 @@ fn plaso_wtmp_with_stray_byte() {
     assert_eq!(rev[1].offset, 1152);
 }
 
+/// plaso's "corrupted" file: alice, two records of type 99, bob and 50
+/// stray bytes. The type-99 records are otherwise well-formed (all zero
+/// but the type): UNKNOWN entries with their number, as util-linux
+/// `utmpdump` prints them; nothing is skipped.
 #[test]
-fn plaso_corrupted_records_are_skipped_and_flagged() {
+fn plaso_corrupted_unknown_types_are_kept() {
     let Some(dir) = corpus("plaso") else { return };
     let es = entries(&dir.join("utmp_corrupted"));
     let real: Vec<_> = es
@@ -194,18 +198,21 @@ fn plaso_corrupted_records_are_skipped_and_flagged() {
         .filter(|e| e.flags & flags::PARTIAL_RECORD == 0)
         .collect();
     assert_eq!(es[0].format, Format::Glibc384Le);
-    assert_eq!(real.len(), 2, "alice and bob");
-    let bob = real[1];
+    assert_eq!(real.len(), 4, "alice, two unknown, bob");
+    for u in &real[1..3] {
+        assert_eq!((u.entry_type, u.raw_type), (EntryType::Unknown, 99));
+    }
+    let bob = real[3];
     assert_eq!(
         (bob.offset, bob.pid, bob.line.as_bytes(), bob.entry_type),
         (1152, 3003, &b"pts/0"[..], EntryType::UserProcess)
     );
     assert_eq!(bob.addr_text.as_bytes(), b"10.0.0.5");
-    assert!(bob.flags & flags::RECOVERED != 0);
+    assert!(es.iter().all(|e| e.flags & flags::RECOVERED == 0));
     assert!(es.last().unwrap().flags & flags::PARTIAL_RECORD != 0);
     let mut r = Reader::open(dir.join("utmp_corrupted"), Options::default()).unwrap();
-    assert_eq!((&mut r).count(), 3);
-    assert_eq!(r.skipped(), 2, "the two type-99 records");
+    assert_eq!((&mut r).count(), 5);
+    assert_eq!(r.skipped(), 0);
 }
 
 #[test]

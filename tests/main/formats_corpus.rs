@@ -124,42 +124,47 @@ fn freebsd_utx_log_matches_last() {
 fn freebsd_utx_lastlogin_and_active() {
     let Some(c) = corpus() else { return };
     let dir = c.join("s4/logs/FreeBSD13.1/x86_64");
+    // Its name says what the futx records are: last logins.
     let (f, v) = read_file(&dir.join("utx.lastlogin"));
-    assert_eq!(f, Format::FreebsdUtx);
+    assert_eq!(f, Format::FreebsdUtxLastlogin);
     let text = companion(&dir, "utx.lastlogin.txt");
     let theirs: Vec<Vec<&str>> = text
         .lines()
         .map(|l| l.split_whitespace().collect())
         .collect();
     assert_eq!(v.len(), theirs.len());
+    assert_eq!(v.len(), 3);
     for (e, t) in v.iter().zip(&theirs) {
-        assert_eq!(e.entry_type, EntryType::UserProcess);
+        assert_eq!((e.entry_type, e.raw_type), (EntryType::LastLogin, 4));
         assert_eq!(s(&e.user), t[0]);
         assert_eq!(s(&e.line), t[1]);
         assert_eq!(s(&e.host), t[2]);
         assert_eq!(hms_y(e.sec + us_offset(e.sec, -8)), t[3..].join(" "));
     }
-    // Forced (as Reader::open_db does for /var/log/utx.lastlogin), the
-    // same records are last logins; detection cannot tell the two apart.
-    let last: Vec<_> = Reader::open(
-        dir.join("utx.lastlogin"),
-        Options {
-            format: Format::FreebsdUtxLastlogin,
-            ..Options::default()
-        },
-    )
-    .unwrap()
-    .map(|e| e.unwrap())
-    .collect();
-    assert_eq!(last.len(), 3);
-    for (a, b) in last.iter().zip(&v) {
-        assert_eq!((a.entry_type, a.raw_type), (EntryType::LastLogin, 4));
-        assert_eq!((s(&a.user), a.sec, a.usec), (s(&b.user), b.sec, b.usec));
-        assert_eq!(a.format, Format::FreebsdUtxLastlogin);
+    // A copy under another name is utx.active's format (the bytes are
+    // the same); under a rotated name it is still a utx.lastlogin.
+    let bytes = std::fs::read(dir.join("utx.lastlogin")).unwrap();
+    let tmp = Scratch::new("utx-lastlogin");
+    for (name, want, t) in [
+        ("copy", Format::FreebsdUtx, EntryType::UserProcess),
+        (
+            "utx.lastlogin.0",
+            Format::FreebsdUtxLastlogin,
+            EntryType::LastLogin,
+        ),
+        ("utx.lastlogins", Format::FreebsdUtx, EntryType::UserProcess),
+    ] {
+        let (f, w) = read_file(&tmp.write(name, &bytes));
+        assert_eq!(f, want, "{name}");
+        assert_eq!(w.len(), 3);
+        for (a, b) in w.iter().zip(&v) {
+            assert_eq!(a.entry_type, t, "{name}");
+            assert_eq!((s(&a.user), a.sec, a.usec), (s(&b.user), b.sec, b.usec));
+        }
     }
     assert_eq!(
         Format::of_path("/var/log/utx.lastlogin"),
-        Some(Format::FreebsdUtxLastlogin)
+        Some((Format::FreebsdUtx, Format::FreebsdUtxLastlogin))
     );
     let (f, v) = read_file(&dir.join("utx.active"));
     assert_eq!(f, Format::FreebsdUtx);

@@ -6,7 +6,7 @@ use crate::helpers::corpus_root as corpus;
 use utx::{Format, Options, Reader};
 
 /// (path under the corpus, expected format name or error kind).
-const EXPECTED: &[(&str, &str)] = &[
+pub(crate) const EXPECTED: &[(&str, &str)] = &[
     ("dtformats/utmp-linux_libc6", "linux-384-le"),
     ("plaso/utmp", "linux-384-le"),
     ("plaso/utmp_aarch64", "linux-400-le"),
@@ -46,7 +46,10 @@ const EXPECTED: &[(&str, &str)] = &[
     ("s4/logs/Debian13/RISC-V/utmp", "linux-384-le"),
     ("s4/logs/Debian13/RISC-V/wtmp", "linux-384-le"),
     ("s4/logs/FreeBSD13.1/x86_64/utx.active", "freebsd-utx"),
-    ("s4/logs/FreeBSD13.1/x86_64/utx.lastlogin", "freebsd-utx"),
+    (
+        "s4/logs/FreeBSD13.1/x86_64/utx.lastlogin",
+        "freebsd-utx-lastlogin",
+    ),
     ("s4/logs/FreeBSD13.1/x86_64/utx.log", "freebsd-utx-log"),
     ("s4/logs/NetBSD9.3/x86_64/lastlog", "netbsd-lastlog-32-le"),
     ("s4/logs/NetBSD9.3/x86_64/lastlogx", "netbsd-lastlogx"),

@@ -422,9 +422,21 @@ fn event_file(spec: &Spec, corrupt: bool, partial: bool) -> (Vec<u8>, Vec<Expect
     let mut logout_flags = 0;
     if corrupt {
         if let Some(t) = spec.ty {
-            // A type number no platform uses.
+            // A type number no platform uses, in a well-formed record:
+            // UNKNOWN, as utmpdump shows it (FreeBSD's libc skips it).
             let mut r = write(spec, &login);
             put_int(&mut r, t.0, 99, spec.be);
+            out.extend(r);
+            if spec.format != Format::FreebsdUtx {
+                let mut unknown = exp[1].clone();
+                unknown.0 = EntryType::Unknown;
+                exp.push(unknown);
+            }
+            // The same with control bytes in its strings: corrupt, skipped
+            // (as FreeBSD skips both).
+            let mut r = write(spec, &login);
+            put_int(&mut r, t.0, 99, spec.be);
+            put_str(&mut r, spec.line, b"\x01\x02");
             out.extend(r);
             logout_flags = flags::RECOVERED;
         }
@@ -805,39 +817,44 @@ fn freebsd_utx_log_generated_with_edge_cases() {
     }
 }
 
-/// Auto-detection of every generated file: exactly its own format. IRIX
+/// Every generated file with the format detection must find: event
+/// files in four variants (corrupt record, partial tail), lastlogs. IRIX
 /// and big-endian Solaris files are byte-for-byte the same layout, so an
 /// IRIX file is (documentedly) detected as Solaris.
-#[test]
-fn detection_matrix_over_generated_files() {
-    let mut checked = 0;
+pub(crate) fn generated_files() -> Vec<(Format, Vec<u8>)> {
+    let mut out = Vec::new();
     for spec in specs().into_iter().flat_map(signed) {
         let expected = match spec.format {
             Format::IrixUtmpx372Be => Format::SolarisUtmpx372Be,
             f => f,
         };
-        let files: Vec<Vec<u8>> = if spec.lastlog {
-            vec![lastlog_file(&spec)]
+        if spec.lastlog {
+            out.push((expected, lastlog_file(&spec)));
         } else {
-            [(false, false), (true, false), (false, true), (true, true)]
-                .iter()
-                .map(|&(c, p)| event_file(&spec, c, p).0)
-                .collect()
-        };
-        for (i, f) in files.iter().enumerate() {
-            let got = detect_bytes(f);
-            assert_eq!(
-                got.as_ref().ok().copied(),
-                Some(expected),
-                "{} variant {i} ({} bytes): {:?}",
-                spec.format.name(),
-                f.len(),
-                got.err()
-            );
-            checked += 1;
+            for (c, p) in [(false, false), (true, false), (false, true), (true, true)] {
+                out.push((expected, event_file(&spec, c, p).0));
+            }
         }
     }
-    assert!(checked > 100);
+    out
+}
+
+/// Auto-detection of every generated file: exactly its own format.
+#[test]
+fn detection_matrix_over_generated_files() {
+    let files = generated_files();
+    for (i, (expected, f)) in files.iter().enumerate() {
+        let got = detect_bytes(f);
+        assert_eq!(
+            got.as_ref().ok().copied(),
+            Some(*expected),
+            "{} file {i} ({} bytes): {:?}",
+            expected.name(),
+            f.len(),
+            got.err()
+        );
+    }
+    assert!(files.len() > 100);
 }
 
 /// 9600 = 25 × 384 = 24 × 400: both Linux layouts must still be told apart.
@@ -1135,6 +1152,52 @@ fn solaris_syslen_limits_the_host() {
         assert_eq!(s(&v[1].host).len(), 257);
         assert_ne!(v[1].flags & flags::FULL_WIDTH, 0);
         assert_eq!(detect_bytes(&bytes).unwrap(), fmt);
+    }
+}
+
+/// Both `ut_syslen` conventions: libc's `strlen + 1` and OpenSSH
+/// `loginrec.c`'s `strlen` (no NUL counted, so a cut at `syslen - 1` lost
+/// the last character of every remote host on a real SPARC utmpx), and 0
+/// or a length past the 257-byte field: the whole name each time.
+#[test]
+fn solaris_syslen_with_and_without_the_nul() {
+    let host = b"acs-cseb240-26.ucsd.edu";
+    for fmt in [Format::SolarisUtmpx372Le, Format::SolarisUtmpx372Be] {
+        let spec = specs().into_iter().find(|s| s.format == fmt).unwrap();
+        let full: Vec<u8> = (0..257).map(|i| b'a' + (i % 26) as u8).collect();
+        let cases: [(&str, &[u8], i64); 6] = [
+            ("strlen", host, host.len() as i64),
+            ("strlen + 1", host, host.len() as i64 + 1),
+            ("0", host, 0),
+            ("past the field", host, 300),
+            ("strlen of a full field", &full, 257),
+            ("strlen + 1 of a full field", &full, 258),
+        ];
+        let mut bytes = Vec::new();
+        for (i, (_, h, syslen)) in cases.iter().enumerate() {
+            let mut rec = write(
+                &spec,
+                &Rec {
+                    ty: Some(7),
+                    user: b"dave".to_vec(),
+                    line: format!("pts/{i}").into_bytes(),
+                    host: h.to_vec(),
+                    pid: 100 + i as i64,
+                    sec: T0 + i as i64,
+                    ..Rec::default()
+                },
+            );
+            put_int(&mut rec, (112, 2), *syslen, spec.be);
+            bytes.extend(rec);
+        }
+        assert_eq!(detect_bytes(&bytes).unwrap(), fmt);
+        let v = read_bytes(&bytes, fmt, false);
+        assert_eq!(v.len(), cases.len());
+        for (e, (what, h, _)) in v.iter().zip(&cases) {
+            assert_eq!(e.host.as_bytes(), *h, "{} syslen {what}", fmt.name());
+            let full_width = h.len() == 257;
+            assert_eq!(e.flags & flags::FULL_WIDTH != 0, full_width, "{what}");
+        }
     }
 }
 

@@ -164,6 +164,7 @@ fn type_constants_match_the_rust_enum() {
     }
     assert_eq!(UT_TYPE_USER_PROCESS, EntryType::UserProcess as i32);
     assert_eq!(UT_TYPE_LAST_LOGIN, EntryType::LastLogin as i32);
+    assert_eq!(UT_TYPE_UNKNOWN, EntryType::Unknown as i32);
     assert_eq!(UT_TYPE_MASK_ALL, (1u32 << EntryType::ALL.len()) - 1);
 }
 

@@ -229,10 +229,13 @@ pub const UT_TYPE_SIGNATURE: ut_type = 10;
 pub const UT_TYPE_SHUTDOWN_TIME: ut_type = 11;
 /// A last-login record (lastlog).
 pub const UT_TYPE_LAST_LOGIN: ut_type = 12;
+/// A record whose stored type number is outside its format's range
+/// (`raw_type` holds it), in an otherwise well-formed file.
+pub const UT_TYPE_UNKNOWN: ut_type = 13;
 /// Every type, for `ut_reader_set_types`: the or of every `UT_TYPE_MASK_*`.
 /// (Type masks are plain unsigned literals, so that binding generators
 /// can read them; utx-c/tests/abi_constants.rs checks them against the types.)
-pub const UT_TYPE_MASK_ALL: u32 = 8191u32;
+pub const UT_TYPE_MASK_ALL: u32 = 16383u32;
 /// `UT_TYPE_BIT(UT_TYPE_EMPTY)`.
 pub const UT_TYPE_MASK_EMPTY: u32 = 1u32;
 /// `UT_TYPE_BIT(UT_TYPE_RUN_LVL)`.
@@ -259,6 +262,8 @@ pub const UT_TYPE_MASK_SIGNATURE: u32 = 1024u32;
 pub const UT_TYPE_MASK_SHUTDOWN_TIME: u32 = 2048u32;
 /// `UT_TYPE_BIT(UT_TYPE_LAST_LOGIN)`.
 pub const UT_TYPE_MASK_LAST_LOGIN: u32 = 4096u32;
+/// `UT_TYPE_BIT(UT_TYPE_UNKNOWN)`.
+pub const UT_TYPE_MASK_UNKNOWN: u32 = 8192u32;
 
 // Entry flags (`ut_entry.flags`, bitwise or).
 
