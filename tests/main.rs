@@ -12,6 +12,8 @@ mod core_linux;
 mod core_reading;
 #[path = "main/count_users.rs"]
 mod count_users;
+#[path = "main/follow.rs"]
+mod follow;
 #[path = "main/formats_corpus.rs"]
 mod formats_corpus;
 #[path = "main/formats_detect.rs"]
