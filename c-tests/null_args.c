@@ -220,6 +220,16 @@ static void test_reader_calls(void) {
         CHECK(skipped == 0, "skipped %lu on a fresh reader, want 0", (unsigned long)skipped);
     }
 
+    msg = SENTINEL_STR;
+    os_errno = 12345;
+    CHECK_STATUS(ut_reader_error(NULL, &msg, &os_errno), UT_ERR_NULL);
+    CHECK(msg == SENTINEL_STR && os_errno == 12345, "error(NULL reader) wrote its outputs");
+    CHECK_STATUS(ut_reader_error(r, NULL, NULL), UT_OK);
+    CHECK_STATUS(ut_reader_error(r, &msg, NULL), UT_OK);
+    CHECK(msg != NULL && msg != SENTINEL_STR && msg[0] == '\0', "error() on a fresh reader: want \"\"");
+    CHECK_STATUS(ut_reader_error(r, NULL, &os_errno), UT_OK);
+    CHECK(os_errno == 0, "error() on a fresh reader: errno %d, want 0", (int)os_errno);
+
     {
         uint64_t off = 77;
         int fd = 77;
@@ -234,6 +244,10 @@ static void test_reader_calls(void) {
         CHECK_STATUS(ut_reader_seek_offset(r, 768), UT_ERR_INVALID);
         CHECK_STATUS(ut_reader_tell(r, &off), UT_OK);
         CHECK(off == 0, "a refused seek_offset moved the reader to %lu", (unsigned long)off);
+        msg = NULL;
+        CHECK_STATUS(ut_reader_error(r, &msg, NULL), UT_OK);
+        CHECK(msg != NULL && strstr(msg, "past the last whole record") != NULL, "refused seek: message '%s'",
+              msg ? msg : "(null)");
         CHECK_STATUS(ut_reader_follow_fd(NULL, &fd), UT_ERR_NULL);
         CHECK(fd == 77, "follow_fd(NULL reader) wrote *fd");
         CHECK_STATUS(ut_reader_follow_fd(r, NULL), UT_ERR_NULL);
@@ -241,16 +255,6 @@ static void test_reader_calls(void) {
         CHECK_STATUS(ut_reader_follow_fd(r, &fd), UT_ERR_INVALID);
         CHECK(fd == 77, "a failed follow_fd wrote *fd");
     }
-
-    msg = SENTINEL_STR;
-    os_errno = 12345;
-    CHECK_STATUS(ut_reader_error(NULL, &msg, &os_errno), UT_ERR_NULL);
-    CHECK(msg == SENTINEL_STR && os_errno == 12345, "error(NULL reader) wrote its outputs");
-    CHECK_STATUS(ut_reader_error(r, NULL, NULL), UT_OK);
-    CHECK_STATUS(ut_reader_error(r, &msg, NULL), UT_OK);
-    CHECK(msg != NULL && msg != SENTINEL_STR && msg[0] == '\0', "error() on a fresh reader: want \"\"");
-    CHECK_STATUS(ut_reader_error(r, NULL, &os_errno), UT_OK);
-    CHECK(os_errno == 0, "error() on a fresh reader: errno %d, want 0", (int)os_errno);
 
     /* Unknown type bits are refused and leave the filter as it was. */
     if (ntypes < 32) {

@@ -1053,7 +1053,7 @@ ut_status ut_reader_seek_offset(struct ut_reader *reader, uint64_t offset);
  * `UT_ERR_INVALID` for a reader that does not follow,
  * `UT_ERR_UNSUPPORTED` where inotify does not exist.
  */
-ut_status ut_reader_follow_fd(struct ut_reader *reader, int32_t *fd);
+ut_status ut_reader_follow_fd(struct ut_reader *reader, int *fd);
 
 /**
  * Start pairing the entries of `reader`, which must read newest first
