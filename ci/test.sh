@@ -384,9 +384,16 @@ step_completion() { bash tests/completion/run.sh $B/utx; }
 
 step_parity() { bash tests/parity/run.sh $B/utx; }
 
+# Following a growing file (dump -f, last --follow, --checkpoint) as log
+# shippers run it, every JSON line checked against docs/*.schema.json.
+step_follow() {
+    [ -x $B/utx ] || { echo "error: $B/utx not built"; return 1; }
+    timeout -k 5 60 python3 tests/follow/run.py $B/utx
+}
+
 # ---- driver ----------------------------------------------------------------
 
-ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install examples man completion run parity"
+ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install examples man completion follow run parity"
 steps=${*:-$ALL_STEPS}
 for s in $steps; do
     case $s in

@@ -5,12 +5,12 @@
 
 _utx_options() {
     case $1 in
-    dump) echo "--json --format --reverse --db --help -h" ;;
+    dump) echo "--json --json=ecs --format --reverse --db -f --follow --since-offset --checkpoint --help -h" ;;
     who) echo "--format --verbose --json --watch --watch= --root --all-sessions --help -h" ;;
     last | lastb)
         echo "-a -d -f -F -i -n -p -R -s -t -w -x --hostlast --dns --file --fulltimes" \
             "--ip --limit --present --nohostname --since --until --fullnames --system" \
-            "--time-format --json --merge --verbose --help -h" ;;
+            "--time-format --json --merge --follow --since-offset --checkpoint --verbose --help -h" ;;
     lastlog) echo "--format --verbose --json --root -f -u --help -h" ;;
     esac
 }
@@ -54,8 +54,10 @@ _utx() {
     --root)
         mapfile -t COMPREPLY < <(compgen -d -- "$cur")
         return 0 ;;
-    -f | --file)
+    -f | --file | --checkpoint)
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+        return 0 ;;
+    --since-offset)
         return 0 ;;
     -u)
         [ "$sub" = lastlog ] && mapfile -t COMPREPLY < <(compgen -u -- "$cur")

@@ -175,13 +175,15 @@ static void on_stop(int sig)
     stop_signal = sig;
 }
 
-/* Stop cleanly (flush, write the checkpoint) on SIGINT, SIGTERM, SIGHUP:
- * no SA_RESTART, so a wait in poll returns. */
+/* Stop cleanly (flush, write the checkpoint) on SIGINT, SIGTERM, SIGHUP.
+ * SA_RESTART keeps a write to stdout going; poll is never restarted
+ * (signal(7)), so a wait returns at once. */
 static void catch_stop_signals(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_stop;
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
@@ -308,6 +310,7 @@ int utx_follow_run(const struct utx_input *in, const struct utx_follow *f, utx_s
     int rc, fd = -1;
     ut_status st;
 
+    catch_stop_signals(); /* before the open, which may pause */
     if (f->follow) {
         rc = open_follow(in, &r, path, sizeof(path));
         label = path;
@@ -322,8 +325,6 @@ int utx_follow_run(const struct utx_input *in, const struct utx_follow *f, utx_s
     rc = position(r, label, f);
     if (rc == 0 && f->follow && (st = ut_reader_follow_fd(r, &fd)) != UT_OK)
         fd = -1; /* no inotify here: poll the file every second */
-    if (rc == 0)
-        catch_stop_signals();
     while (rc == 0 && !stop_signal) {
         st = ut_reader_next(r, &e);
         if (st == UT_OK) {

@@ -21,6 +21,11 @@ use crate::format::layout::RecordLayout;
 use crate::monitor::inotify::Inotify;
 use crate::source::file::FileSource;
 
+/// How often, and after what pause, a followed file whose format AUTO
+/// cannot tell is looked at again (a record half written at open time).
+pub(crate) const DETECT_TRIES: u32 = 5;
+pub(crate) const DETECT_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// Device and inode: what says "the same file".
 pub(crate) type FileId = (u64, u64);
 

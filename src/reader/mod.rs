@@ -136,27 +136,40 @@ impl Reader {
                 format!("{shown}: a followed file is read forward only"),
             ));
         }
-        let (src, id) = follow::open_file(path)?;
-        let mut head = [0u8; 16];
-        let n = src
-            .read_full_at(&mut head, 0)
-            .map_err(|e| Error::io(&shown, &e))?;
-        if open_sqlite::is_sqlite(&head[..n]) || gzip::is_gzip(&src) {
-            return Err(Error::new(
-                ErrorKind::Unsupported,
-                format!("{shown}: a SQLite or gzip file cannot be followed"),
-            ));
-        }
-        let mut reader = Self::from_source(Box::new(src), shown.clone(), opts)?;
+        // A record being written in pieces when the file is opened can
+        // make its size fit no layout: look again a few times, briefly.
+        let mut tries = 0;
+        let (mut reader, id) = loop {
+            let (src, id) = follow::open_file(path)?;
+            let mut head = [0u8; 16];
+            let n = src
+                .read_full_at(&mut head, 0)
+                .map_err(|e| Error::io(&shown, &e))?;
+            if open_sqlite::is_sqlite(&head[..n]) || gzip::is_gzip(&src) {
+                return Err(Error::new(
+                    ErrorKind::Unsupported,
+                    format!("{shown}: a SQLite or gzip file cannot be followed"),
+                ));
+            }
+            match Self::from_source(Box::new(src), shown.clone(), opts) {
+                Err(e) if e.kind == ErrorKind::NotRecognised && tries < follow::DETECT_TRIES => {
+                    tries += 1;
+                    std::thread::sleep(follow::DETECT_PAUSE);
+                }
+                opened => break (opened?, id),
+            }
+        };
         let layout = match reader.format.info().decoder {
             Decoder::Records(l) if l.kind == Kind::Events => l,
-            _ => return Err(Error::new(
-                ErrorKind::Unsupported,
-                format!(
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::Unsupported,
+                    format!(
                     "{shown}: {} cannot be followed (only event files of fixed-size records can)",
                     reader.format.name()
                 ),
-            )),
+                ))
+            }
         };
         reader.follow = Some(Box::new(follow::Follow::new(path, id, layout, opts.live)));
         Ok(reader)
