@@ -31,11 +31,6 @@
 
 
 /**
- * `ut_reader_seek_offset`: the end of the last whole record.
- */
-#define UT_OFFSET_END UINT64_MAX
-
-/**
  * Every type, for `ut_reader_set_types`.
  */
 #define UT_TYPE_MASK_ALL ((1 << 13) - 1)
@@ -1035,7 +1030,7 @@ ut_status ut_reader_tell(struct ut_reader *reader, uint64_t *offset);
 /**
  * Continue reading at `offset`, a record boundary of the file: forward
  * from the record that starts there, backward from the record that ends
- * there (what `ut_reader_tell` says). `UT_OFFSET_END` is the end of the
+ * there (what `ut_reader_tell` says). `UINT64_MAX` is the end of the
  * last whole record (a follower then returns only what is appended).
  * `UT_ERR_INVALID` for an offset that is not a multiple of the record
  * size or lies past the last whole record (the position is unchanged);

@@ -266,7 +266,7 @@ static int position(ut_reader *r, const char *label, const struct utx_follow *f)
     } else if (f->have_offset) {
         st = ut_reader_seek_offset(r, f->offset);
     } else if (f->from_end) {
-        st = ut_reader_seek_offset(r, UT_OFFSET_END);
+        st = ut_reader_seek_offset(r, UINT64_MAX);
     } else {
         return 0;
     }

@@ -854,7 +854,7 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
         utx_print_source(stderr, r);
     /* --follow goes on exactly where this (reverse) reader starts. */
     if (st == UT_OK && ctl->fl.follow && ut_reader_tell(r, &ctl->listed_to) != UT_OK)
-        ctl->listed_to = UT_OFFSET_END;
+        ctl->listed_to = UINT64_MAX; /* the end */
     ctl->source = NULL;
     if (st == UT_OK && ut_reader_source(r, &ctl->source) != UT_OK)
         ctl->source = NULL;

@@ -498,7 +498,7 @@ pub unsafe extern "C" fn ut_reader_tell(reader: *mut ut_reader, offset: *mut u64
 
 /// Continue reading at `offset`, a record boundary of the file: forward
 /// from the record that starts there, backward from the record that ends
-/// there (what `ut_reader_tell` says). `UT_OFFSET_END` is the end of the
+/// there (what `ut_reader_tell` says). `UINT64_MAX` is the end of the
 /// last whole record (a follower then returns only what is appended).
 /// `UT_ERR_INVALID` for an offset that is not a multiple of the record
 /// size or lies past the last whole record (the position is unchanged);

@@ -187,9 +187,6 @@ pub const UT_OPEN_ALL_SESSIONS: ut_open_flags = 4;
 /// `UT_ENTRY_ROTATED`); `ut_reader_follow_fd` gives a descriptor to wait on.
 pub const UT_OPEN_FOLLOW: ut_open_flags = 8;
 
-/// `ut_reader_seek_offset`: the end of the last whole record.
-pub const UT_OFFSET_END: u64 = u64::MAX;
-
 /// Categories of logind state and change notification (bitwise or).
 pub type ut_category = u32;
 /// logind seats (`/run/systemd/seats`).
