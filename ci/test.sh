@@ -386,9 +386,24 @@ step_parity() { bash tests/parity/run.sh $B/utx; }
 
 # Following a growing file (dump -f, last --follow, --checkpoint) as log
 # shippers run it, every JSON line checked against docs/*.schema.json.
+# Again with the ASan/UBSan build of the command when the utx-asan step
+# made one.
 step_follow() {
+    local logs rc
     [ -x $B/utx ] || { echo "error: $B/utx not built"; return 1; }
-    timeout -k 5 60 python3 tests/follow/run.py $B/utx
+    timeout -k 5 60 python3 tests/follow/run.py $B/utx || return 1
+    [ -x $CT/utx-asan ] || { echo "($CT/utx-asan not built: no sanitizer run)"; return 0; }
+    logs=$(mktemp -d /tmp/utx-follow-asan.XXXXXX)
+    LD_LIBRARY_PATH=$B ASAN_OPTIONS=detect_leaks=1:log_path=$logs/asan \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan \
+        timeout -k 5 120 python3 tests/follow/run.py $CT/utx-asan
+    rc=$?
+    if [ -n "$(ls -A "$logs")" ]; then
+        for f in "$logs"/*; do echo "== $f"; head -n 40 "$f"; done
+        rc=1
+    fi
+    rm -rf "$logs"
+    return $rc
 }
 
 # ---- driver ----------------------------------------------------------------
