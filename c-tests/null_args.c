@@ -153,6 +153,10 @@ static void test_open_memory(void) {
     st = ut_reader_open_memory(rec, sizeof rec, UT_FORMAT_AUTO, 0x10u, &r, err, sizeof err);
     CHECK_STATUS(st, UT_ERR_INVALID);
     CHECK(r == SENTINEL_READER, "open_memory(bad flags) wrote *out");
+    /* Memory cannot be followed. */
+    st = ut_reader_open_memory(rec, sizeof rec, UT_FORMAT_AUTO, UT_OPEN_FOLLOW, &r, err, sizeof err);
+    CHECK_STATUS(st, UT_ERR_UNSUPPORTED);
+    CHECK(r == SENTINEL_READER, "open_memory(UT_OPEN_FOLLOW) wrote *out");
 }
 
 static void test_open_db(void) {
@@ -177,6 +181,9 @@ static void test_open_db(void) {
     st = ut_reader_open_db(UT_DB_UTMP, 0x40000000u, &r, err, sizeof err);
     CHECK_STATUS(st, UT_ERR_INVALID);
     CHECK(r == SENTINEL_READER, "open_db(bad flags) wrote *out");
+    st = ut_reader_open_db(UT_DB_WTMP, UT_OPEN_FOLLOW, &r, err, sizeof err);
+    CHECK_STATUS(st, UT_ERR_UNSUPPORTED);
+    CHECK(r == SENTINEL_READER, "open_db(UT_OPEN_FOLLOW) wrote *out");
 }
 
 static void test_reader_calls(void) {
@@ -222,6 +229,32 @@ static void test_reader_calls(void) {
     CHECK(msg != NULL && msg != SENTINEL_STR && msg[0] == '\0', "error() on a fresh reader: want \"\"");
     CHECK_STATUS(ut_reader_error(r, NULL, &os_errno), UT_OK);
     CHECK(os_errno == 0, "error() on a fresh reader: errno %d, want 0", (int)os_errno);
+
+    {
+        uint64_t off = 77;
+        int fd = 77;
+        CHECK_STATUS(ut_reader_tell(NULL, &off), UT_ERR_NULL);
+        CHECK(off == 77, "tell(NULL reader) wrote *offset");
+        CHECK_STATUS(ut_reader_tell(r, NULL), UT_ERR_NULL);
+        CHECK_STATUS(ut_reader_tell(r, &off), UT_OK);
+        CHECK(off == 0, "tell %lu on a fresh reader, want 0", (unsigned long)off);
+        CHECK_STATUS(ut_reader_seek_offset(NULL, 0), UT_ERR_NULL);
+        /* Misaligned and past the end: refused, the position unchanged. */
+        CHECK_STATUS(ut_reader_seek_offset(r, 1), UT_ERR_INVALID);
+        CHECK_STATUS(ut_reader_seek_offset(r, 768), UT_ERR_INVALID);
+        CHECK_STATUS(ut_reader_tell(r, &off), UT_OK);
+        CHECK(off == 0, "a refused seek_offset moved the reader to %lu", (unsigned long)off);
+        msg = NULL;
+        CHECK_STATUS(ut_reader_error(r, &msg, NULL), UT_OK);
+        CHECK(msg != NULL && strstr(msg, "past the last whole record") != NULL, "refused seek: message '%s'",
+              msg ? msg : "(null)");
+        CHECK_STATUS(ut_reader_follow_fd(NULL, &fd), UT_ERR_NULL);
+        CHECK(fd == 77, "follow_fd(NULL reader) wrote *fd");
+        CHECK_STATUS(ut_reader_follow_fd(r, NULL), UT_ERR_NULL);
+        /* A reader that does not follow has no descriptor. */
+        CHECK_STATUS(ut_reader_follow_fd(r, &fd), UT_ERR_INVALID);
+        CHECK(fd == 77, "a failed follow_fd wrote *fd");
+    }
 
     /* Unknown type bits are refused and leave the filter as it was. */
     if (ntypes < 32) {

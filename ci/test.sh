@@ -527,9 +527,31 @@ ruby_install_checks() {
     echo "ok: the installed gem runs the README example"
 }
 
+# Following a growing file (dump -f, last --follow, --checkpoint) as log
+# shippers run it, every JSON line checked against docs/*.schema.json.
+# Again with the ASan/UBSan build of the command when the utx-asan step
+# made one.
+step_follow() {
+    local logs rc
+    [ -x $B/utx ] || { echo "error: $B/utx not built"; return 1; }
+    timeout -k 5 60 python3 tests/follow/run.py $B/utx || return 1
+    [ -x $CT/utx-asan ] || { echo "($CT/utx-asan not built: no sanitizer run)"; return 0; }
+    logs=$(mktemp -d /tmp/utx-follow-asan.XXXXXX)
+    LD_LIBRARY_PATH=$B ASAN_OPTIONS=detect_leaks=1:log_path=$logs/asan \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan \
+        timeout -k 5 120 python3 tests/follow/run.py $CT/utx-asan
+    rc=$?
+    if [ -n "$(ls -A "$logs")" ]; then
+        for f in "$logs"/*; do echo "== $f"; head -n 40 "$f"; done
+        rc=1
+    fi
+    rm -rf "$logs"
+    return $rc
+}
+
 # ---- driver ----------------------------------------------------------------
 
-ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install examples man completion run hostile soak parity python go ruby"
+ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install examples man completion follow run hostile soak parity python go ruby"
 steps=${*:-$ALL_STEPS}
 for s in $steps; do
     case $s in

@@ -5,7 +5,7 @@
 
 _utx_options() {
     case $1 in
-    dump) echo "--json --format --reverse --db --help -h --version -V" ;;
+    dump) echo "--json --json=ecs --format --reverse --db -f --follow --since-offset --checkpoint --help -h --version -V" ;;
     who)
         echo "-a -b -d -H -l -m -p -q -r -s -t -T -w -u --all --boot --count --dead" \
             "--heading --login --lookup --mesg --message --process --runlevel --short" \
@@ -14,7 +14,7 @@ _utx_options() {
     last | lastb)
         echo "-a -d -f -F -i -n -p -R -s -t -w -x --hostlast --dns --file --fulltimes" \
             "--ip --limit --present --nohostname --since --until --fullnames --system" \
-            "--time-format --json --merge --verbose --help -h --version -V" ;;
+            "--time-format --json --merge --follow --since-offset --checkpoint --verbose --help -h --version -V" ;;
     lastlog)
         echo "-b -C -h -R -S -t -u -f -V --before --clear --help --root --set --time --user" \
             "--format --verbose --json --version" ;;
@@ -61,8 +61,10 @@ _utx() {
         [ "$prev" = -R ] && [ "$sub" != lastlog ] && return 0 # last -R: a flag
         mapfile -t COMPREPLY < <(compgen -d -- "$cur")
         return 0 ;;
-    -f | --file)
+    -f | --file | --checkpoint)
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+        return 0 ;;
+    --since-offset)
         return 0 ;;
     -u | --user)
         [ "$sub" = lastlog ] && mapfile -t COMPREPLY < <(compgen -u -- "$cur") && return 0 ;;

@@ -133,6 +133,18 @@
 #define UT_ENTRY_RECOVERED 16
 
 /**
+ * A followed path now names another file (rotation); this is the first
+ * entry read from it.
+ */
+#define UT_ENTRY_ROTATED 32
+
+/**
+ * A followed file was cut shorter than the position reached; this is the
+ * first entry read again from its start.
+ */
+#define UT_ENTRY_TRUNCATED 64
+
+/**
  * Address families (`ut_entry.addr_family`).
  */
 #define UT_ADDR_NONE 0
@@ -907,6 +919,15 @@ typedef uint32_t ut_family;
 #define UT_OPEN_ALL_SESSIONS 4
 
 /**
+ * Follow the file as it grows (`ut_reader_open` only; forward only; event
+ * files of fixed-size records): after `UT_END`, a later `ut_reader_next`
+ * returns the records appended since. Truncation and rotation are
+ * followed and flag the next entry (`UT_ENTRY_TRUNCATED`,
+ * `UT_ENTRY_ROTATED`); `ut_reader_follow_fd` gives a descriptor to wait on.
+ */
+#define UT_OPEN_FOLLOW 8
+
+/**
  * logind seats (`/run/systemd/seats`).
  */
 #define UT_LOGIND_SEATS 1
@@ -1010,6 +1031,19 @@ extern "C" {
  * detects it), `flags` a combination of `UT_OPEN_*`. On success stores a
  * new reader in `*out`. On failure `*out` is untouched and, when `errbuf`
  * is not NULL, a message of at most `errlen - 1` bytes is written there.
+ *
+ * With `UT_OPEN_FOLLOW` (forward only) the reader follows the file as it
+ * grows: after `UT_END`, a later `ut_reader_next` returns the records
+ * appended since; a record still being written at the tail is returned
+ * once whole. A file cut shorter than the position is read again from its
+ * start, and a path that now names another file (rotation, compared by
+ * device and inode) is read from the new file's start once the old file
+ * has nothing more; the next entry carries `UT_ENTRY_TRUNCATED` or
+ * `UT_ENTRY_ROTATED`. Only event files of fixed-size records (wtmp, btmp,
+ * utmp and their kin) can be followed: `UT_ERR_UNSUPPORTED` for other
+ * formats, gzip and SQLite files; `UT_ERR_INVALID` with
+ * `UT_OPEN_REVERSE`. The other open calls refuse the flag
+ * (`UT_ERR_UNSUPPORTED`).
  */
 ut_status ut_reader_open(const char *path, ut_format format, ut_open_flags flags, struct ut_reader **out, char *errbuf, size_t errlen);
 
@@ -1131,6 +1165,42 @@ ut_status ut_reader_seek_time(struct ut_reader *reader, int64_t sec);
  * `UT_ERR_INVALID`.
  */
 ut_status ut_reader_next_batch(struct ut_reader *reader, const struct ut_entry **entries, size_t cap, size_t *count);
+
+/**
+ * Store in `*offset` where reading continues, as a byte offset of the
+ * file: forward, just past the last record read (returned, or dropped by
+ * the type or time filter); backward, the start of the last record read.
+ * Give it to `ut_reader_seek_offset` (on this reader, or on a new one
+ * over the same file after a restart) to continue exactly there. A new
+ * forward reader says 0, a new reverse one the end of its last whole
+ * record. `UT_ERR_UNSUPPORTED` (with a message) for formats without
+ * fixed-size records (utmpdump text, FreeBSD utx.log, lastlogx, SQLite,
+ * logind) and for several files opened as one.
+ */
+ut_status ut_reader_tell(struct ut_reader *reader, uint64_t *offset);
+
+/**
+ * Continue reading at `offset`, a record boundary of the file: forward
+ * from the record that starts there, backward from the record that ends
+ * there (what `ut_reader_tell` says). `UINT64_MAX` is the end of the
+ * last whole record (a follower then returns only what is appended).
+ * `UT_ERR_INVALID` for an offset that is not a multiple of the record
+ * size or lies past the last whole record (the position is unchanged);
+ * `UT_ERR_UNSUPPORTED` as for `ut_reader_tell`.
+ */
+ut_status ut_reader_seek_offset(struct ut_reader *reader, uint64_t offset);
+
+/**
+ * Store in `*fd` a descriptor of a reader opened with `UT_OPEN_FOLLOW`
+ * that becomes readable (`poll` POLLIN) when the file or its directory
+ * changes (inotify): after `UT_END`, wait on it, then call
+ * `ut_reader_next` again (which also empties it). Owned by the reader:
+ * do not read or close it. Wake-ups may be spurious (another file of the
+ * directory changed): `ut_reader_next` then gives `UT_END` again.
+ * `UT_ERR_INVALID` for a reader that does not follow,
+ * `UT_ERR_UNSUPPORTED` where inotify does not exist.
+ */
+ut_status ut_reader_follow_fd(struct ut_reader *reader, int *fd);
 
 /**
  * Start pairing the entries of `reader`, which must read newest first

@@ -112,6 +112,12 @@ pub mod flags {
     pub const TIME_IMPLAUSIBLE: u32 = 1 << 3;
     /// Corrupt bytes before this record were skipped.
     pub const RECOVERED: u32 = 1 << 4;
+    /// A followed path now names another file (rotation); this entry is
+    /// the first read from it.
+    pub const ROTATED: u32 = 1 << 5;
+    /// A followed file was cut shorter than the position reached; this
+    /// entry is the first read again from its start.
+    pub const TRUNCATED: u32 = 1 << 6;
 }
 
 /// A string field: raw bytes with a NUL kept after them. The buffer is

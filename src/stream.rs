@@ -3,7 +3,7 @@
 //! entry and the error).
 
 use crate::entry::Entry;
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
 
 /// A stream of entries in one direction; the reader adds filtering.
 pub trait EntryStream: Send {
@@ -34,5 +34,22 @@ pub trait EntryStream: Send {
     /// opened or rewound; streams that cannot tell say 0.
     fn skipped(&self) -> u64 {
         0
+    }
+    /// Where reading continues, as a byte offset: forward, just past the
+    /// last record read (returned, filtered or skipped); backward, the
+    /// start of the last record read. `None` for streams without record
+    /// offsets that can be sought (text, variable-length records, SQLite,
+    /// logind, several files).
+    fn tell(&self) -> Option<u64> {
+        None
+    }
+    /// Continue reading at `offset`, a record boundary (what `tell` says):
+    /// forward from the record that starts there, backward from the record
+    /// that ends there. `u64::MAX` is the end of the last whole record.
+    fn seek_offset(&mut self, _offset: u64) -> Result<()> {
+        Err(Error::new(
+            ErrorKind::Unsupported,
+            "this format has no record offsets to seek to (only files of fixed-size records do)",
+        ))
     }
 }

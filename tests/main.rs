@@ -16,6 +16,8 @@ mod core_reading;
 mod count_users;
 #[path = "main/detect_refuses.rs"]
 mod detect_refuses;
+#[path = "main/follow.rs"]
+mod follow;
 #[path = "main/formats_corpus.rs"]
 mod formats_corpus;
 #[path = "main/formats_detect.rs"]

@@ -23,6 +23,8 @@ const (
 	cUtEntryPartialRecord        = 4
 	cUtEntryTimeImplausible      = 8
 	cUtEntryRecovered            = 16
+	cUtEntryRotated              = 32
+	cUtEntryTruncated            = 64
 	cUtAddrNone                  = 0
 	cUtAddrIpv4                  = 1
 	cUtAddrIpv6                  = 2
@@ -128,6 +130,7 @@ const (
 	cUtOpenReverse               = 1
 	cUtOpenLive                  = 2
 	cUtOpenAllSessions           = 4
+	cUtOpenFollow                = 8
 	cUtLogindSeats               = 1
 	cUtLogindSessions            = 2
 	cUtLogindUsers               = 4

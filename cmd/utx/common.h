@@ -178,6 +178,61 @@ int utx_watch(const char *root, int (*render)(void *ctx), void *ctx,
               unsigned max_renders, FILE *flush_out);
 
 /* ------------------------------------------------------------------ */
+/* following a file, checkpoints, ECS (follow.c)                       */
+
+/* What -f/--follow, --since-offset N and --checkpoint FILE asked for. */
+struct utx_follow {
+    int follow;             /* read on as the file grows */
+    int have_offset;        /* --since-offset given */
+    uint64_t offset;        /* its value: a record boundary */
+    const char *checkpoint; /* NULL, or the file holding the offset */
+    int from_end;           /* no checkpoint or offset: start at the end */
+};
+
+/* Parse -f (when SHORT_F), --follow, --since-offset N|=N, --checkpoint
+ * FILE|=FILE at argv[*i].  1 when consumed, 0 when not one of them, -1
+ * after a message. */
+int utx_parse_follow_opt(int argc, char **argv, int *i, struct utx_follow *f, int short_f);
+
+/* --json (UTX_JSON_PLAIN) or --json=ecs (UTX_JSON_ECS) into *json: 1 when
+ * A is one of them, 0 when not --json, -1 after a message. */
+#define UTX_JSON_PLAIN 1
+#define UTX_JSON_ECS 2
+int utx_parse_json_opt(const char *a, int *json);
+
+/* Print one entry; non-zero stops the loop. */
+typedef int (*utx_show_fn)(void *ctx, const ut_entry *e);
+
+/* Read IN from the checkpoint (if F->checkpoint names an existing file),
+ * else from F->offset, else from the end (F->from_end), else from the
+ * start, calling SHOW for each entry.  With F->follow, wait for more at
+ * the end (the library's follow descriptor) until SIGINT, SIGTERM or
+ * SIGHUP.  Standard output is flushed at each end and before every
+ * checkpoint, which holds the offset after the last entry shown.  BANNER,
+ * when not NULL, goes to stderr followed by the file's name.  Returns an
+ * exit code. */
+int utx_follow_run(const struct utx_input *in, const struct utx_follow *f, utx_show_fn show,
+                   void *ctx, const char *banner);
+
+/* Context of the ECS mapping. */
+struct utx_ecs {
+    const char *dataset;   /* event.dataset: "utx.wtmp", "utx.btmp", ... */
+    const char *path;      /* log.file.path, or NULL */
+    const char *host_name; /* host.name when the file is this host's, or NULL */
+    int failed_logins;     /* btmp: event.outcome "failure" */
+};
+
+/* The ECS context of IN: its dataset, path, whether it holds failed
+ * logins (btmp), and this host's name (into HOST, size N) when the file
+ * is this host's (no FILE given, or FOLLOW). */
+void utx_ecs_init(struct utx_ecs *c, const struct utx_input *in, int follow, char *host,
+                  size_t n);
+
+/* One entry as one line of Elastic Common Schema JSON
+ * (docs/utx-ecs.schema.json). */
+void utx_ecs_entry(FILE *out, const ut_entry *e, const struct utx_ecs *c);
+
+/* ------------------------------------------------------------------ */
 /* subcommands implemented outside main.c                              */
 
 /* last.c: `utx last` and `utx lastb` (argv[0] is the subcommand). */

@@ -70,6 +70,11 @@ static const struct {
     {"iso", 25, TF_ISO, 27, TF_ISO},
 };
 
+/* Keys of the long options without a short one. */
+#define LAST_OPT_FOLLOW 0x101
+#define LAST_OPT_SINCE_OFFSET 0x102
+#define LAST_OPT_CHECKPOINT 0x103
+
 /* How a line ends (util-linux R_*). */
 enum what { R_CRASH = 1, R_DOWN, R_NORMAL, R_NOW, R_REBOOT, R_PHANTOM, R_TIMECHANGE };
 
@@ -85,6 +90,8 @@ struct last_ctl {
     int time_fmt;
     int64_t currentdate; /* when reading the file started */
     long recsdone;       /* lines printed, over all files */
+    struct utx_follow fl; /* --follow, --since-offset, --checkpoint */
+    uint64_t listed_to;   /* --follow: the end of what the listing read */
 };
 
 /* util-linux built against glibc before 2.40 reads the 32-bit tv_sec of
@@ -849,6 +856,9 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
         path = srcfile; /* e.g. the wtmpdb database that replaced wtmp */
     if (st == UT_OK && ctl->verbose)
         utx_print_source(stderr, r);
+    /* --follow goes on exactly where this (reverse) reader starts. */
+    if (st == UT_OK && ctl->fl.follow && ut_reader_tell(r, &ctl->listed_to) != UT_OK)
+        ctl->listed_to = UINT64_MAX; /* the end */
     ctl->source = NULL;
     if (st == UT_OK && ut_reader_source(r, &ctl->source) != UT_OK)
         ctl->source = NULL;
@@ -950,6 +960,183 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
 }
 
 /* ------------------------------------------------------------------ */
+/* --follow                                                            */
+
+/* A login seen while following, kept until its logout. */
+struct open_login {
+    char user[UT_USER_FIELD + 1], line[UT_LINE_FIELD + 1], id[8], host[UT_HOST_FIELD + 1];
+    char addr_text[64];
+    uint8_t addr[16];
+    uint32_t addr_family;
+    int64_t pid, sec;
+    int32_t usec;
+    uint64_t offset;
+    ut_format format;
+    int used;
+};
+
+#define OPEN_LOGINS 256
+
+struct follow_ctx {
+    struct last_ctl *ctl;
+    struct open_login open[OPEN_LOGINS];
+    unsigned next_victim; /* the slot reused when all are taken */
+};
+
+/* A session of kind KIND beginning with the record O. */
+static void session_from(ut_session *s, const struct open_login *o, uint32_t kind, uint32_t end)
+{
+    memset(s, 0, sizeof *s);
+    s->size = sizeof *s;
+    s->kind = kind;
+    s->end = end;
+    s->user = o->user;
+    s->line = o->line;
+    s->id = o->id;
+    s->host = o->host;
+    s->addr_family = o->addr_family;
+    memcpy(s->addr, o->addr, sizeof s->addr);
+    s->addr_text = o->addr_text;
+    s->pid = o->pid;
+    s->login_sec = o->sec;
+    s->login_usec = o->usec;
+    s->login_offset = o->offset;
+    s->logout_offset = -1;
+    s->runlevel = -1;
+    s->format = o->format;
+}
+
+static void keep(struct open_login *o, const ut_entry *e)
+{
+    copy_str(o->user, sizeof o->user, e->user);
+    copy_str(o->line, sizeof o->line, e->line);
+    copy_str(o->id, sizeof o->id, e->id);
+    copy_str(o->host, sizeof o->host, e->host);
+    copy_str(o->addr_text, sizeof o->addr_text, e->addr_text);
+    memcpy(o->addr, e->addr, sizeof o->addr);
+    o->addr_family = e->addr_family;
+    o->pid = e->pid;
+    o->sec = e->sec;
+    o->usec = e->usec;
+    o->offset = e->offset;
+    o->format = e->format;
+    o->used = 1;
+}
+
+static void show_session(struct last_ctl *ctl, const ut_session *s)
+{
+    char line[UT_LINE_FIELD + 1];
+    struct line_in in;
+    if (!session_line(ctl, s, line, sizeof line, &in))
+        return;
+    if (ctl->json)
+        json_session(ctl, s);
+    else
+        (void)list(ctl, &in); /* -n limits the listing, not the following */
+}
+
+/* The slot of the login on LINE, or NULL. */
+static struct open_login *open_on(struct follow_ctx *c, const char *line)
+{
+    size_t i;
+    for (i = 0; i < OPEN_LOGINS; i++)
+        if (c->open[i].used && strcmp(c->open[i].line, line) == 0)
+            return &c->open[i];
+    return NULL;
+}
+
+/* One record appended to the file: lastb prints it; last prints a login
+ * as it happens (still logged in), the session again when its logout
+ * (same line) comes, and boots (still running). */
+static int follow_show(void *ctx, const ut_entry *e)
+{
+    struct follow_ctx *c = ctx;
+    struct last_ctl *ctl = c->ctl;
+    struct open_login *o, boot;
+    ut_session s;
+    size_t i;
+
+    ctl->currentdate = (int64_t)time(NULL);
+    if (ctl->lastb) {
+        struct line_in in;
+        if (ctl->json) {
+            json_entry(ctl, e);
+            return 0;
+        }
+        in.user = e->user;
+        in.line = e->line;
+        in.host = e->host;
+        in.addr = e->addr;
+        in.login = in.logout = host_time(e->format, e->sec);
+        in.what = R_NORMAL;
+        (void)list(ctl, &in);
+        return 0;
+    }
+    switch (e->entry_type) {
+    case UT_TYPE_USER_PROCESS:
+        if (!e->user[0] || !e->line[0])
+            return 0;
+        o = open_on(c, e->line);
+        for (i = 0; o == NULL && i < OPEN_LOGINS; i++)
+            if (!c->open[i].used)
+                o = &c->open[i];
+        if (o == NULL)
+            o = &c->open[c->next_victim++ % OPEN_LOGINS];
+        keep(o, e);
+        session_from(&s, o, UT_KIND_USER, UT_ENDED_STILL_LOGGED_IN);
+        show_session(ctl, &s);
+        return 0;
+    case UT_TYPE_DEAD_PROCESS:
+        o = e->line[0] ? open_on(c, e->line) : NULL;
+        if (o == NULL)
+            return 0; /* logged in before the following began */
+        session_from(&s, o, UT_KIND_USER, UT_ENDED_LOGGED_OUT);
+        s.flags = UT_SESSION_HAS_LOGOUT;
+        s.logout_sec = e->sec;
+        s.logout_usec = e->usec;
+        s.logout_offset = (int64_t)e->offset;
+        show_session(ctl, &s);
+        o->used = 0;
+        return 0;
+    case UT_TYPE_BOOT_TIME:
+        memset(&boot, 0, sizeof boot);
+        keep(&boot, e);
+        session_from(&s, &boot, UT_KIND_REBOOT, UT_ENDED_STILL_RUNNING);
+        show_session(ctl, &s);
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* After the listing of PATH: follow it from where the listing's reader
+ * began (or from --since-offset / --checkpoint, with no listing). */
+static int last_follow(struct last_ctl *ctl, const char *path)
+{
+    struct utx_input in = {NULL, UT_DB_WTMP, UT_FORMAT_AUTO, 0};
+    struct follow_ctx *c = calloc(1, sizeof *c);
+    int rc;
+
+    if (c == NULL) {
+        fprintf(stderr, "%s: out of memory\n", ctl->prog);
+        return 1;
+    }
+    c->ctl = ctl;
+    in.db = ctl->lastb ? UT_DB_BTMP : UT_DB_WTMP;
+    if (!ctl->host_db)
+        in.path = path;
+    if (!ctl->fl.checkpoint && !ctl->fl.have_offset) {
+        ctl->fl.have_offset = 1;
+        ctl->fl.offset = ctl->listed_to;
+    }
+    ctl->source = path;
+    rc = utx_follow_run(&in, &ctl->fl, follow_show, c, NULL);
+    ctl->source = NULL;
+    free(c);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* command line                                                        */
 
 static void usage(const struct last_ctl *ctl, FILE *out)
@@ -976,6 +1163,9 @@ static void usage(const struct last_ctl *ctl, FILE *out)
             "     --json           print sessions as JSON lines\n"
             "     --merge          read all -f files as one history, oldest first\n"
             "                      (rotated logs: -f wtmp.2.gz -f wtmp.1 -f wtmp)\n"
+            "     --follow         then print sessions as records are appended\n"
+            "     --since-offset <offset>  with --follow: no listing; start at a byte offset\n"
+            "     --checkpoint <file>  with --follow: resume at the offset kept in <file>\n"
             "     --verbose        name the source read on stderr (without -f: wtmp,\n"
             "                      or wtmpdb where this system has no wtmp)\n"
             " -h, --help           display this help\n"
@@ -996,7 +1186,24 @@ static const struct {
     {"system", 0, 'x'},    {"dns", 0, 'd'},      {"ip", 0, 'i'},        {"fulltimes", 0, 'F'},
     {"fullnames", 0, 'w'}, {"time-format", 1, 'T'}, {"json", 0, 'J'},
     {"merge", 0, 'M'},     {"verbose", 0, 'v'},    {"version", 0, 'V'},
+    {"follow", 0, LAST_OPT_FOLLOW}, {"since-offset", 1, LAST_OPT_SINCE_OFFSET},
+    {"checkpoint", 1, LAST_OPT_CHECKPOINT},
 };
+
+/* --follow, --since-offset N, --checkpoint FILE (follow.c parses them). */
+static int apply_follow(struct last_ctl *ctl, int key, const char *arg)
+{
+    char opt[64];
+    char *argv[3];
+    int i = 0;
+    snprintf(opt, sizeof opt, "--%s", key == LAST_OPT_FOLLOW ? "follow"
+                                      : key == LAST_OPT_CHECKPOINT ? "checkpoint"
+                                                                   : "since-offset");
+    argv[0] = opt;
+    argv[1] = (char *)(arg ? arg : "");
+    argv[2] = NULL;
+    return utx_parse_follow_opt(arg ? 2 : 1, argv, &i, &ctl->fl, 0) == 1 ? 0 : -1;
+}
 
 static int parse_long_number(const struct last_ctl *ctl, const char *s, long *out)
 {
@@ -1017,6 +1224,8 @@ static int apply(struct last_ctl *ctl, int key, const char *arg, char ***files, 
 {
     int64_t t;
     size_t i;
+    if (key >= LAST_OPT_FOLLOW)
+        return apply_follow(ctl, key, arg);
     switch (key) {
     case 'R': ctl->showhost = 0; break;
     case 'x': ctl->extended = 1; break;
@@ -1210,12 +1419,16 @@ int utx_last_main(int argc, char **argv)
         ctl.host_db = 1;
     }
 
-    if (ctl.merge)
+    if (ctl.fl.follow && (ctl.fl.checkpoint || ctl.fl.have_offset))
+        ; /* resuming: no listing, only what follows the offset */
+    else if (ctl.merge)
         rc = process_file(&ctl, files[0], files, nfiles);
     else
         for (i = 0; i < nfiles; i++)
             if (process_file(&ctl, files[i], files, 1))
                 rc = 1;
+    if (ctl.fl.follow && rc == 0)
+        rc = last_follow(&ctl, files[nfiles - 1]);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "%s: write error\n", ctl.prog);
         rc = 1;

@@ -88,6 +88,8 @@ static const struct {
     {UT_ENTRY_PARTIAL_RECORD, "PARTIAL_RECORD"},
     {UT_ENTRY_TIME_IMPLAUSIBLE, "TIME_IMPLAUSIBLE"},
     {UT_ENTRY_RECOVERED, "RECOVERED"},
+    {UT_ENTRY_ROTATED, "ROTATED"},
+    {UT_ENTRY_TRUNCATED, "TRUNCATED"},
 };
 
 static void json_flags(FILE *out, uint32_t flags)
@@ -203,30 +205,60 @@ static int for_each_entry(const struct utx_input *in,
 }
 
 static const char DUMP_USAGE[] =
-    "usage: utx dump [--json] [--format NAME] [--reverse] [--db DB | FILE]\n"
+    "usage: utx dump [--json[=ecs]] [--format NAME] [--reverse] [-f|--follow]\n"
+    "                [--since-offset N] [--checkpoint FILE] [--db DB | FILE]\n"
     "       utx dump -h|--help | -V|--version\n"
     "  Print every entry like util-linux utmpdump (or as JSON lines).\n"
     "  Without FILE: this host's DB (utmp, wtmp, btmp, lastlog; default utmp).\n"
     "  --json: one object per entry with every field; a string that is not\n"
-    "  UTF-8 has each bad byte as \\u00XX and its exact bytes in NAME_hex.\n"
+    "  UTF-8 has each bad byte as \\u00XX and its exact bytes in NAME_hex\n"
+    "  (schema: docs/utx-dump.schema.json).  --json=ecs: Elastic Common\n"
+    "  Schema names (@timestamp, user.name, source.ip, event.outcome...).\n"
     "  Text times are read as this host's utmpdump reads them (32-bit\n"
-    "  tv_sec signed); --json gives the library's value.\n";
+    "  tv_sec signed); --json gives the library's value.\n"
+    "  -f, --follow: then print records appended as the file grows (through\n"
+    "  truncation and rotation), until SIGINT/SIGTERM.\n"
+    "  --since-offset N: start at byte offset N (a record boundary).\n"
+    "  --checkpoint FILE: start at the offset FILE holds (if it exists) and\n"
+    "  write there, atomically, the offset after the last record printed.\n";
+
+struct dump_ctx {
+    int json;
+    struct utx_ecs ecs;
+};
+
+static int dump_show(void *ctx, const ut_entry *e)
+{
+    const struct dump_ctx *c = ctx;
+    if (c->json == UTX_JSON_ECS)
+        utx_ecs_entry(stdout, e, &c->ecs);
+    else if (c->json)
+        dump_json(stdout, e);
+    else
+        dump_text(stdout, e);
+    return 0;
+}
 
 static int cmd_dump(int argc, char **argv)
 {
     struct utx_input in = {NULL, UT_DB_UTMP, UT_FORMAT_AUTO, 0};
+    struct utx_follow fl = {0, 0, 0, NULL, 0};
+    struct dump_ctx ctx;
+    char host[256];
     int json = 0, i;
 
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         int k = utx_parse_format_opt(argc, argv, &i, &in);
+        if (k == 0)
+            k = utx_parse_follow_opt(argc, argv, &i, &fl, 1);
+        if (k == 0)
+            k = utx_parse_json_opt(a, &json);
         if (k < 0)
             return UTX_EXIT_USAGE;
         if (k > 0)
             continue;
-        if (strcmp(a, "--json") == 0) {
-            json = 1;
-        } else if (strcmp(a, "--reverse") == 0) {
+        if (strcmp(a, "--reverse") == 0) {
             in.flags |= UT_OPEN_REVERSE;
         } else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
             if (parse_db(argv[++i], &in.db) != 0)
@@ -248,7 +280,15 @@ static int cmd_dump(int argc, char **argv)
             return UTX_EXIT_USAGE;
         }
     }
-    return for_each_entry(&in, json ? dump_json : dump_text, !json);
+    if (!fl.follow && !fl.have_offset && !fl.checkpoint && json != UTX_JSON_ECS)
+        return for_each_entry(&in, json ? dump_json : dump_text, !json);
+    if (fl.follow && (in.flags & UT_OPEN_REVERSE)) {
+        utx_err("dump: --follow reads forward; it cannot be used with --reverse");
+        return UTX_EXIT_USAGE;
+    }
+    ctx.json = json;
+    utx_ecs_init(&ctx.ecs, &in, fl.follow, host, sizeof(host));
+    return utx_follow_run(&in, &fl, dump_show, &ctx, json ? NULL : "Utmp dump of ");
 }
 
 /* ------------------------------------------------------------------ */

@@ -72,6 +72,17 @@ impl Inotify {
         Err(io::Error::from_raw_os_error(libc::ENOSYS))
     }
 
+    /// Stop watching `wd` (errors ignored: the watch may already be gone).
+    pub fn rm_watch(&self, wd: i32) {
+        #[cfg(target_os = "linux")]
+        // SAFETY: removes a watch of a descriptor we own; no memory is touched.
+        unsafe {
+            libc::inotify_rm_watch(self.fd.as_raw_fd(), wd);
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = wd;
+    }
+
     /// Drain every pending event; the watch descriptors whose watch ended
     /// (IN_IGNORED: the path was deleted or replaced).
     pub fn drain(&self) -> io::Result<Vec<i32>> {

@@ -10,7 +10,7 @@
 //! it can watch nothing at all. Paths that appear later are picked up at
 //! the next [`Monitor::flush`], and so is a utmp file that was replaced.
 
-mod inotify;
+pub(crate) mod inotify;
 
 use std::path::{Path, PathBuf};
 

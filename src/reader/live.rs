@@ -32,4 +32,16 @@ impl EntryStream for LiveFilter {
     fn rewind(&mut self) -> Result<()> {
         self.inner.rewind()
     }
+
+    fn size(&self) -> u64 {
+        self.inner.size()
+    }
+
+    fn tell(&self) -> Option<u64> {
+        self.inner.tell()
+    }
+
+    fn seek_offset(&mut self, offset: u64) -> Result<()> {
+        self.inner.seek_offset(offset)
+    }
 }

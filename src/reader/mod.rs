@@ -2,6 +2,7 @@
 //! type filter, handing out one normalized entry at a time.
 
 pub mod defaults;
+pub mod follow;
 pub mod live;
 pub mod multi;
 pub mod open_sqlite;
@@ -12,6 +13,7 @@ use std::path::Path;
 
 use crate::entry::{Entry, EntryType};
 use crate::error::{Error, ErrorKind, Result};
+use crate::format::layout::Kind;
 use crate::format::logind::{Logind, LogindStream};
 use crate::format::{detect, Decoder, Format};
 use crate::host::Database;
@@ -69,6 +71,8 @@ pub struct Reader {
     peeked: Option<Entry>,
     /// The iterator returned an error; it returns nothing more.
     failed: bool,
+    /// Set by [`Reader::open_follow`]: look again after the end.
+    follow: Option<Box<follow::Follow>>,
 }
 
 impl Reader {
@@ -115,6 +119,129 @@ impl Reader {
             return Self::from_source(Box::new(plain), shown, opts);
         }
         Self::from_source(Box::new(src), shown, opts)
+    }
+
+    /// Open a file to follow as it grows (`utmpdump -f`, `tail -F`):
+    /// after the end, a later [`Reader::next_into`] returns the records
+    /// appended since (a partial record at the tail once it is whole). A
+    /// file cut shorter than the position is read again from its start,
+    /// and a path that names another file (rotation, by device and inode)
+    /// is read from the new file's start once the old one has nothing
+    /// more; the next entry is flagged `TRUNCATED` or `ROTATED`.
+    /// [`Reader::follow_fd`] gives a descriptor to wait on. Forward only;
+    /// only event files of fixed-size records (wtmp, btmp, utmp) can be
+    /// followed (`Unsupported` otherwise, and for gzip and SQLite files).
+    pub fn open_follow(path: impl AsRef<Path>, opts: Options) -> Result<Reader> {
+        let path = path.as_ref();
+        let shown = path.display().to_string();
+        if opts.reverse {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("{shown}: a followed file is read forward only"),
+            ));
+        }
+        // A record being written in pieces when the file is opened can
+        // make its size fit no layout: look again a few times, briefly.
+        let mut tries = 0;
+        let (mut reader, id) = loop {
+            let (src, id) = follow::open_file(path)?;
+            let mut head = [0u8; 16];
+            let n = src
+                .read_full_at(&mut head, 0)
+                .map_err(|e| Error::io(&shown, &e))?;
+            if open_sqlite::is_sqlite(&head[..n]) || gzip::is_gzip(&src) {
+                return Err(Error::new(
+                    ErrorKind::Unsupported,
+                    format!("{shown}: a SQLite or gzip file cannot be followed"),
+                ));
+            }
+            match Self::from_source(Box::new(src), shown.clone(), opts) {
+                Err(e) if e.kind == ErrorKind::NotRecognised && tries < follow::DETECT_TRIES => {
+                    tries += 1;
+                    std::thread::sleep(follow::DETECT_PAUSE);
+                }
+                opened => break (opened?, id),
+            }
+        };
+        let layout = match reader.format.info().decoder {
+            Decoder::Records(l) if l.kind == Kind::Events => l,
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::Unsupported,
+                    format!(
+                    "{shown}: {} cannot be followed (only event files of fixed-size records can)",
+                    reader.format.name()
+                ),
+                ))
+            }
+        };
+        reader.follow = Some(Box::new(follow::Follow::new(path, id, layout, opts.live)));
+        Ok(reader)
+    }
+
+    /// Whether the reader follows its file ([`Reader::open_follow`]).
+    pub fn is_following(&self) -> bool {
+        self.follow.is_some()
+    }
+
+    /// A descriptor that becomes readable (`poll` POLLIN) when the
+    /// followed file or its directory changed: wait on it after the end,
+    /// then read again (which also empties it). Made on first call; owned
+    /// by the reader. `InvalidArgument` for a reader that does not follow.
+    pub fn follow_fd(&mut self) -> Result<std::os::unix::io::RawFd> {
+        match self.follow.as_mut() {
+            Some(f) => f.fd(),
+            None => Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("{}: the reader was not opened to follow", self.source),
+            )),
+        }
+    }
+
+    /// Where reading continues, as a byte offset of the file: forward,
+    /// just past the last record read (returned or dropped by a filter);
+    /// backward, the start of the last record read. Give it to
+    /// [`Reader::seek_offset`] (of this reader or a new one on the same
+    /// file) to continue there. Files of fixed-size records only
+    /// (`Unsupported` otherwise).
+    pub fn tell(&self) -> Result<u64> {
+        if let Some(p) = &self.peeked {
+            // A scanning seek_time read `p` but has not returned it.
+            return Ok(match (self.reverse, self.format.info().decoder) {
+                (Some(true), Decoder::Records(l)) => p.offset + l.size as u64,
+                _ => p.offset,
+            });
+        }
+        self.stream.tell().ok_or_else(|| self.no_offsets())
+    }
+
+    /// Continue reading at `offset`, a record boundary: forward from the
+    /// record that starts there, backward from the record that ends there.
+    /// `u64::MAX` is the end of the last whole record (follow from now).
+    /// `InvalidArgument` for an offset that is not a multiple of the
+    /// record size or lies past the last whole record; `Unsupported` for
+    /// formats without fixed-size records.
+    pub fn seek_offset(&mut self, offset: u64) -> Result<()> {
+        if self.stream.tell().is_none() {
+            return Err(self.no_offsets());
+        }
+        self.peeked = None;
+        self.failed = false;
+        let source = &self.source;
+        self.stream
+            .seek_offset(offset)
+            .map_err(|e| Error::new(e.kind, format!("{source}: {}", e.message)))
+    }
+
+    fn no_offsets(&self) -> Error {
+        Error::new(
+            ErrorKind::Unsupported,
+            format!(
+                "{}: {} has no record offsets to tell or seek (only files of fixed-size records have)",
+                self.source,
+                self.format.name()
+            ),
+        )
     }
 
     /// One history over several files given oldest first (rotated logs:
@@ -219,6 +346,7 @@ impl Reader {
             until: None,
             peeked: None,
             failed: false,
+            follow: None,
         }
     }
 
@@ -239,6 +367,7 @@ impl Reader {
             until: None,
             peeked: None,
             failed: false,
+            follow: None,
         }
     }
 
@@ -292,6 +421,9 @@ impl Reader {
     /// the entry left by `seek_time` is the cold path.
     #[inline(always)]
     pub fn next_into(&mut self, e: &mut Entry) -> Result<bool> {
+        if self.follow.is_some() {
+            return self.next_following(e);
+        }
         if self.peeked.is_some() {
             return self.next_after_seek(e);
         }
@@ -314,6 +446,55 @@ impl Reader {
             }
         }
         self.next_into(e)
+    }
+
+    /// `next_into` of a following reader: at the end, look again; a
+    /// trailing partial record is not returned but waited for.
+    #[cold]
+    #[inline(never)]
+    fn next_following(&mut self, e: &mut Entry) -> Result<bool> {
+        use crate::entry::flags::PARTIAL_RECORD;
+        loop {
+            if let Some(p) = self.peeked.take() {
+                *e = p;
+                if self.wanted(e) {
+                    return Ok(true);
+                }
+            }
+            while self.stream.next(e)? {
+                if e.flags & PARTIAL_RECORD != 0 {
+                    break;
+                }
+                if self.wanted(e) {
+                    if let Some(f) = self.follow.as_mut() {
+                        e.flags |= std::mem::take(&mut f.pending);
+                    }
+                    return Ok(true);
+                }
+            }
+            let Some(f) = self.follow.as_mut() else {
+                return Ok(false);
+            };
+            let pos = self.stream.tell().unwrap_or(0);
+            let stream = &self.stream;
+            match f.check(pos, &|| stream.size())? {
+                follow::Next::Wait => return Ok(false),
+                follow::Next::SeekTo(off) => match self.stream.seek_offset(off) {
+                    // Cut again since the check: the next check sees it.
+                    Err(err) if err.kind == ErrorKind::InvalidArgument => {}
+                    other => other?,
+                },
+                follow::Next::Reopen(src) => {
+                    let s: Box<dyn EntryStream> =
+                        Box::new(records::RecordStream::new(Box::new(src), f.layout, false)?);
+                    self.stream = if f.live {
+                        Box::new(live::LiveFilter::new(s))
+                    } else {
+                        s
+                    };
+                }
+            }
+        }
     }
 
     /// Whether the type mask and time range let `e` through.

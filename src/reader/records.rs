@@ -3,7 +3,7 @@
 //! the data extents of a sparse lastlog).
 
 use crate::entry::{flags, Entry, EntryType};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::format::layout::{Kind, RecordLayout};
 use crate::reader::{seek, EntryStream};
 use crate::source::ByteSource;
@@ -37,6 +37,8 @@ pub struct RecordStream {
     skipped_count: u64,
     /// Reads from the source so far (each at most one chunk).
     chunks_read: u64,
+    /// What `tell` says: the boundary between records read and not.
+    next_off: u64,
 }
 
 impl RecordStream {
@@ -64,6 +66,7 @@ impl RecordStream {
             skipped: false,
             skipped_count: 0,
             chunks_read: 0,
+            next_off: 0,
         };
         stream.rewind()?;
         Ok(stream)
@@ -173,11 +176,14 @@ impl RecordStream {
                 if self.pos + rec <= self.buf_len {
                     let i = self.pos;
                     self.pos += rec;
-                    return Ok(Some((self.buf_off + i as u64, i)));
+                    let off = self.buf_off + i as u64;
+                    self.next_off = off + rec as u64;
+                    return Ok(Some((off, i)));
                 }
             } else if self.pos >= rec {
                 self.pos -= rec;
-                return Ok(Some((self.buf_off + self.pos as u64, self.pos)));
+                self.next_off = self.buf_off + self.pos as u64;
+                return Ok(Some((self.next_off, self.pos)));
             }
             if !self.refill()? {
                 return Ok(None);
@@ -249,6 +255,7 @@ impl EntryStream for RecordStream {
         self.range = 0;
         self.started = true;
         self.cursor = at;
+        self.next_off = at;
         self.buf_len = 0;
         self.pos = 0;
         // A trailing partial record has no time; it is past any seek.
@@ -272,8 +279,54 @@ impl EntryStream for RecordStream {
         self.src.size().unwrap_or(0)
     }
 
+    fn tell(&self) -> Option<u64> {
+        Some(self.next_off)
+    }
+
+    fn seek_offset(&mut self, offset: u64) -> Result<()> {
+        let rec = self.layout.size as u64;
+        let size = self.src.size().map_err(|e| self.io_err(e))?;
+        let whole = size / rec * rec;
+        let off = if offset == u64::MAX { whole } else { offset };
+        if off % rec != 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("offset {off} is not a multiple of the {rec}-byte record size"),
+            ));
+        }
+        if off > whole {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("offset {off} is past the last whole record (at {whole} of {size} bytes)"),
+            ));
+        }
+        self.rewind()?;
+        // Keep only what lies after (forward) or before (backward) `off`.
+        if self.reverse {
+            self.ranges.retain(|r| r.0 < off);
+            for r in &mut self.ranges {
+                r.1 = r.1.min(off);
+            }
+            // A trailing partial record lies past any offset but the end.
+            self.partial_reported = off < whole;
+        } else {
+            self.ranges.retain(|r| r.1 > off);
+            if let Some(first) = self.ranges.first_mut() {
+                first.0 = first.0.max(off);
+            }
+        }
+        self.next_off = off;
+        Ok(())
+    }
+
     fn rewind(&mut self) -> Result<()> {
         self.plan()?;
+        self.next_off = if self.reverse {
+            self.src.size().map_err(|e| self.io_err(e))? / self.layout.size as u64
+                * self.layout.size as u64
+        } else {
+            0
+        };
         self.range = 0;
         self.buf_off = 0;
         self.buf_len = 0;

@@ -53,7 +53,7 @@ expect "dump --db <TAB>" "$(printf '%s\n' btmp lastlog utmp wtmp)" "$(complete_w
 expect "last --time-format <TAB>" "$(printf '%s\n' full iso notime short)" "$(complete_words last -x --time-format '')"
 expect "lastb --time-format=i<TAB>" "iso" "$(complete_words lastb --time-format = i)"
 expect "last -n <TAB>: a number, nothing offered" "" "$(complete_words last -n '')"
-expect "dump --j<TAB>" "--json" "$(complete_words dump --j)"
+expect "dump --j<TAB>" "$(printf '%s\n' --json --json=ecs)" "$(complete_words dump --j)"
 expect "last --sy<TAB>" "--system" "$(complete_words last --sy)"
 expect "who --hea<TAB>" "--heading" "$(complete_words who --hea)"
 expect "who --w<TAB>" "$(printf '%s\n' --watch --watch= --writable)" "$(complete_words who --w)"

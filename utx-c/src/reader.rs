@@ -109,7 +109,7 @@ pub(crate) fn options(format: ut_format, flags: ut_open_flags) -> Result<Options
     })?;
     check_flags(
         flags,
-        UT_OPEN_REVERSE | UT_OPEN_LIVE | UT_OPEN_ALL_SESSIONS,
+        UT_OPEN_REVERSE | UT_OPEN_LIVE | UT_OPEN_ALL_SESSIONS | UT_OPEN_FOLLOW,
         "open",
     )?;
     Ok(Options {
@@ -120,6 +120,25 @@ pub(crate) fn options(format: ut_format, flags: ut_open_flags) -> Result<Options
         all_sessions: flags & UT_OPEN_ALL_SESSIONS != 0,
         ..Options::default()
     })
+}
+
+/// Options of the open calls that cannot follow: `UT_OPEN_FOLLOW` is
+/// refused (`UT_ERR_UNSUPPORTED`) with a message saying what can.
+fn options_no_follow(
+    format: ut_format,
+    flags: ut_open_flags,
+    what: &str,
+) -> Result<Options, Error> {
+    let opts = options(format, flags)?;
+    if flags & UT_OPEN_FOLLOW != 0 {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            format!(
+                "{what} cannot be followed; open one file with ut_reader_open and UT_OPEN_FOLLOW"
+            ),
+        ));
+    }
+    Ok(opts)
 }
 
 /// A database number (`UT_DB_*`).
@@ -136,7 +155,11 @@ pub(crate) fn database_of(database: ut_database) -> Result<Database, Error> {
 /// system whose root directory is `root`.
 fn open_database(root: &Path, db: ut_database, flags: ut_open_flags) -> Result<Reader, Error> {
     let db = database_of(db)?;
-    Reader::open_db_in(root, db, options(UT_FORMAT_AUTO, flags)?)
+    Reader::open_db_in(
+        root,
+        db,
+        options_no_follow(UT_FORMAT_AUTO, flags, "a database")?,
+    )
 }
 
 /// Store a new reader in `out`, or report `err` in the caller's buffer.
@@ -158,6 +181,19 @@ fn finish_open(
 /// detects it), `flags` a combination of `UT_OPEN_*`. On success stores a
 /// new reader in `*out`. On failure `*out` is untouched and, when `errbuf`
 /// is not NULL, a message of at most `errlen - 1` bytes is written there.
+///
+/// With `UT_OPEN_FOLLOW` (forward only) the reader follows the file as it
+/// grows: after `UT_END`, a later `ut_reader_next` returns the records
+/// appended since; a record still being written at the tail is returned
+/// once whole. A file cut shorter than the position is read again from its
+/// start, and a path that now names another file (rotation, compared by
+/// device and inode) is read from the new file's start once the old file
+/// has nothing more; the next entry carries `UT_ENTRY_TRUNCATED` or
+/// `UT_ENTRY_ROTATED`. Only event files of fixed-size records (wtmp, btmp,
+/// utmp and their kin) can be followed: `UT_ERR_UNSUPPORTED` for other
+/// formats, gzip and SQLite files; `UT_ERR_INVALID` with
+/// `UT_OPEN_REVERSE`. The other open calls refuse the flag
+/// (`UT_ERR_UNSUPPORTED`).
 #[no_mangle]
 pub unsafe extern "C" fn ut_reader_open(
     path: *const c_char,
@@ -171,7 +207,13 @@ pub unsafe extern "C" fn ut_reader_open(
         let err = err_buf!(errbuf, errlen);
         let path = try_cstr!(path, err.null("path"));
         let out = try_out!(out, err.null("out"));
-        let opened = options(format, flags).and_then(|opts| Reader::open(path_of(path), opts));
+        let opened = options(format, flags).and_then(|opts| {
+            if flags & UT_OPEN_FOLLOW != 0 {
+                Reader::open_follow(path_of(path), opts)
+            } else {
+                Reader::open(path_of(path), opts)
+            }
+        });
         finish_open(opened, out, err)
     })
 }
@@ -201,7 +243,8 @@ pub unsafe extern "C" fn ut_reader_open_memory(
             // (non-NULL, checked above).
             unsafe { std::slice::from_raw_parts(bytes, len) }
         };
-        let opened = options(format, flags).and_then(|opts| Reader::from_bytes(data, opts));
+        let opened = options_no_follow(format, flags, "memory")
+            .and_then(|opts| Reader::from_bytes(data, opts));
         finish_open(opened, out, err)
     })
 }
@@ -396,7 +439,8 @@ pub unsafe extern "C" fn ut_reader_open_files(
             let p = unsafe { *paths.add(i) };
             list.push(path_of(try_cstr!(p, err.null("a path"))).as_os_str());
         }
-        let opened = options(format, flags).and_then(|opts| Reader::open_files(&list, opts));
+        let opened = options_no_follow(format, flags, "a list of files")
+            .and_then(|opts| Reader::open_files(&list, opts));
         finish_open(opened, out, err)
     })
 }
@@ -512,5 +556,73 @@ pub unsafe extern "C" fn ut_reader_next_batch(
         }
         count.write(n);
         UT_OK
+    })
+}
+
+/// Store in `*offset` where reading continues, as a byte offset of the
+/// file: forward, just past the last record read (returned, or dropped by
+/// the type or time filter); backward, the start of the last record read.
+/// Give it to `ut_reader_seek_offset` (on this reader, or on a new one
+/// over the same file after a restart) to continue exactly there. A new
+/// forward reader says 0, a new reverse one the end of its last whole
+/// record. `UT_ERR_UNSUPPORTED` (with a message) for formats without
+/// fixed-size records (utmpdump text, FreeBSD utx.log, lastlogx, SQLite,
+/// logind) and for several files opened as one.
+#[no_mangle]
+pub unsafe extern "C" fn ut_reader_tell(reader: *mut ut_reader, offset: *mut u64) -> ut_status {
+    guard(UT_ERR_INTERNAL, || {
+        let r = try_mut!(reader);
+        let offset = try_out!(offset);
+        match r.reader.tell() {
+            Ok(at) => {
+                offset.write(at);
+                UT_OK
+            }
+            Err(err) => r.record(&err),
+        }
+    })
+}
+
+/// Continue reading at `offset`, a record boundary of the file: forward
+/// from the record that starts there, backward from the record that ends
+/// there (what `ut_reader_tell` says). `UINT64_MAX` is the end of the
+/// last whole record (a follower then returns only what is appended).
+/// `UT_ERR_INVALID` for an offset that is not a multiple of the record
+/// size or lies past the last whole record (the position is unchanged);
+/// `UT_ERR_UNSUPPORTED` as for `ut_reader_tell`.
+#[no_mangle]
+pub unsafe extern "C" fn ut_reader_seek_offset(reader: *mut ut_reader, offset: u64) -> ut_status {
+    guard(UT_ERR_INTERNAL, || {
+        let r = try_mut!(reader);
+        match r.reader.seek_offset(offset) {
+            Ok(()) => UT_OK,
+            Err(err) => r.record(&err),
+        }
+    })
+}
+
+/// Store in `*fd` a descriptor of a reader opened with `UT_OPEN_FOLLOW`
+/// that becomes readable (`poll` POLLIN) when the file or its directory
+/// changes (inotify): after `UT_END`, wait on it, then call
+/// `ut_reader_next` again (which also empties it). Owned by the reader:
+/// do not read or close it. Wake-ups may be spurious (another file of the
+/// directory changed): `ut_reader_next` then gives `UT_END` again.
+/// `UT_ERR_INVALID` for a reader that does not follow,
+/// `UT_ERR_UNSUPPORTED` where inotify does not exist.
+#[no_mangle]
+pub unsafe extern "C" fn ut_reader_follow_fd(
+    reader: *mut ut_reader,
+    fd: *mut std::os::raw::c_int,
+) -> ut_status {
+    guard(UT_ERR_INTERNAL, || {
+        let r = try_mut!(reader);
+        let fd = try_out!(fd);
+        match r.reader.follow_fd() {
+            Ok(n) => {
+                fd.write(n);
+                UT_OK
+            }
+            Err(err) => r.record(&err),
+        }
     })
 }

@@ -177,6 +177,8 @@ fn entry_flag_constants_match_the_core() {
     assert_eq!(UT_ENTRY_PARTIAL_RECORD, flags::PARTIAL_RECORD);
     assert_eq!(UT_ENTRY_TIME_IMPLAUSIBLE, flags::TIME_IMPLAUSIBLE);
     assert_eq!(UT_ENTRY_RECOVERED, flags::RECOVERED);
+    assert_eq!(UT_ENTRY_ROTATED, flags::ROTATED);
+    assert_eq!(UT_ENTRY_TRUNCATED, flags::TRUNCATED);
 }
 
 /// The UT_LOGIND_* / UT_MONITOR_* bits are the core monitor's categories.

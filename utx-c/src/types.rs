@@ -180,6 +180,12 @@ pub const UT_OPEN_LIVE: ut_open_flags = 2;
 /// logind: keep sessions that are not a user logged in (classes manager,
 /// manager-early, background, background-light; state closing).
 pub const UT_OPEN_ALL_SESSIONS: ut_open_flags = 4;
+/// Follow the file as it grows (`ut_reader_open` only; forward only; event
+/// files of fixed-size records): after `UT_END`, a later `ut_reader_next`
+/// returns the records appended since. Truncation and rotation are
+/// followed and flag the next entry (`UT_ENTRY_TRUNCATED`,
+/// `UT_ENTRY_ROTATED`); `ut_reader_follow_fd` gives a descriptor to wait on.
+pub const UT_OPEN_FOLLOW: ut_open_flags = 8;
 
 /// Categories of logind state and change notification (bitwise or).
 pub type ut_category = u32;
@@ -277,6 +283,12 @@ pub const UT_ENTRY_PARTIAL_RECORD: u32 = 4;
 pub const UT_ENTRY_TIME_IMPLAUSIBLE: u32 = 8;
 /// Corrupt records before this one were skipped.
 pub const UT_ENTRY_RECOVERED: u32 = 16;
+/// A followed path now names another file (rotation); this is the first
+/// entry read from it.
+pub const UT_ENTRY_ROTATED: u32 = 32;
+/// A followed file was cut shorter than the position reached; this is the
+/// first entry read again from its start.
+pub const UT_ENTRY_TRUNCATED: u32 = 64;
 
 /// Address families (`ut_entry.addr_family`).
 pub const UT_ADDR_NONE: u32 = 0;

@@ -23,6 +23,8 @@ module Utx
     UT_ENTRY_PARTIAL_RECORD = 4
     UT_ENTRY_TIME_IMPLAUSIBLE = 8
     UT_ENTRY_RECOVERED = 16
+    UT_ENTRY_ROTATED = 32
+    UT_ENTRY_TRUNCATED = 64
     UT_ADDR_NONE = 0
     UT_ADDR_IPV4 = 1
     UT_ADDR_IPV6 = 2
@@ -128,6 +130,7 @@ module Utx
     UT_OPEN_REVERSE = 1
     UT_OPEN_LIVE = 2
     UT_OPEN_ALL_SESSIONS = 4
+    UT_OPEN_FOLLOW = 8
     UT_LOGIND_SEATS = 1
     UT_LOGIND_SESSIONS = 2
     UT_LOGIND_USERS = 4
@@ -179,6 +182,8 @@ module Utx
     4 => :partial_record,
     8 => :time_implausible,
     16 => :recovered,
+    32 => :rotated,
+    64 => :truncated,
   }.freeze
 
   FORMATS = {
@@ -258,6 +263,7 @@ module Utx
     1 => :reverse,
     2 => :live,
     4 => :all_sessions,
+    8 => :follow,
   }.freeze
 
   SESSION_KINDS = {
