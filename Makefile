@@ -7,6 +7,8 @@
 #   make run             run `utx` on this host's databases (or the samples)
 #   make test            every check; one PASS/FAIL line per step
 #   make bench           bash bench/run.sh, then bench/sessions.sh
+#   make fuzz            every cargo-fuzz target for FUZZ_SECONDS each (nightly)
+#   make abi-baseline    rewrite abi/ (the ABI baseline) after a compatible change
 #
 # The library is built by cargo; this file only names, links and installs
 # the results.  Cargo decides whether anything needs recompiling, so the
@@ -41,7 +43,7 @@ CFLAGS  ?= -O2 -g
 UTX_SRC  = $(sort $(wildcard examples/utx*.c))
 UTX_HDRS = $(wildcard examples/*.h)
 
-.PHONY: all lib header check-header check-cbindgen install uninstall run test bench clean FORCE
+.PHONY: all lib header check-header check-cbindgen install uninstall run test bench fuzz abi-baseline clean FORCE
 
 all: lib $(if $(UTX_SRC),$(B)/utx)
 
@@ -127,6 +129,17 @@ test: all
 bench: all
 	UTX_LIB=$(CURDIR)/$(B)/libutx.a bash bench/run.sh
 	UTX=$(CURDIR)/$(B)/utx bash bench/sessions.sh
+
+# Each target runs alone on one core, seeded by fuzz/seed.sh; crashes go
+# to fuzz/artifacts/<target>/ and fail the run.
+FUZZ_SECONDS ?= 300
+fuzz:
+	FUZZ_REQUIRE=1 bash fuzz/run.sh $(FUZZ_SECONDS)
+
+# The ABI description and #define list ci/test.sh's `abi` step compares
+# against; commit them with the change that grew the ABI.
+abi-baseline: lib
+	bash abi/check.sh --update
 
 clean:
 	rm -rf $(B)

@@ -21,8 +21,11 @@
 
 use utx::{Entry, Format, Options, Reader, Session, SessionOptions, Sessions};
 
+/// A target: one input, checked; a failed check panics.
+pub type Target = fn(&[u8]);
+
 /// Every target, by the name of its `fuzz_targets/` file.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("reader_auto", reader_auto),
     ("fixed_layout", fixed_layout),
     ("utmpdump_text", utmpdump_text),
@@ -77,6 +80,10 @@ fn opts(format: Format, reverse: bool) -> Options {
     }
 }
 
+/// Entry flags (UT_ENTRY_*; numbers of the C ABI).
+const PARTIAL: u32 = 1 << 2;
+const RECOVERED: u32 = 1 << 4;
+
 /// What an entry is, for comparing two readings of one input.
 type Key = (u64, i64, i32, u32, Vec<u8>, Vec<u8>);
 
@@ -130,17 +137,46 @@ fn read_both_ways(data: &[u8], format: Format) {
     let again = drain(&mut fwd, limit);
     assert_eq!(first, again, "a second reading after rewind differs");
 
-    let mut rev = Reader::from_bytes(data, opts(format, true)).expect("opened forward but not reverse");
+    let mut rev =
+        Reader::from_bytes(data, opts(format, true)).expect("opened forward but not reverse");
     assert_eq!(rev.format(), detected, "reverse detected another format");
     let backwards = drain(&mut rev, limit);
-    if let (Ok(f), Ok(mut b)) = (&first, backwards) {
+    if let (Ok(f), Ok(b)) = (&first, &backwards) {
+        // RECOVERED marks the entry read just after skipped bytes, so it
+        // sits on another entry in each direction: compare without it.
+        let strip = |v: &[Key]| -> Vec<Key> {
+            v.iter()
+                .map(|k| {
+                    let mut k = k.clone();
+                    k.3 &= !RECOVERED;
+                    k
+                })
+                .collect()
+        };
+        let mut b = strip(b);
         b.reverse();
         if fwd.skipped() == 0 && rev.skipped() == 0 {
-            assert_eq!(f, &b, "reverse reading is not the forward one reversed");
-        } else {
-            // Resynchronising after a corrupt record may differ by
-            // direction; the count of good entries may not exceed the input.
-            assert!(b.len() <= limit);
+            assert_eq!(
+                strip(f),
+                b,
+                "reverse reading is not the forward one reversed"
+            );
+        }
+    }
+    // Each skip flags the next entry RECOVERED and is counted by
+    // `skipped` (ut_reader_skipped's contract). Not yet true of FreeBSD
+    // utx.log, which flags but does not count: fuzz/regressions/README.md.
+    if detected != Format::FreebsdUtxLog {
+        for (r, entries) in [(&fwd, &first), (&rev, &backwards)] {
+            let flagged = entries
+                .as_ref()
+                .unwrap_or_else(|v| v)
+                .iter()
+                .any(|k| k.3 & RECOVERED != 0);
+            assert!(
+                !flagged || r.skipped() > 0,
+                "an entry is RECOVERED but skipped() is 0"
+            );
         }
     }
 }
@@ -210,7 +246,10 @@ pub fn sqlite(data: &[u8]) {
 pub fn sessions(data: &[u8]) {
     let (b, rest) = split_first(data);
     let formats: Vec<Format> = std::iter::once(Format::Auto)
-        .chain(Format::all().filter(|f| !matches!(f, Format::Wtmpdb | Format::Lastlog2 | Format::Logind)))
+        .chain(
+            Format::all()
+                .filter(|f| !matches!(f, Format::Wtmpdb | Format::Lastlog2 | Format::Logind)),
+        )
         .collect();
     let format = formats[b as usize % formats.len()];
     // A forward reader is refused.
@@ -248,7 +287,9 @@ pub fn seek(data: &[u8]) {
         return;
     }
     let (head, file) = data.split_at(7);
-    let formats: Vec<Format> = std::iter::once(Format::Auto).chain(fixed_formats()).collect();
+    let formats: Vec<Format> = std::iter::once(Format::Auto)
+        .chain(fixed_formats())
+        .collect();
     let format = formats[head[0] as usize % formats.len()];
     let reverse = head[1] & 1 != 0;
     let sec = i32::from_le_bytes([head[2], head[3], head[4], head[5]]) as i64;
@@ -264,7 +305,6 @@ pub fn seek(data: &[u8]) {
     // The scan's answer: the first entry in reading order at or after
     // `sec` (forward) or at or before it (reverse) that is not a partial
     // record.
-    const PARTIAL: u32 = 1 << 2; // UT_FLAG_PARTIAL_RECORD
     let hit = |k: &Key| (if reverse { k.1 <= sec } else { k.1 >= sec }) && k.3 & PARTIAL == 0;
     let scanned = all.iter().position(hit);
     let mut e = Entry::default();
@@ -294,7 +334,10 @@ pub fn seek(data: &[u8]) {
                 k.3 = 0;
                 k
             });
-            assert_eq!(got_cmp, want_cmp, "seek_time({sec}) is not where a scan lands");
+            assert_eq!(
+                got_cmp, want_cmp,
+                "seek_time({sec}) is not where a scan lands"
+            );
         }
     }
 
@@ -306,14 +349,26 @@ pub fn seek(data: &[u8]) {
     if r.rewind().is_ok() {
         if let Ok(inside) = drain(&mut r, limit) {
             for k in &inside {
-                assert!(since.is_none_or(|s| k.1 >= s), "entry at {} before since {since:?}", k.1);
-                assert!(until.is_none_or(|u| k.1 <= u), "entry at {} after until {until:?}", k.1);
+                assert!(
+                    since.is_none_or(|s| k.1 >= s),
+                    "entry at {} before since {since:?}",
+                    k.1
+                );
+                assert!(
+                    until.is_none_or(|u| k.1 <= u),
+                    "entry at {} after until {until:?}",
+                    k.1
+                );
             }
             let expect = all
                 .iter()
                 .filter(|k| since.is_none_or(|s| k.1 >= s) && until.is_none_or(|u| k.1 <= u))
                 .count();
-            assert_eq!(inside.len(), expect, "the time range dropped entries in range");
+            assert_eq!(
+                inside.len(),
+                expect,
+                "the time range dropped entries in range"
+            );
         }
     }
 }
@@ -355,7 +410,9 @@ pub fn seeds(target: &str, file: &[u8]) -> Vec<Vec<u8>> {
             None => vec![],
         },
         "seek" => {
-            let formats: Vec<Format> = std::iter::once(Format::Auto).chain(fixed_formats()).collect();
+            let formats: Vec<Format> = std::iter::once(Format::Auto)
+                .chain(fixed_formats())
+                .collect();
             let Some(i) = detected.and_then(|d| formats.iter().position(|f| *f == d)) else {
                 return vec![];
             };

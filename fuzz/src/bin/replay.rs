@@ -21,9 +21,16 @@ fn replay(target: &str, file: &Path) -> Duration {
     let data = std::fs::read(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     eprintln!("replay {target} {}", file.display());
     let start = Instant::now();
-    assert!(utx_fuzz::run(target, &data), "no fuzz target named {target}");
+    assert!(
+        utx_fuzz::run(target, &data),
+        "no fuzz target named {target}"
+    );
     let took = start.elapsed();
-    assert!(took < SLOW, "{target} {}: took {took:?} (hang)", file.display());
+    assert!(
+        took < SLOW,
+        "{target} {}: took {took:?} (hang)",
+        file.display()
+    );
     took
 }
 
@@ -81,7 +88,10 @@ fn seed(dir: &Path, files: &[String]) {
             let data = std::fs::read(f).unwrap_or_else(|e| panic!("{f}: {e}"));
             for (i, s) in utx_fuzz::seeds(target, &data).into_iter().enumerate() {
                 // Named by origin, so that seeding twice does not add copies.
-                let name = format!("seed-{}-{i}", f.replace(['/', ' '], "_").trim_start_matches(['.', '_']));
+                let name = format!(
+                    "seed-{}-{i}",
+                    f.replace(['/', ' '], "_").trim_start_matches(['.', '_'])
+                );
                 std::fs::write(out.join(name), s).expect("write seed");
                 n += 1;
             }
