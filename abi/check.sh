@@ -66,8 +66,11 @@ stub_lib() {
     } > "$dir/stub.c"
     grep -q 'abort' "$dir/stub.c" || die "no function declarations found in $header"
     [ "$header" -ef "$dir/$(basename "$header")" ] || cp "$header" "$dir/"
-    $CC -std=c99 -g -O0 -fPIC -shared -Wl,-soname,libutx.so.1 -I"$dir" \
-        -o "$out" "$dir/stub.c" || die "$header does not compile into a stub library"
+    # Compiled where it lies, with that directory mapped to ".", so the
+    # description names no temporary path.
+    (cd "$dir" && $CC -std=c99 -g -O0 -fPIC -shared -Wl,-soname,libutx.so.1 -I. \
+        -fdebug-prefix-map="$PWD"=. -o "$(basename "$out")" stub.c) ||
+        die "$header does not compile into a stub library"
 }
 
 # abi_xml HEADER OUT: the ABI description abidw gives of HEADER's stubs.
