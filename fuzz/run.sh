@@ -24,7 +24,7 @@ fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "SKIP: cargo-fuzz not installed (cargo install --locked cargo-fuzz)"; exit $((missing - 1))
 fi
-targets=${*:-$(sed -n 's/^name = "\(.*\)"$/\1/p' Cargo.toml | grep -v -e '^utx-fuzz$' -e '^replay$')}
+targets=${*:-$(basename -s .rs fuzz_targets/*.rs)}
 mkdir -p logs
 [ -d corpus ] || bash seed.sh >/dev/null
 # -a: debug assertions (integer overflow is a finding); -O: optimised.

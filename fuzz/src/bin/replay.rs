@@ -50,6 +50,22 @@ fn main() {
         println!("replay: {} inputs through {target}: ok", files.len());
         return;
     }
+    // Every libFuzzer binary has its code in utx_fuzz::TARGETS and back.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz_targets");
+    let mut bins: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|d| d.ok()?.path().file_stem()?.to_str().map(String::from))
+        .collect();
+    bins.sort();
+    let mut named: Vec<String> = utx_fuzz::TARGETS
+        .iter()
+        .map(|(t, _)| t.to_string())
+        .collect();
+    named.sort();
+    assert_eq!(
+        bins, named,
+        "fuzz_targets/*.rs and utx_fuzz::TARGETS differ"
+    );
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("regressions");
     let mut n = 0;
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
