@@ -10,6 +10,8 @@
 #   make bench           bash bench/run.sh, bench/sessions.sh, bench/detect.sh, then bench/bindings.sh
 #   make wheel           build/wheel/utx-*.whl: the Python binding with libutx.so.1 inside
 #   make clean           remove build/ and cargo's target directory
+#   make fuzz            every cargo-fuzz target for FUZZ_SECONDS each (nightly)
+#   make abi-baseline    rewrite abi/ (the ABI baseline) after a compatible change
 #
 # The library is built by cargo from the C ABI crate (utx-c/, over the core
 # crate at the root); this file only names, links and installs the results.
@@ -48,7 +50,7 @@ CFLAGS  ?= -O2 -g
 UTX_SRC  = $(sort $(wildcard cmd/utx/*.c))
 UTX_HDRS = $(wildcard cmd/utx/*.h)
 
-.PHONY: all lib hide-static header check-header install uninstall run test bench wheel clean FORCE
+.PHONY: all lib hide-static header check-header install uninstall run test bench wheel fuzz abi-baseline clean FORCE
 
 all: lib $(if $(UTX_SRC),$(B)/utx)
 
@@ -166,6 +168,17 @@ PYTHON ?= python3
 wheel: lib
 	rm -rf $(B)/wheel
 	UTX_BUNDLE_LIB=$(CURDIR)/$(B)/$(SONAME) $(PYTHON) -m pip wheel --no-index --no-deps -q -w $(B)/wheel bindings/python
+
+# Each target runs alone on one core, seeded by fuzz/seed.sh; crashes go
+# to fuzz/artifacts/<target>/ and fail the run.
+FUZZ_SECONDS ?= 300
+fuzz:
+	FUZZ_REQUIRE=1 bash fuzz/run.sh $(FUZZ_SECONDS)
+
+# The ABI description and #define list ci/test.sh's `abi` step compares
+# against; commit them with the change that grew the ABI.
+abi-baseline:
+	bash abi/check.sh --update
 
 clean:
 	rm -rf $(B)

@@ -549,9 +549,33 @@ step_follow() {
     return $rc
 }
 
+# ---- ABI stability ---------------------------------------------------------
+
+# The C ABI against abi/libutx.so.1.abi and abi/constants.txt (see
+# abi/check.sh for what counts as incompatible), then proof that the check
+# fails on incompatible edits of a copy of the header.
+step_abi() { bash abi/check.sh && bash abi/check.sh --selftest; }
+
+# ---- fuzzing ---------------------------------------------------------------
+
+# Every input under fuzz/regressions/<target>/ through the fuzz target's
+# code, built by the stable toolchain (no cargo-fuzz needed); the fuzz
+# crate is its own workspace, so fmt and clippy are run on it here.
+step_fuzz_replay() {
+    cargo fmt --manifest-path fuzz/Cargo.toml --check &&
+        cargo clippy --manifest-path fuzz/Cargo.toml --no-default-features --all-targets -- -D warnings &&
+        cargo run --quiet --manifest-path fuzz/Cargo.toml --no-default-features --bin replay
+}
+
+# Each cargo-fuzz target for FUZZ_SMOKE_SECONDS (about a minute in all),
+# seeded from samples/ and the shared corpus. Needs nightly + cargo-fuzz.
+FUZZ_SMOKE_SECONDS=${FUZZ_SMOKE_SECONDS:-7}
+fuzz_tools() { cargo +nightly --version >/dev/null 2>&1 && cargo fuzz --version >/dev/null 2>&1; }
+step_fuzz_smoke() { bash fuzz/run.sh "$FUZZ_SMOKE_SECONDS"; }
+
 # ---- driver ----------------------------------------------------------------
 
-ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install examples man completion follow run hostile soak parity python go ruby"
+ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname abi c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install examples man completion follow run hostile soak parity python go ruby fuzz-replay fuzz-smoke"
 steps=${*:-$ALL_STEPS}
 for s in $steps; do
     case $s in
@@ -567,6 +591,11 @@ for s in $steps; do
         ruby)
             if ! ruby -e 'require "ffi"' >/dev/null 2>&1; then
                 echo "SKIP  ruby           (ruby or its ffi gem not installed: apt-get install ruby ruby-ffi)"; continue; fi ;;
+        fuzz-smoke)
+            if ! fuzz_tools; then
+                echo "SKIP  fuzz-smoke     (needs a nightly toolchain and cargo-fuzz: rustup toolchain install nightly; cargo install --locked cargo-fuzz)"
+                continue
+            fi ;;
     esac
     fn=step_${s//-/_}
     declare -F "$fn" >/dev/null || { echo "unknown step: $s" >&2; exit 2; }

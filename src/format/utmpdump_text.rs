@@ -118,10 +118,8 @@ pub fn parse_time(s: &str) -> Option<(i64, i64)> {
             usec = six.parse().ok()?;
         }
         let offset = parse_offset(rest)?;
-        return Some((
-            days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset,
-            usec,
-        ));
+        let sec = days_from_civil(y, mo, d) * 86400 + i128::from(h * 3600 + mi * 60 + se) - offset;
+        return Some((i64::try_from(sec).ok()?, usec));
     }
     // Legacy: "Wed Aug 28 03:00:00 2013 GMT"
     let parts: Vec<&str> = s.split_whitespace().collect();
@@ -138,14 +136,13 @@ pub fn parse_time(s: &str) -> Option<(i64, i64)> {
     if hms.len() != 3 {
         return None;
     }
-    Some((
-        days_from_civil(y, mo, d) * 86400 + hms[0] * 3600 + hms[1] * 60 + hms[2],
-        0,
-    ))
+    let [h, mi, se] = [hms[0], hms[1], hms[2]].map(i128::from);
+    let sec = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    Some((i64::try_from(sec).ok()?, 0))
 }
 
 /// `+00:00`, `-05:30`, `Z` or nothing, in seconds east of UTC.
-fn parse_offset(s: &str) -> Option<i64> {
+fn parse_offset(s: &str) -> Option<i128> {
     if s.is_empty() || s == "Z" {
         return Some(0);
     }
@@ -154,7 +151,11 @@ fn parse_offset(s: &str) -> Option<i64> {
         b'-' => -1,
         _ => return None,
     };
-    let hm: Vec<i64> = s[1..].split(':').filter_map(|p| p.parse().ok()).collect();
+    let hm: Vec<i128> = s[1..]
+        .split(':')
+        .filter_map(|p| p.parse::<i64>().ok())
+        .map(i128::from)
+        .collect();
     match hm.as_slice() {
         [h, m] => Some(sign * (h * 3600 + m * 60)),
         [hm] if s.len() == 5 => Some(sign * ((hm / 100) * 3600 + (hm % 100) * 60)),
@@ -162,8 +163,12 @@ fn parse_offset(s: &str) -> Option<i64> {
     }
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant).
-pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). In
+/// i128, where any i64 fields fit: a text file's year, day or hour can be
+/// anything (fuzz/regressions/utmpdump_text), and a time outside i64 is
+/// then refused rather than wrapped.
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i128 {
+    let (y, m, d) = (i128::from(y), i128::from(m), i128::from(d));
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
