@@ -395,6 +395,11 @@ step_completion() { bash tests/completion/run.sh $B/utx; }
 
 step_parity() { bash tests/parity/run.sh $B/utx; }
 
+# The writer against glibc, byte for byte: >= 1,000 random sequences of
+# pututxline, updwtmpx, login, logout and logwtmp through both, and glibc
+# and utx alternating on one file (tests/write/run.sh).
+step_write() { bash tests/write/run.sh; }
+
 # ---- bindings (bindings/go, bindings/ruby, bindings/python) ------------------
 
 # readme_block LANG FILE: the README's ```LANG example, written to FILE.
@@ -508,7 +513,7 @@ ruby_install_checks() {
 
 # ---- driver ----------------------------------------------------------------
 
-ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install examples man completion run parity python go ruby"
+ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install examples man completion run parity write python go ruby"
 steps=${*:-$ALL_STEPS}
 for s in $steps; do
     case $s in

@@ -136,21 +136,22 @@ fn open_file(path: &Path, create: bool) -> Result<File> {
     Ok(file)
 }
 
-/// Two formats whose records are the same bytes (FreeBSD utx.active and
-/// utx.lastlogin): detection names the first for both.
-fn same_bytes(a: Format, b: Format) -> bool {
-    match (a.layout(), b.layout()) {
-        (Some(x), Some(y)) => {
-            a == b
-                || (x.size == y.size
-                    && x.endian == y.endian
-                    && x.raw_type == y.raw_type
-                    && x.time == y.time
-                    && x.user == y.user
-                    && x.line == y.line
-                    && x.host == y.host)
-        }
-        _ => false,
+/// Refuse a file whose first whole record is not a valid `format` record.
+fn check_first_record(file: &File, format: Format, len: u64, shown: &str) -> Result<()> {
+    let layout = encode::writable_layout(format)?;
+    if len < layout.size as u64 {
+        return Ok(());
+    }
+    let mut rec = vec![0; layout.size];
+    file.read_exact_at(&mut rec, 0)
+        .map_err(|e| Error::io(shown, &e))?;
+    if layout.decode(&rec, 0, &mut Entry::default()) {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorKind::NotRecognised,
+            format!("{shown}: its first record is not a {} record", format.name()),
+        ))
     }
 }
 
@@ -173,24 +174,28 @@ impl Writer {
             opts.format
         } else {
             let clone = file.try_clone().map_err(|e| Error::io(&shown, &e))?;
-            let found = detect::detect(&FileSource::from_file(clone)).map_err(|e| {
-                Error::new(ErrorKind::NotRecognised, format!("{shown}: {}", e.message))
-            })?;
-            if opts.format == Format::Auto || same_bytes(found, opts.format) {
-                if opts.format == Format::Auto {
-                    found
-                } else {
-                    opts.format
+            let found = detect::detect(&FileSource::from_file(clone));
+            match (opts.format, found) {
+                (Format::Auto, Ok(f)) => f,
+                (Format::Auto, Err(e)) => {
+                    return Err(Error::new(
+                        ErrorKind::NotRecognised,
+                        format!("{shown}: {}", e.message),
+                    ))
                 }
-            } else {
-                return Err(Error::new(
-                    ErrorKind::NotRecognised,
-                    format!(
-                        "{shown}: holds {} records, not {}",
-                        found.name(),
-                        opts.format.name()
-                    ),
-                ));
+                // Text, a database or a stream format: never records.
+                (f, Ok(other)) if other.layout().is_none() => {
+                    return Err(Error::new(
+                        ErrorKind::NotRecognised,
+                        format!("{shown}: holds {}, not {} records", other.name(), f.name()),
+                    ))
+                }
+                // Detection may name a close layout for a few odd
+                // records; the named one only has to read the first.
+                (f, _) => {
+                    check_first_record(&file, f, len, &shown)?;
+                    f
+                }
             }
         };
         let layout = encode::writable_layout(format)?;
