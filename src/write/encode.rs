@@ -101,14 +101,24 @@ pub fn encode_into(layout: &RecordLayout, e: &Entry, rec: &mut [u8]) -> u32 {
     flag(cut::USER, put_str(rec, layout.user, e.user.as_bytes()));
     flag(cut::LINE, put_str(rec, layout.line, e.line.as_bytes()));
     flag(cut::ID, put_str(rec, layout.id, e.id.as_bytes()));
-    flag(cut::HOST, put_str(rec, layout.host, e.host.as_bytes()));
-    if let (Some((_, len)), true) = (layout.host, layout.host_len != Int::Absent) {
-        // Solaris ut_syslen: the host's length with its NUL, 0 for none.
-        let n = match e.host.as_bytes().len() {
-            0 => 0,
-            l => (l + 1).min(len),
-        };
-        put_int(rec, end, layout.host_len, n as i64);
+    match (layout.host, layout.host_len) {
+        (Some((off, len)), Int::Absent) => {
+            flag(cut::HOST, put_str(rec, Some((off, len)), e.host.as_bytes()));
+        }
+        (Some((off, len)), at) => {
+            // Solaris ut_syslen counts the host's NUL, so the host keeps
+            // one byte for it; 0 for no host.
+            flag(
+                cut::HOST,
+                put_str(rec, Some((off, len - 1)), e.host.as_bytes()),
+            );
+            let n = match e.host.as_bytes().len() {
+                0 => 0,
+                l => l.min(len - 1) + 1,
+            };
+            put_int(rec, end, at, n as i64);
+        }
+        (None, _) => {}
     }
     if layout.kind == Kind::Events {
         match layout.raw_type {

@@ -150,7 +150,10 @@ fn check_first_record(file: &File, format: Format, len: u64, shown: &str) -> Res
     } else {
         Err(Error::new(
             ErrorKind::NotRecognised,
-            format!("{shown}: its first record is not a {} record", format.name()),
+            format!(
+                "{shown}: its first record is not a {} record",
+                format.name()
+            ),
         ))
     }
 }
