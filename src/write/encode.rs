@@ -48,12 +48,17 @@ fn raw_type(layout: &RecordLayout, e: &Entry) -> Option<i64> {
 /// unknown value (-1) in an unsigned field is stored as 0 and counts as
 /// fitting.
 fn put_int(rec: &mut [u8], endian: Endian, at: Int, v: i64) -> bool {
+    put_num(rec, endian, at, v, true)
+}
+
+/// `put_int`; `unknown` says whether -1 means "unknown" (a time does not).
+fn put_num(rec: &mut [u8], endian: Endian, at: Int, v: i64, unknown: bool) -> bool {
     fn put<const N: usize>(rec: &mut [u8], o: usize, le: [u8; N], be: [u8; N], endian: Endian) {
         rec[o..o + N].copy_from_slice(if endian == Endian::Little { &le } else { &be });
     }
     macro_rules! store {
         ($o:expr, $t:ty, $signed:expr) => {{
-            let v = if !$signed && v == -1 { 0 } else { v };
+            let v = if !$signed && unknown && v == -1 { 0 } else { v };
             let fits = <$t>::try_from(v).is_ok();
             let x = v as $t;
             put(rec, $o, x.to_le_bytes(), x.to_be_bytes(), endian);
@@ -140,17 +145,17 @@ pub fn encode_into(layout: &RecordLayout, e: &Entry, rec: &mut [u8]) -> u32 {
     let time_ok = match layout.time {
         Time::SecUsec(s, Int::Absent) => {
             flag(cut::USEC, usec != 0);
-            put_int(rec, end, s, e.sec)
+            put_num(rec, end, s, e.sec, false)
         }
         Time::SecUsec(s, u) => {
-            flag(cut::USEC, !put_int(rec, end, u, usec));
-            put_int(rec, end, s, e.sec)
+            flag(cut::USEC, !put_num(rec, end, u, usec, false));
+            put_num(rec, end, s, e.sec, false)
         }
         Time::Micros(m) => e
             .sec
             .checked_mul(1_000_000)
             .and_then(|us| us.checked_add(usec))
-            .is_some_and(|us| put_int(rec, end, m, us)),
+            .is_some_and(|us| put_num(rec, end, m, us, false)),
     };
     flag(cut::TIME, !time_ok);
     let v4 = [e.addr[0], e.addr[1], e.addr[2], e.addr[3]];

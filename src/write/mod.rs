@@ -123,7 +123,14 @@ fn open_file(path: &Path, create: bool) -> Result<File> {
             .open(path),
         other => other,
     }
-    .map_err(|e| Error::io(&shown, &e))?;
+    .map_err(|e| {
+        let mut err = Error::io(&shown, &e);
+        if e.raw_os_error() == Some(libc::EISDIR) {
+            err.kind = ErrorKind::InvalidArgument;
+            err.message = format!("{shown}: is a directory");
+        }
+        err
+    })?;
     let meta = file.metadata().map_err(|e| Error::io(&shown, &e))?;
     if !meta.is_file() {
         let what = if meta.is_dir() {
