@@ -1248,7 +1248,8 @@ void ut_writer_close(struct ut_writer *writer);
  * One record of the fixed-size `format` from `entry` into `buf` (`len`
  * bytes), the inverse of reading it: `*written` gets the record size,
  * `cut` (may be NULL) the `UT_CUT_*` bits of the fields cut as that
- * system's libc cuts them. A buffer shorter than a record is
+ * system's libc cuts them. `UT_FORMAT_AUTO` is this host's utmp
+ * layout. A buffer shorter than a record is
  * `UT_ERR_INVALID`; a format that is not fixed-size records is
  * `UT_ERR_UNSUPPORTED`.
  */

@@ -263,7 +263,8 @@ pub unsafe extern "C" fn ut_writer_close(writer: *mut ut_writer) {
 /// One record of the fixed-size `format` from `entry` into `buf` (`len`
 /// bytes), the inverse of reading it: `*written` gets the record size,
 /// `cut` (may be NULL) the `UT_CUT_*` bits of the fields cut as that
-/// system's libc cuts them. A buffer shorter than a record is
+/// system's libc cuts them. `UT_FORMAT_AUTO` is this host's utmp
+/// layout. A buffer shorter than a record is
 /// `UT_ERR_INVALID`; a format that is not fixed-size records is
 /// `UT_ERR_UNSUPPORTED`.
 #[no_mangle]
@@ -281,8 +282,10 @@ pub unsafe extern "C" fn ut_entry_encode(
         if buf.is_null() {
             return UT_ERR_NULL;
         }
-        let Some(format) = Format::from_u32(format) else {
-            return UT_ERR_INVALID;
+        let format = match Format::from_u32(format) {
+            Some(Format::Auto) => utx::format::detect::native_format(),
+            Some(f) => f,
+            None => return UT_ERR_INVALID,
         };
         let mut e = Entry::default();
         // SAFETY: a readable ut_entry (the contract).
