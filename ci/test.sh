@@ -224,7 +224,7 @@ step_utx_asan() {
         [ -f "$f" ] || continue
         case $f in *.md | */LICENSES/*) continue ;; esac
         n=$((n + 1))
-        for sub in "dump" "dump --json" "dump --reverse" "who" "who -a" "who -Hqm" "who -uT --lookup" \
+        for sub in "dump" "dump --json" "dump --newest-first" "dump -r -o /dev/null" "who" "who -a" "who -Hqm" "who -uT --lookup" \
             "last -f" "last -x -f" "lastb -f" "lastlog -f" "lastlog -u 0-1000 -t 99999 -f"; do
             # shellcheck disable=SC2086
             LD_LIBRARY_PATH=$B ASAN_OPTIONS=detect_leaks=1:log_path=$logs/asan \

@@ -1297,6 +1297,12 @@ ut_status ut_logwtmp_at(const char *wtmp, const char *line, const char *user, co
 ut_status ut_logwtmp(const char *line, const char *user, const char *host);
 
 /**
+ * This host's utmp and wtmp layout (what glibc writes here), for a new
+ * file.
+ */
+ut_status ut_native_format(ut_format *format);
+
+/**
  * Diagnostics: how many chunks (reads of at most 256 KiB) the reader has
  * made so far; for tests and benchmarks. 0 for sources that do not count.
  */

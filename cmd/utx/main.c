@@ -893,6 +893,9 @@ static const struct command {
     {"last", utx_last_main, "login history, like last"},
     {"lastb", utx_last_main, "failed logins, like lastb"},
     {"lastlog", utx_lastlog_main, "last login per user, like lastlog"},
+    {"convert", utx_convert_main, "copy entries into another format"},
+    {"login", utx_login_main, "record a login in utmp and wtmp"},
+    {"logout", utx_login_main, "record a logout in utmp and wtmp"},
     {"help", cmd_help, "this text"},
 };
 

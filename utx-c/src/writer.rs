@@ -450,3 +450,13 @@ pub unsafe extern "C" fn ut_logwtmp(
         ut_logwtmp_at(std::ptr::null(), line, user, host, sec, usec)
     })
 }
+
+/// This host's utmp and wtmp layout (what glibc writes here), for a new
+/// file.
+#[no_mangle]
+pub unsafe extern "C" fn ut_native_format(format: *mut ut_format) -> ut_status {
+    guard(UT_ERR_INTERNAL, || {
+        try_out!(format).write(utx::format::detect::native_format() as u32);
+        UT_OK
+    })
+}
