@@ -23,7 +23,7 @@ static const char CONVERT_USAGE[] =
     "usage: utx convert [--from NAME] [--to NAME] IN OUT\n"
     "  Write every entry of IN (any readable format, detected unless --from)\n"
     "  to the new file OUT in the fixed-size format --to (default: this\n"
-    "  host's utmp layout; see utx --list-formats).  Fields that do not fit\n"
+    "  host's utmp layout; the names of utx(1) FORMATS).  Fields that do not fit\n"
     "  are cut as that system's libc cuts them; entries whose type or time\n"
     "  OUT's format cannot hold are skipped.  A summary goes to stderr.\n";
 
@@ -129,12 +129,15 @@ int utx_convert_main(int argc, char **argv)
 static const char LOGIN_USAGE[] =
     "usage: utx login --line LINE --user USER [--host HOST] [--id ID] [--pid PID]\n"
     "                 [-f UTMP] [-w WTMP]\n"
-    "       utx logout --line LINE [-f UTMP] [-w WTMP]\n"
-    "  login: a USER_PROCESS entry (now, pid PID or the parent's, id ID or\n"
-    "  the last 4 bytes of LINE) into its utmp slot, as pututxline does,\n"
-    "  and appended to wtmp.  logout: the utmp slot of LINE becomes\n"
-    "  DEAD_PROCESS (glibc logout) and a logout record is appended to wtmp\n"
-    "  (logwtmp).  UTMP and WTMP default to /var/run/utmp and /var/log/wtmp.\n";
+    "  A USER_PROCESS entry (now, pid PID or the parent's, id ID or the last\n"
+    "  4 bytes of LINE) into its utmp slot, as pututxline does, and appended\n"
+    "  to wtmp.  UTMP and WTMP default to /var/run/utmp and /var/log/wtmp.\n";
+
+static const char LOGOUT_USAGE[] =
+    "usage: utx logout --line LINE [-f UTMP] [-w WTMP]\n"
+    "  The utmp slot of LINE becomes DEAD_PROCESS (glibc logout) and a logout\n"
+    "  record is appended to wtmp (logwtmp).  UTMP and WTMP default to\n"
+    "  /var/run/utmp and /var/log/wtmp.\n";
 
 int utx_login_main(int argc, char **argv)
 {
@@ -152,7 +155,7 @@ int utx_login_main(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(LOGIN_USAGE, stdout);
+            fputs(logout ? LOGOUT_USAGE : LOGIN_USAGE, stdout);
             return UTX_EXIT_OK;
         }
         if (v == NULL) {
@@ -175,7 +178,7 @@ int utx_login_main(int argc, char **argv)
             wtmp = v;
         else {
             utx_err("%s: unknown option '%s'", argv[0], a);
-            fputs(LOGIN_USAGE, stderr);
+            fputs(logout ? LOGOUT_USAGE : LOGIN_USAGE, stderr);
             return UTX_EXIT_USAGE;
         }
         i++;
