@@ -665,20 +665,22 @@ pub fn logwtmp_entry(
     sec: i64,
     usec: i32,
 ) -> Entry {
-    let mut e = Entry::default();
-    e.entry_type = if user.is_empty() {
-        EntryType::DeadProcess
-    } else {
-        EntryType::UserProcess
+    let mut e = Entry {
+        entry_type: if user.is_empty() {
+            EntryType::DeadProcess
+        } else {
+            EntryType::UserProcess
+        },
+        pid,
+        session: 0,
+        exit_termination: 0,
+        exit_status: 0,
+        sec,
+        usec,
+        ..Entry::default()
     };
     set(&mut e, StrField::Line, line);
     set(&mut e, StrField::User, user);
     set(&mut e, StrField::Host, host);
-    e.pid = pid;
-    e.session = 0;
-    e.exit_termination = 0;
-    e.exit_status = 0;
-    e.sec = sec;
-    e.usec = usec;
     e
 }

@@ -27,8 +27,10 @@ fn fitting_entry(format: Format, seed: &mut u64) -> Option<Entry> {
     let types: Vec<EntryType> = EntryType::ALL
         .into_iter()
         .filter(|&t| {
-            let mut probe = Entry::default();
-            probe.entry_type = t;
+            let probe = Entry {
+                entry_type: t,
+                ..Entry::default()
+            };
             let mut rec = vec![0; l.size];
             write::encode_into(l, &probe, &mut rec) & cut::TYPE == 0
                 && l.decode(&rec, 0, &mut Entry::default())
@@ -36,7 +38,7 @@ fn fitting_entry(format: Format, seed: &mut u64) -> Option<Entry> {
         .collect();
     e.entry_type = types[noise(seed) as usize % types.len()];
     let syslen = l.host_len != utx::format::layout::Int::Absent;
-    let mut text = |width: Option<(usize, usize)>, seed: &mut u64| -> Vec<u8> {
+    let text = |width: Option<(usize, usize)>, seed: &mut u64| -> Vec<u8> {
         let w = width.map_or(0, |(_, n)| n);
         // Solaris keeps a byte of the host for its NUL (ut_syslen).
         let w = if syslen && width == l.host { w - 1 } else { w };
@@ -151,14 +153,11 @@ fn round_trip_every_layout() {
                 want.addr_family = AddrFamily::None;
                 want.addr = [0; 16];
             }
-            if l.kind == Kind::LastLog {
-                want.entry_type = EntryType::LastLogin;
-            } else if l.format == Format::FreebsdUtxLastlogin
-                && want.entry_type == EntryType::UserProcess
-            {
+            let last_login = l.format == Format::FreebsdUtxLastlogin
+                && want.entry_type == EntryType::UserProcess;
+            if l.kind == Kind::LastLog || last_login {
                 want.entry_type = EntryType::LastLogin;
             }
-            // The session and exit of a layout with u16 fields hold 0..65535.
             assert_eq!(cuts & !(cut::USEC | cut::ADDR), 0, "{}", format.name());
             assert_eq!(view(&back), view(&want), "{}", format.name());
             // Re-encoding the decoded record gives the same bytes.
@@ -176,12 +175,14 @@ fn round_trip_every_layout() {
 /// reported; numbers that do not fit are reported.
 #[test]
 fn cuts_are_reported() {
-    let mut e = Entry::default();
-    e.entry_type = EntryType::UserProcess;
+    let mut e = Entry {
+        entry_type: EntryType::UserProcess,
+        sec: -5,
+        ..Entry::default()
+    };
     e.set_str(StrField::User, &[b'u'; 40]);
     e.set_str(StrField::Line, b"pts/1");
     e.set_str(StrField::Host, &[b'h'; 300]);
-    e.sec = -5;
     let mut buf = [0u8; 400];
     let (n, cuts) = write::encode(&e, Format::Glibc384Le, &mut buf).unwrap();
     assert_eq!(n, 384);
@@ -305,4 +306,106 @@ fn corpus_files_re_encode_byte_identical() {
     }
     eprintln!("re-encoded {checked} corpus files, {records} records: {formats:?}");
     assert!(checked >= 5, "{checked}");
+}
+
+fn login(line: &[u8], id: &[u8], user: &[u8], sec: i64) -> Entry {
+    let mut e = Entry {
+        entry_type: EntryType::UserProcess,
+        pid: 100,
+        sec,
+        ..Entry::default()
+    };
+    e.set_str(StrField::Line, line);
+    e.set_str(StrField::Id, id);
+    e.set_str(StrField::User, user);
+    e
+}
+
+fn open(path: &Path, format: Format, mode: Option<Mode>) -> utx::Result<Writer> {
+    Writer::open(
+        path,
+        WriteOptions {
+            format,
+            mode,
+            create: true,
+            ..WriteOptions::default()
+        },
+    )
+}
+
+/// A log whose size is not a whole number of records: the next record
+/// replaces the torn tail (at the size rounded down), as glibc's updwtmp
+/// and FreeBSD's utxdb do; every earlier byte is kept.
+#[test]
+fn log_rounds_a_torn_tail_down() {
+    let s = Scratch::new("write-torn");
+    let path = s.join("wtmp");
+    let mut w = open(&path, Format::Glibc384Le, None).unwrap();
+    assert_eq!(w.mode(), Mode::Log);
+    w.put(&login(b"pts/1", b"ts/1", b"alice", 1_700_000_000))
+        .unwrap();
+    drop(w);
+    let first = fs::read(&path).unwrap();
+    let mut torn = first.clone();
+    torn.extend_from_slice(&[0xee; 100]);
+    fs::write(&path, &torn).unwrap();
+    let mut w = open(&path, Format::Auto, None).unwrap();
+    assert_eq!(w.format(), Format::Glibc384Le);
+    w.put(&login(b"pts/2", b"ts/2", b"bob", 1_700_000_100))
+        .unwrap();
+    let after = fs::read(&path).unwrap();
+    assert_eq!(after.len(), 768);
+    assert_eq!(&after[..384], &first[..]);
+    let users: Vec<String> = crate::helpers::entries(&path)
+        .iter()
+        .map(|e| e.user.to_string_lossy())
+        .collect();
+    assert_eq!(users, ["alice", "bob"]);
+}
+
+/// Slots: a record with the same id replaces its slot, a BOOT_TIME
+/// replaces the BOOT_TIME, others are appended; a lastlog writes uid × size.
+#[test]
+fn slots_and_lastlog() {
+    let s = Scratch::new("write-slots");
+    let path = s.join("utmp");
+    let mut w = open(&path, Format::Glibc400Le, Some(Mode::Slots)).unwrap();
+    let mut boot = login(b"~", b"~~", b"reboot", 1);
+    boot.entry_type = EntryType::BootTime;
+    w.put(&boot).unwrap();
+    w.put(&login(b"pts/1", b"ts/1", b"alice", 2)).unwrap();
+    w.put(&login(b"pts/2", b"ts/2", b"bob", 3)).unwrap();
+    let mut dead = login(b"pts/1", b"ts/1", b"", 4);
+    dead.entry_type = EntryType::DeadProcess;
+    w.put(&dead).unwrap();
+    boot.sec = 5;
+    w.put(&boot).unwrap();
+    let got: Vec<(EntryType, String, i64)> = crate::helpers::entries(&path)
+        .iter()
+        .map(|e| (e.entry_type, e.user.to_string_lossy(), e.sec))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (EntryType::BootTime, "reboot".to_string(), 5),
+            (EntryType::DeadProcess, String::new(), 4),
+            (EntryType::UserProcess, "bob".to_string(), 3),
+        ]
+    );
+    let ll = s.join("lastlog");
+    let mut w = open(&ll, Format::Lastlog292Le, None).unwrap();
+    assert_eq!(w.mode(), Mode::LastLog);
+    let mut e = login(b"pts/9", b"", b"", 1_700_000_000);
+    e.uid = 1000;
+    w.put(&e).unwrap();
+    assert_eq!(fs::metadata(&ll).unwrap().len(), 1001 * 292);
+    let entries = crate::helpers::entries(&ll);
+    let last = entries.iter().find(|e| e.uid == 1000).unwrap();
+    assert_eq!(
+        (last.line.as_bytes(), last.sec),
+        (&b"pts/9"[..], 1_700_000_000)
+    );
+    // A slot mode for a lastlog layout is refused.
+    let err = open(&ll, Format::Lastlog292Le, Some(Mode::Slots)).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::InvalidArgument);
 }

@@ -45,7 +45,7 @@ unsafe fn bytes<'a>(p: *const c_char) -> &'a [u8] {
 ///
 /// # Safety
 /// `p` is NULL or NUL-terminated.
-unsafe fn path_or<'a>(p: *const c_char, default: &'a str) -> &'a Path {
+unsafe fn path_or(p: *const c_char, default: &str) -> &Path {
     // SAFETY: forwarded to the caller.
     unsafe { crate::ffi::c_str(p) }.map_or(Path::new(default), path_of)
 }
