@@ -397,7 +397,8 @@ step_parity() { bash tests/parity/run.sh $B/utx; }
 
 # The writer against glibc, byte for byte: >= 1,000 random sequences of
 # pututxline, updwtmpx, login, logout and logwtmp through both, and glibc
-# and utx alternating on one file (tests/write/run.sh).
+# and utx alternating on one file; then glibc and utx writers on one wtmp
+# and one utmp under concurrent readers (tests/write/run.sh).
 step_write() { bash tests/write/run.sh; }
 
 # ---- bindings (bindings/go, bindings/ruby, bindings/python) ------------------

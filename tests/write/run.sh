@@ -15,3 +15,10 @@ trap 'rm -rf "$dir"' EXIT
 if [ "$(id -u)" = 0 ]; then NS="unshare -m"; else NS="unshare -rm"; fi
 $NS sh -c 'mount -t tmpfs none /run && mount -t tmpfs none /var/log && exec "$@"' sh \
     $B/glibc_diff "$dir" "${WRITE_DIFF_SEED:-1}" "$SEQ"
+
+# Concurrency: glibc and utx writers on one wtmp and one utmp while utx
+# readers read forward and backward (tests/write/concurrency.c).
+cc -std=c99 -Wall -Wextra -Wpedantic -Werror -O1 -g -Iinclude -o $B/write_concurrency \
+    tests/write/concurrency.c $B/libutx.a $(cat $B/native-static-libs)
+mkdir "$dir/cc"
+$B/write_concurrency "$dir/cc" "${WRITE_CONCURRENCY_RECORDS:-20000}"
