@@ -426,6 +426,7 @@ static void test_writer(const char *path) {
     unsigned char buf[400];
     size_t n = 7;
     uint32_t cut = 0;
+    int64_t id = 77;
     ut_format f = SENTINEL_FORMAT;
     const char *msg = SENTINEL_STR;
     char err[64];
@@ -463,6 +464,11 @@ static void test_writer(const char *path) {
     CHECK_STATUS(ut_login_at(NULL, NULL, NULL), UT_ERR_NULL);
     CHECK_STATUS(ut_logout(NULL), UT_ERR_NULL);
     CHECK_STATUS(ut_logout_at(path, NULL, 1, 0), UT_ERR_NULL);
+    CHECK_STATUS(ut_native_format(NULL), UT_ERR_NULL);
+    CHECK_STATUS(ut_wtmpdb_login(path, NULL, &id), UT_ERR_NULL);
+    CHECK_STATUS(ut_wtmpdb_login(path, &e, NULL), UT_ERR_NULL);
+    CHECK_STATUS(ut_lastlog2_update(path, NULL), UT_ERR_NULL);
+    CHECK(id == 77, "wtmpdb_login with NULL must leave *id");
 }
 
 int main(void) {

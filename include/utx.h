@@ -1303,6 +1303,29 @@ ut_status ut_logwtmp(const char *line, const char *user, const char *host);
 ut_status ut_native_format(ut_format *format);
 
 /**
+ * libwtmpdb's `wtmpdb_login` on `db` (NULL: /var/lib/wtmpdb/wtmp.db;
+ * created with the upstream schema when missing): a row for `entry`
+ * (USER_PROCESS, BOOT_TIME or RUN_LVL: user, line, host, service, time);
+ * `*id` gets its row ID for `ut_wtmpdb_logout`. `UT_ERR_UNSUPPORTED`
+ * in a build without SQLite.
+ */
+ut_status ut_wtmpdb_login(const char *db, const struct ut_entry *entry, int64_t *id);
+
+/**
+ * libwtmpdb's `wtmpdb_logout`: set the logout time of row `id` of `db`
+ * (NULL: the default). `UT_ERR_NOT_FOUND` when there is no such row.
+ */
+ut_status ut_wtmpdb_logout(const char *db, int64_t id, int64_t sec, int32_t usec);
+
+/**
+ * liblastlog2's `ll2_write_entry` on `db` (NULL:
+ * /var/lib/lastlog/lastlog2.db; created with the upstream schema when
+ * missing): the row of `entry->user` replaced by its time (seconds),
+ * line, host and service.
+ */
+ut_status ut_lastlog2_update(const char *db, const struct ut_entry *entry);
+
+/**
  * Diagnostics: how many chunks (reads of at most 256 KiB) the reader has
  * made so far; for tests and benchmarks. 0 for sources that do not count.
  */

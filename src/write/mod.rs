@@ -19,6 +19,8 @@
 //! mix. Nothing else in the file is ever changed.
 
 pub mod encode;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
 
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::{FileExt, OpenOptionsExt};

@@ -409,3 +409,111 @@ fn slots_and_lastlog() {
     let err = open(&ll, Format::Lastlog292Le, Some(Mode::Slots)).unwrap_err();
     assert_eq!(err.kind, ErrorKind::InvalidArgument);
 }
+
+/// wtmpdb and lastlog2 written as libwtmpdb and liblastlog2 write them:
+/// the sqlite3 CLI reads the rows with the upstream tools' queries, and
+/// utx's readers read them as entries.
+#[cfg(feature = "sqlite")]
+#[test]
+fn wtmpdb_and_lastlog2_rows() {
+    use utx::write::sqlite;
+    let s = Scratch::new("write-sqlite");
+    let db = s.join("wtmp.db");
+    let mut e = login(b"pts/4", b"", b"carol", 1_700_000_000);
+    e.usec = 250_000;
+    e.set_str(StrField::Host, b"192.0.2.4");
+    e.set_str(StrField::Service, b"sshd");
+    let id = sqlite::wtmpdb_login(&db, &e).unwrap();
+    let mut boot = login(b"~", b"", b"reboot", 1_699_999_000);
+    boot.entry_type = EntryType::BootTime;
+    boot.set_str(StrField::Host, b"6.1.0");
+    let boot_id = sqlite::wtmpdb_login(&db, &boot).unwrap();
+    assert_ne!(id, boot_id);
+    sqlite::wtmpdb_logout(&db, id, 1_700_003_600, 0).unwrap();
+    assert_eq!(
+        sqlite::wtmpdb_logout(&db, 999, 1, 0).unwrap_err().kind,
+        ErrorKind::NotFound
+    );
+    let mut dead = e.clone();
+    dead.entry_type = EntryType::DeadProcess;
+    assert_eq!(
+        sqlite::wtmpdb_login(&db, &dead).unwrap_err().kind,
+        ErrorKind::InvalidArgument
+    );
+    let got: Vec<(EntryType, String, String, String, i64, i32)> = crate::helpers::entries(&db)
+        .iter()
+        .map(|e| {
+            (
+                e.entry_type,
+                e.user.to_string_lossy(),
+                e.line.to_string_lossy(),
+                e.service.to_string_lossy(),
+                e.sec,
+                e.usec,
+            )
+        })
+        .collect();
+    let row = |t, u: &str, l: &str, sv: &str, sec, usec| {
+        (t, u.to_string(), l.to_string(), sv.to_string(), sec, usec)
+    };
+    assert_eq!(
+        got,
+        [
+            row(EntryType::BootTime, "reboot", "~", "", 1_699_999_000, 0),
+            row(
+                EntryType::UserProcess,
+                "carol",
+                "pts/4",
+                "sshd",
+                1_700_000_000,
+                250_000
+            ),
+            row(
+                EntryType::DeadProcess,
+                "carol",
+                "pts/4",
+                "sshd",
+                1_700_003_600,
+                0
+            ),
+        ]
+    );
+    let ll2 = s.join("lastlog2.db");
+    sqlite::lastlog2_update(&ll2, &e).unwrap();
+    e.sec += 10;
+    sqlite::lastlog2_update(&ll2, &e).unwrap();
+    let rows = crate::helpers::entries(&ll2);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].user.as_bytes(), rows[0].sec),
+        (&b"carol"[..], 1_700_000_010)
+    );
+    if let Some(cli) = crate::helpers::sqlite3_cli() {
+        // wtmpdb's `last` query and lastlog2's ll2_read_entry query.
+        let q = |db: &Path, sql: &str| {
+            let out = std::process::Command::new(&cli)
+                .arg(db)
+                .arg(sql)
+                .output()
+                .unwrap();
+            assert!(out.status.success());
+            String::from_utf8(out.stdout).unwrap()
+        };
+        assert_eq!(
+            q(&db, "SELECT * FROM wtmp ORDER BY Login DESC, Logout ASC"),
+            format!(
+                "{id}|3|carol|1700000000250000|1700003600000000|pts/4|192.0.2.4|sshd\n\
+                 {boot_id}|1|reboot|1699999000000000||~|6.1.0|\n"
+            )
+        );
+        assert_eq!(
+            q(
+                &ll2,
+                "SELECT Time, TTY, RemoteHost, Service FROM Lastlog2 WHERE Name = 'carol'"
+            ),
+            "1700000010|pts/4|192.0.2.4|sshd\n"
+        );
+    } else {
+        eprintln!("SKIP: sqlite3 CLI absent: upstream queries not run");
+    }
+}

@@ -460,3 +460,100 @@ pub unsafe extern "C" fn ut_native_format(format: *mut ut_format) -> ut_status {
         UT_OK
     })
 }
+
+/// wtmpdb's and lastlog2's default databases.
+const PATH_WTMPDB: &str = "/var/lib/wtmpdb/wtmp.db";
+const PATH_LASTLOG2: &str = "/var/lib/lastlog/lastlog2.db";
+
+/// libwtmpdb's `wtmpdb_login` on `db` (NULL: /var/lib/wtmpdb/wtmp.db;
+/// created with the upstream schema when missing): a row for `entry`
+/// (USER_PROCESS, BOOT_TIME or RUN_LVL: user, line, host, service, time);
+/// `*id` gets its row ID for `ut_wtmpdb_logout`. `UT_ERR_UNSUPPORTED`
+/// in a build without SQLite.
+#[no_mangle]
+pub unsafe extern "C" fn ut_wtmpdb_login(
+    db: *const c_char,
+    entry: *const ut_entry,
+    id: *mut i64,
+) -> ut_status {
+    guard(UT_ERR_INTERNAL, || {
+        let c = try_ref!(entry);
+        let id = try_out!(id);
+        let mut e = Entry::default();
+        // SAFETY: a readable ut_entry (the contract).
+        if let Err(err) = unsafe { entry_from(c, &mut e) } {
+            return crate::ffi::status_of(err.kind);
+        }
+        // SAFETY: NULL or a C string (the contract).
+        let path = unsafe { path_or(db, PATH_WTMPDB) };
+        #[cfg(feature = "sqlite")]
+        return match w::sqlite::wtmpdb_login(path, &e) {
+            Ok(row) => {
+                id.write(row);
+                UT_OK
+            }
+            Err(err) => crate::ffi::status_of(err.kind),
+        };
+        #[cfg(not(feature = "sqlite"))]
+        {
+            let _ = (path, id, e);
+            UT_ERR_UNSUPPORTED
+        }
+    })
+}
+
+/// libwtmpdb's `wtmpdb_logout`: set the logout time of row `id` of `db`
+/// (NULL: the default). `UT_ERR_NOT_FOUND` when there is no such row.
+#[no_mangle]
+pub unsafe extern "C" fn ut_wtmpdb_logout(
+    db: *const c_char,
+    id: i64,
+    sec: i64,
+    usec: i32,
+) -> ut_status {
+    guard(UT_ERR_INTERNAL, || {
+        // SAFETY: NULL or a C string (the contract).
+        let path = unsafe { path_or(db, PATH_WTMPDB) };
+        #[cfg(feature = "sqlite")]
+        return match w::sqlite::wtmpdb_logout(path, id, sec, usec) {
+            Ok(()) => UT_OK,
+            Err(err) => crate::ffi::status_of(err.kind),
+        };
+        #[cfg(not(feature = "sqlite"))]
+        {
+            let _ = (path, id, sec, usec);
+            UT_ERR_UNSUPPORTED
+        }
+    })
+}
+
+/// liblastlog2's `ll2_write_entry` on `db` (NULL:
+/// /var/lib/lastlog/lastlog2.db; created with the upstream schema when
+/// missing): the row of `entry->user` replaced by its time (seconds),
+/// line, host and service.
+#[no_mangle]
+pub unsafe extern "C" fn ut_lastlog2_update(
+    db: *const c_char,
+    entry: *const ut_entry,
+) -> ut_status {
+    guard(UT_ERR_INTERNAL, || {
+        let c = try_ref!(entry);
+        let mut e = Entry::default();
+        // SAFETY: a readable ut_entry (the contract).
+        if let Err(err) = unsafe { entry_from(c, &mut e) } {
+            return crate::ffi::status_of(err.kind);
+        }
+        // SAFETY: NULL or a C string (the contract).
+        let path = unsafe { path_or(db, PATH_LASTLOG2) };
+        #[cfg(feature = "sqlite")]
+        return match w::sqlite::lastlog2_update(path, &e) {
+            Ok(()) => UT_OK,
+            Err(err) => crate::ffi::status_of(err.kind),
+        };
+        #[cfg(not(feature = "sqlite"))]
+        {
+            let _ = (path, e);
+            UT_ERR_UNSUPPORTED
+        }
+    })
+}
