@@ -119,7 +119,11 @@ int main(void) {
     }
     umask(022);
     /* A file of another format: utmpdump text, a SQLite header. */
-    write_file(at("text"), "[7] [04242] [ts/3] [alice   ] [pts/3       ] [example.org         ] [0.0.0.0        ] [2023-11-14T22:13:20,000005+00:00]\n", 128);
+    {
+        const char *line = "[7] [04242] [ts/3] [alice   ] [pts/3       ] [example.org         ] "
+                           "[0.0.0.0        ] [2023-11-14T22:13:20,000005+00:00]\n";
+        write_file(at("text"), line, strlen(line));
+    }
     CHECK_STATUS(put_unchanged(at("text"), UT_FORMAT_LINUX_384_LE, 0, &e), UT_ERR_FORMAT);
     /* Detected as text: a format utx does not write. */
     CHECK_STATUS(put_unchanged(at("text"), UT_FORMAT_AUTO, 0, &e), UT_ERR_UNSUPPORTED);

@@ -396,10 +396,10 @@ pub unsafe extern "C" fn ut_logout_at(
 /// `ut_logout_at(NULL, line, now)`.
 #[no_mangle]
 pub unsafe extern "C" fn ut_logout(line: *const c_char) -> ut_status {
-    let (sec, usec) = now();
-    // SAFETY: forwarded (the same contract).
-    guard(UT_ERR_INTERNAL, || unsafe {
-        ut_logout_at(std::ptr::null(), line, sec, usec)
+    guard(UT_ERR_INTERNAL, || {
+        let (sec, usec) = now();
+        // SAFETY: forwarded (the same contract).
+        unsafe { ut_logout_at(std::ptr::null(), line, sec, usec) }
     })
 }
 
@@ -444,10 +444,10 @@ pub unsafe extern "C" fn ut_logwtmp(
     user: *const c_char,
     host: *const c_char,
 ) -> ut_status {
-    let (sec, usec) = now();
-    // SAFETY: forwarded (the same contract).
-    guard(UT_ERR_INTERNAL, || unsafe {
-        ut_logwtmp_at(std::ptr::null(), line, user, host, sec, usec)
+    guard(UT_ERR_INTERNAL, || {
+        let (sec, usec) = now();
+        // SAFETY: forwarded (the same contract).
+        unsafe { ut_logwtmp_at(std::ptr::null(), line, user, host, sec, usec) }
     })
 }
 
