@@ -13,8 +13,12 @@ cc -std=c99 -Wall -Wextra -Wpedantic -Werror -O1 -g -Iinclude -o $B/glibc_diff \
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 if [ "$(id -u)" = 0 ]; then NS="unshare -m"; else NS="unshare -rm"; fi
-$NS sh -c 'mount -t tmpfs none /run && mount -t tmpfs none /var/log && exec "$@"' sh \
-    $B/glibc_diff "$dir" "${WRITE_DIFF_SEED:-1}" "$SEQ"
+if $NS sh -c 'mount -t tmpfs none /run' 2>/dev/null; then
+    $NS sh -c 'mount -t tmpfs none /run && mount -t tmpfs none /var/log && exec "$@"' sh \
+        $B/glibc_diff "$dir" "${WRITE_DIFF_SEED:-1}" "$SEQ"
+else
+    echo "SKIP glibc_diff: no private mount namespace here ($NS); glibc's login writes only /var/run/utmp"
+fi
 
 # Concurrency: glibc and utx writers on one wtmp and one utmp while utx
 # readers read forward and backward (tests/write/concurrency.c).
