@@ -472,6 +472,58 @@ static void test_batch_args(void) {
     ut_reader_close(r);
 }
 
+/* The writer's functions with each pointer NULL. */
+static void test_writer(const char *path) {
+    ut_writer *w = (ut_writer *)(void *)&sentinel_obj;
+    ut_entry e;
+    unsigned char buf[400];
+    size_t n = 7;
+    uint32_t cut = 0;
+    int64_t id = 77;
+    ut_format f = SENTINEL_FORMAT;
+    const char *msg = SENTINEL_STR;
+    char err[64];
+    memset(&e, 0, sizeof e);
+    e.size = sizeof e;
+    e.entry_type = UT_TYPE_USER_PROCESS;
+    CHECK_STATUS(ut_writer_open(NULL, UT_FORMAT_AUTO, 0, &w, err, sizeof err), UT_ERR_NULL);
+    CHECK(w == NULL, "writer_open(NULL path) must set *out to NULL");
+    CHECK_STATUS(ut_writer_open(path, UT_FORMAT_AUTO, 0, NULL, err, sizeof err), UT_ERR_NULL);
+    CHECK_STATUS(ut_writer_open(path, UT_FORMAT_AUTO, 0x100, &w, err, sizeof err), UT_ERR_INVALID);
+    CHECK_STATUS(ut_writer_open(path, 9999, 0, &w, NULL, 0), UT_ERR_INVALID);
+    CHECK_STATUS(ut_writer_put(NULL, &e, &cut), UT_ERR_NULL);
+    CHECK_STATUS(ut_writer_put_many(NULL, &e, 1, &cut), UT_ERR_NULL);
+    CHECK_STATUS(ut_writer_error(NULL, &msg, NULL), UT_ERR_NULL);
+    CHECK(msg == SENTINEL_STR, "writer_error(NULL) must leave *message");
+    CHECK_STATUS(ut_writer_format(NULL, &f), UT_ERR_NULL);
+    CHECK(f == SENTINEL_FORMAT, "writer_format(NULL) must leave *format");
+    ut_writer_close(NULL);
+    CHECK_STATUS(ut_writer_open(path, UT_FORMAT_AUTO, 0, &w, err, sizeof err), UT_OK);
+    if (w != NULL) {
+        CHECK_STATUS(ut_writer_put(w, NULL, &cut), UT_ERR_NULL);
+        CHECK_STATUS(ut_writer_put_many(w, NULL, 1, &cut), UT_ERR_NULL);
+        CHECK_STATUS(ut_writer_format(w, NULL), UT_ERR_NULL);
+        CHECK_STATUS(ut_writer_error(w, NULL, NULL), UT_OK);
+        ut_writer_close(w);
+    }
+    CHECK_STATUS(ut_entry_encode(NULL, UT_FORMAT_LINUX_384_LE, buf, sizeof buf, &n, &cut), UT_ERR_NULL);
+    CHECK_STATUS(ut_entry_encode(&e, UT_FORMAT_LINUX_384_LE, NULL, sizeof buf, &n, &cut), UT_ERR_NULL);
+    CHECK_STATUS(ut_entry_encode(&e, UT_FORMAT_LINUX_384_LE, buf, sizeof buf, NULL, &cut), UT_ERR_NULL);
+    CHECK(n == 7, "encode with NULL written must leave n");
+    /* NULL strings in the entry are "", and cut may be NULL. */
+    CHECK_STATUS(ut_entry_encode(&e, UT_FORMAT_LINUX_384_LE, buf, sizeof buf, &n, NULL), UT_OK);
+    CHECK(n == 384, "encode wrote %u bytes", (unsigned)n);
+    CHECK_STATUS(ut_login(NULL), UT_ERR_NULL);
+    CHECK_STATUS(ut_login_at(NULL, NULL, NULL), UT_ERR_NULL);
+    CHECK_STATUS(ut_logout(NULL), UT_ERR_NULL);
+    CHECK_STATUS(ut_logout_at(path, NULL, 1, 0), UT_ERR_NULL);
+    CHECK_STATUS(ut_native_format(NULL), UT_ERR_NULL);
+    CHECK_STATUS(ut_wtmpdb_login(path, NULL, &id), UT_ERR_NULL);
+    CHECK_STATUS(ut_wtmpdb_login(path, &e, NULL), UT_ERR_NULL);
+    CHECK_STATUS(ut_lastlog2_update(path, NULL), UT_ERR_NULL);
+    CHECK(id == 77, "wtmpdb_login with NULL must leave *id");
+}
+
 int main(void) {
     const char *path;
     make_record();
@@ -483,6 +535,7 @@ int main(void) {
     test_batch_args();
     test_names();
     test_errbuf();
+    test_writer(path);
     remove(path);
     if (failures) {
         fprintf(stderr, "null_args: %d check(s) failed\n", failures);

@@ -224,7 +224,7 @@ step_utx_asan() {
         [ -f "$f" ] || continue
         case $f in *.md | */LICENSES/*) continue ;; esac
         n=$((n + 1))
-        for sub in "dump" "dump --json" "dump --reverse" "who" "who -a" "who -Hqm" "who -uT --lookup" \
+        for sub in "dump" "dump --json" "dump --newest-first" "dump -r -o /dev/null" "who" "who -a" "who -Hqm" "who -uT --lookup" \
             "last -f" "last -x -f" "lastb -f" "lastlog -f" "lastlog -u 0-1000 -t 99999 -f"; do
             # shellcheck disable=SC2086
             LD_LIBRARY_PATH=$B ASAN_OPTIONS=detect_leaks=1:log_path=$logs/asan \
@@ -416,6 +416,12 @@ step_soak() {
     return $rc
 }
 
+# The writer against glibc, byte for byte: >= 1,000 random sequences of
+# pututxline, updwtmpx, login, logout and logwtmp through both, and glibc
+# and utx alternating on one file; then glibc and utx writers on one wtmp
+# and one utmp under concurrent readers (tests/write/run.sh).
+step_write() { bash tests/write/run.sh; }
+
 # ---- bindings (bindings/go, bindings/ruby, bindings/python) ------------------
 
 # readme_block LANG FILE: the README's ```LANG example, written to FILE.
@@ -575,7 +581,7 @@ step_fuzz_smoke() { bash fuzz/run.sh "$FUZZ_SMOKE_SECONDS"; }
 
 # ---- driver ----------------------------------------------------------------
 
-ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname abi c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install examples man completion follow run hostile soak parity python go ruby fuzz-replay fuzz-smoke"
+ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname abi c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install examples man completion follow run hostile soak parity write python go ruby fuzz-replay fuzz-smoke"
 steps=${*:-$ALL_STEPS}
 for s in $steps; do
     case $s in

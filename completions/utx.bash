@@ -5,7 +5,10 @@
 
 _utx_options() {
     case $1 in
-    dump) echo "--json --json=ecs --format --reverse --db -f --follow --since-offset --checkpoint --help -h --version -V" ;;
+    dump) echo "--json --json=ecs --format --newest-first -r --reverse -o --output --db -f --follow --since-offset --checkpoint --help -h --version -V" ;;
+    convert) echo "--from --to --help -h" ;;
+    login) echo "--line --user --host --id --pid -f -w --help -h" ;;
+    logout) echo "--line -f -w --help -h" ;;
     who)
         echo "-a -b -d -H -l -m -p -q -r -s -t -T -w -u --all --boot --count --dead" \
             "--heading --login --lookup --mesg --message --process --runlevel --short" \
@@ -39,14 +42,14 @@ _utx() {
         if [[ $cur == -* ]]; then
             mapfile -t COMPREPLY < <(compgen -W "--help --version --list-formats -h -V" -- "$cur")
         else
-            mapfile -t COMPREPLY < <(compgen -W "dump who last lastb lastlog help" -- "$cur")
+            mapfile -t COMPREPLY < <(compgen -W "dump who last lastb lastlog convert login logout help" -- "$cur")
         fi
         return 0
     fi
     sub=${COMP_WORDS[1]}
 
     case $prev in
-    --format)
+    --format | --from | --to)
         local names
         names=$("${COMP_WORDS[0]}" --list-formats 2>/dev/null)
         mapfile -t COMPREPLY < <(compgen -W "$names" -- "$cur")

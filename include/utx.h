@@ -279,6 +279,57 @@
 #define UT_BATCH_MAX 256
 
 /**
+ * Create a missing file (mode 0664 before the umask; never through a
+ * symlink).
+ */
+#define UT_WRITE_CREATE 1
+
+/**
+ * Write utmp slots as `pututxline` does (default: append, as `updwtmpx`).
+ */
+#define UT_WRITE_SLOTS 2
+
+/**
+ * Refuse an entry with a field that would be cut (default: cut strings
+ * as the system's libc does).
+ */
+#define UT_WRITE_STRICT 4
+
+#define UT_CUT_USER 1
+
+#define UT_CUT_LINE 2
+
+#define UT_CUT_ID 4
+
+#define UT_CUT_HOST 8
+
+/**
+ * The layout has no number for the entry's type.
+ */
+#define UT_CUT_TYPE 16
+
+/**
+ * The seconds do not fit the layout's time field.
+ */
+#define UT_CUT_TIME 32
+
+#define UT_CUT_PID 64
+
+#define UT_CUT_SESSION 128
+
+#define UT_CUT_EXIT 256
+
+/**
+ * An IPv6 address in a layout that holds only IPv4.
+ */
+#define UT_CUT_ADDR 512
+
+/**
+ * The layout keeps no microseconds and they were not 0.
+ */
+#define UT_CUT_USEC 1024
+
+/**
  * A change monitor. Opaque; created by `ut_monitor_open*`, freed by
  * `ut_monitor_close` (which closes its fd).
  */
@@ -303,6 +354,12 @@ typedef struct ut_sessions ut_sessions;
  * freed by `ut_strlist_close`.
  */
 typedef struct ut_strlist ut_strlist;
+
+/**
+ * A file open for writing. Opaque; create with `ut_writer_open`, free
+ * with `ut_writer_close`. Not for use by two threads at once.
+ */
+typedef struct ut_writer ut_writer;
 
 /**
  * Result of every fallible call: 0 OK, positive "no more entries",
@@ -578,6 +635,11 @@ typedef uint32_t ut_family;
  * A bug in utx (a caught panic); the reader must be closed.
  */
 #define UT_ERR_INTERNAL -9
+
+/**
+ * Another writer held the file's lock longer than the bounded wait.
+ */
+#define UT_ERR_BUSY -10
 
 /**
  * Detect the format from the content.
@@ -1365,6 +1427,132 @@ ut_status ut_count_users(struct ut_reader *reader, ut_database database, uint32_
  * made from, and refuses to run on a mismatch (see `UTX_ABI_VERSION`).
  */
 uint32_t ut_abi_version(void);
+
+/**
+ * Open `path` to write records of `format` (`UT_FORMAT_AUTO`: detect
+ * from a non-empty file). `flags`: `UT_WRITE_CREATE` creates a missing
+ * file (0664, never through a symlink); `UT_WRITE_SLOTS` writes utmp
+ * slots as `pututxline` does (default: append as `updwtmpx`; lastlog
+ * layouts always write at `uid × size`); `UT_WRITE_STRICT` refuses an
+ * entry with a field that would be cut. Only fixed-size record formats
+ * can be written (else `UT_ERR_UNSUPPORTED`); a non-empty file of
+ * another format is `UT_ERR_FORMAT`.
+ */
+ut_status ut_writer_open(const char *path, ut_format format, uint32_t flags, struct ut_writer **out, char *errbuf, size_t errlen);
+
+/**
+ * Write one entry (its `size` set; unknown numbers -1; NULL strings are
+ * ""). A slot file replaces the record `pututxline` would; a log
+ * appends; a lastlog writes the record of `entry->uid`. `cut` (may be
+ * NULL) receives the `UT_CUT_*` bits of the fields that were cut. An
+ * entry whose time or type the layout cannot hold is `UT_ERR_INVALID`;
+ * another writer holding the lock past 10 s is `UT_ERR_BUSY`. On an
+ * error the file is unchanged.
+ */
+ut_status ut_writer_put(struct ut_writer *writer, const struct ut_entry *entry, uint32_t *cut);
+
+/**
+ * `ut_writer_put` for `count` entries at once, under one lock (a log
+ * gets one `pwrite`); all or nothing.
+ */
+ut_status ut_writer_put_many(struct ut_writer *writer, const struct ut_entry *entries, size_t count, uint32_t *cut);
+
+/**
+ * The last failure on this writer: a message (valid until the next call
+ * on it) and the OS errno. Either output may be NULL.
+ */
+ut_status ut_writer_error(const struct ut_writer *writer, const char **message, int32_t *os_errno);
+
+/**
+ * The format a writer writes (the detected one after `UT_FORMAT_AUTO`).
+ */
+ut_status ut_writer_format(const struct ut_writer *writer, ut_format *format);
+
+/**
+ * Close a writer; NULL is a no-op.
+ */
+void ut_writer_close(struct ut_writer *writer);
+
+/**
+ * One record of the fixed-size `format` from `entry` into `buf` (`len`
+ * bytes), the inverse of reading it: `*written` gets the record size,
+ * `cut` (may be NULL) the `UT_CUT_*` bits of the fields cut as that
+ * system's libc cuts them. `UT_FORMAT_AUTO` is this host's utmp
+ * layout. A buffer shorter than a record is
+ * `UT_ERR_INVALID`; a format that is not fixed-size records is
+ * `UT_ERR_UNSUPPORTED`.
+ */
+ut_status ut_entry_encode(const struct ut_entry *entry, ut_format format, void *buf, size_t len, size_t *written, uint32_t *cut);
+
+/**
+ * glibc `login(3)` on the given files (NULL: `/var/run/utmp`,
+ * `/var/log/wtmp`): `entry` as USER_PROCESS with this process's pid, on
+ * the terminal of stdin, stdout or stderr, written to that utmp slot
+ * (skipped when none is a terminal, as glibc does) and appended to
+ * wtmp. Both files must exist.
+ */
+ut_status ut_login_at(const char *utmp, const char *wtmp, const struct ut_entry *entry);
+
+/**
+ * `ut_login_at(NULL, NULL, entry)`.
+ */
+ut_status ut_login(const struct ut_entry *entry);
+
+/**
+ * glibc `logout(3)` on `utmp` (NULL: `/var/run/utmp`): the first
+ * USER_PROCESS or LOGIN_PROCESS slot on `line` becomes DEAD_PROCESS at
+ * `sec`.`usec`, its user and host cleared. `UT_OK` when a slot was
+ * changed, `UT_END` when none matched. Like glibc's, wtmp is not
+ * written (use `ut_logwtmp`). A negative time is `UT_ERR_INVALID`.
+ */
+ut_status ut_logout_at(const char *utmp, const char *line, int64_t sec, int32_t usec);
+
+/**
+ * `ut_logout_at(NULL, line, now)`.
+ */
+ut_status ut_logout(const char *line);
+
+/**
+ * glibc `logwtmp(3)` on `wtmp` (NULL: `/var/log/wtmp`): append a record
+ * on `line` for `user` from `host` (USER_PROCESS, or DEAD_PROCESS when
+ * `user` is ""), this process's pid, time `sec`.`usec`. NULL strings are
+ * "". A negative time is `UT_ERR_INVALID`.
+ */
+ut_status ut_logwtmp_at(const char *wtmp, const char *line, const char *user, const char *host, int64_t sec, int32_t usec);
+
+/**
+ * `ut_logwtmp_at(NULL, line, user, host, now)`.
+ */
+ut_status ut_logwtmp(const char *line, const char *user, const char *host);
+
+/**
+ * This host's utmp and wtmp layout (what glibc writes here), for a new
+ * file.
+ */
+ut_status ut_native_format(ut_format *format);
+
+/**
+ * libwtmpdb's `wtmpdb_login` on `db` (NULL: /var/lib/wtmpdb/wtmp.db;
+ * created with the upstream schema when missing): a row for `entry`
+ * (USER_PROCESS, BOOT_TIME or RUN_LVL: user, line, host, service, time);
+ * `*id` gets its row ID for `ut_wtmpdb_logout`. `UT_ERR_UNSUPPORTED`
+ * in a build without SQLite.
+ */
+ut_status ut_wtmpdb_login(const char *db, const struct ut_entry *entry, int64_t *id);
+
+/**
+ * libwtmpdb's `wtmpdb_logout`: set the logout time of row `id` of `db`
+ * (NULL: the default). `UT_ERR_NOT_FOUND` when there is no such row.
+ */
+ut_status ut_wtmpdb_logout(const char *db, int64_t id, int64_t sec, int32_t usec);
+
+/**
+ * liblastlog2's `ll2_write_entry` on `db` (NULL:
+ * /var/lib/lastlog/lastlog2.db; created with the upstream schema when
+ * missing): the row of `entry->user` replaced by its time (seconds),
+ * line, host and service.
+ */
+ut_status ut_lastlog2_update(const char *db, const struct ut_entry *entry);
 
 /**
  * Diagnostics: how many chunks (reads of at most 256 KiB) the reader has

@@ -14,6 +14,8 @@ pub enum ErrorKind {
     Unsupported,
     OutOfMemory,
     Internal,
+    /// Another writer held the file's lock longer than the bounded wait.
+    Busy,
 }
 
 /// An error with a message for humans and the OS errno when there was one.

@@ -26,6 +26,7 @@ pub mod reader;
 pub mod session;
 pub mod source;
 pub mod stream;
+pub mod write;
 
 pub use entry::{AddrFamily, Entry, EntryType};
 pub use error::{Error, ErrorKind, Result};
@@ -40,6 +41,7 @@ pub use session::{
     rules, Pairing, Session, SessionEnd, SessionKind, SessionOptions, Sessions, TimeChange,
 };
 pub use stream::EntryStream;
+pub use write::{Mode as WriteMode, Options as WriteOptions, Writer};
 
 /// The library version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

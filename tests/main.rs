@@ -44,3 +44,5 @@ mod seek_time;
 mod sessions_robust;
 #[path = "main/sessions_wtmpdb.rs"]
 mod sessions_wtmpdb;
+#[path = "main/write.rs"]
+mod write;

@@ -241,4 +241,8 @@ int utx_last_main(int argc, char **argv);
 /* lastlog.c: `utx lastlog`. */
 int utx_lastlog_main(int argc, char **argv);
 
+/* write.c: `utx convert`, and `utx login` / `utx logout` (argv[0]). */
+int utx_convert_main(int argc, char **argv);
+int utx_login_main(int argc, char **argv);
+
 #endif /* UTX_CMD_COMMON_H */

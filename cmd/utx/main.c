@@ -1,7 +1,8 @@
 /*
  * utx - read login-accounting files of any Unix through libutx.
  *
- *   utx dump [--json] [--format NAME] [--db DB] [--reverse] [FILE]
+ *   utx dump [--json] [--format NAME] [--db DB] [--newest-first] [-o FILE] [FILE]
+ *   utx dump -r [--format NAME] [-o FILE] [TEXTFILE]
  *   utx who [--format NAME] [--verbose] [--json] [--watch[=N]] [--root DIR]
  *           [--all-sessions] [FILE]
  *   utx lastlog [--format NAME] [--verbose] [--json] [--root DIR] [-f FILE]
@@ -184,8 +185,9 @@ static int parse_db(const char *name, ut_database *db)
     return -1;
 }
 
-/* Read every entry of IN and print it with SHOW.  Returns an exit code. */
-static int for_each_entry(const struct utx_input *in,
+/* Read every entry of IN and print it with SHOW to OUT.  Returns an exit
+ * code. */
+static int for_each_entry(const struct utx_input *in, FILE *out,
                           void (*show)(FILE *, const ut_entry *), int banner)
 {
     const char *label = utx_input_label(in);
@@ -199,17 +201,108 @@ static int for_each_entry(const struct utx_input *in,
     if (banner) /* as utmpdump does */
         fprintf(stderr, "Utmp dump of %s\n", label);
     while ((st = utx_next(r, label, &e)) == UT_OK)
-        show(stdout, e);
+        show(out, e);
     ut_reader_close(r);
     return st == UT_END ? UTX_EXIT_OK : UTX_EXIT_FAIL;
 }
 
+/* All of FP (a file or a pipe) in a malloc'd buffer; NULL on failure. */
+static char *slurp(FILE *fp, size_t *len)
+{
+    size_t cap = 65536, n = 0, got;
+    char *buf = malloc(cap), *grown;
+
+    while (buf != NULL && (got = fread(buf + n, 1, cap - n, fp)) > 0) {
+        n += got;
+        if (n == cap) {
+            grown = realloc(buf, cap *= 2);
+            if (grown == NULL)
+                free(buf);
+            buf = grown;
+        }
+    }
+    if (buf != NULL && ferror(fp)) {
+        free(buf);
+        buf = NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+/* utmpdump -r: utmpdump text (TEXTFILE, or stdin) back to binary records
+ * of FORMAT (UT_FORMAT_AUTO: this host's layout), written to OUT. */
+static int undump(const char *path, ut_format format, FILE *out)
+{
+    FILE *in = path ? fopen(path, "r") : stdin;
+    const char *label = path ? path : "/dev/stdin";
+    char err[256];
+    unsigned char rec[1024];
+    size_t len = 0, n;
+    char *text;
+    ut_reader *r = NULL;
+    const ut_entry *e;
+    ut_status st;
+    uint32_t cut;
+
+    if (in == NULL) {
+        utx_err("%s: %s", path, strerror(errno));
+        return UTX_EXIT_FAIL;
+    }
+    text = slurp(in, &len);
+    if (path)
+        fclose(in);
+    if (text == NULL) {
+        utx_err("%s: cannot read", label);
+        return UTX_EXIT_FAIL;
+    }
+    if (len == 0) {
+        free(text);
+        return UTX_EXIT_OK;
+    }
+    fprintf(stderr, "Utmp undump of %s\n", label);
+    st = ut_reader_open_memory((const uint8_t *)text, len, UT_FORMAT_UTMPDUMP_TEXT, 0, &r, err, sizeof err);
+    if (st != UT_OK) {
+        utx_err("%s: %s", label, err);
+        free(text);
+        return UTX_EXIT_FAIL;
+    }
+    while ((st = utx_next(r, label, &e)) == UT_OK) {
+        /* The text has no session or exit status: utmpdump writes 0. */
+        ut_entry copy = *e;
+        if (copy.session < 0)
+            copy.session = 0;
+        if (copy.exit_termination < 0)
+            copy.exit_termination = 0;
+        if (copy.exit_status < 0)
+            copy.exit_status = 0;
+        st = ut_entry_encode(&copy, format, rec, sizeof rec, &n, &cut);
+        if (st != UT_OK) {
+            utx_err("%s: cannot write %s records: %s", label, ut_format_name(format),
+                    ut_status_str(st));
+            break;
+        }
+        if (fwrite(rec, 1, n, out) != n) {
+            utx_err("write error: %s", strerror(errno));
+            st = UT_ERR_IO;
+            break;
+        }
+    }
+    ut_reader_close(r);
+    free(text);
+    return st == UT_END ? UTX_EXIT_OK : UTX_EXIT_FAIL;
+}
+
 static const char DUMP_USAGE[] =
-    "usage: utx dump [--json[=ecs]] [--format NAME] [--reverse] [-f|--follow]\n"
-    "                [--since-offset N] [--checkpoint FILE] [--db DB | FILE]\n"
+    "usage: utx dump [--json[=ecs]] [--format NAME] [--newest-first] [-f|--follow]\n"
+    "                [--since-offset N] [--checkpoint FILE] [-o FILE] [--db DB | FILE]\n"
+    "       utx dump -r|--reverse [--format NAME] [-o FILE] [TEXTFILE]\n"
     "       utx dump -h|--help | -V|--version\n"
     "  Print every entry like util-linux utmpdump (or as JSON lines).\n"
     "  Without FILE: this host's DB (utmp, wtmp, btmp, lastlog; default utmp).\n"
+    "  --newest-first: newest entry first.\n"
+    "  -r, --reverse: as utmpdump -r, write utmpdump text (TEXTFILE or stdin)\n"
+    "  back as binary records (this host's layout, or --format NAME).\n"
+    "  -o, --output FILE: write to FILE instead of stdout.\n"
     "  --json: one object per entry with every field; a string that is not\n"
     "  UTF-8 has each bad byte as \\u00XX and its exact bytes in NAME_hex\n"
     "  (schema: docs/utx-dump.schema.json).  --json=ecs: Elastic Common\n"
@@ -245,7 +338,9 @@ static int cmd_dump(int argc, char **argv)
     struct utx_follow fl = {0, 0, 0, NULL, 0};
     struct dump_ctx ctx;
     char host[256];
-    int json = 0, i;
+    int json = 0, back = 0, i, rc;
+    const char *output = NULL;
+    FILE *out = stdout;
 
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -258,8 +353,14 @@ static int cmd_dump(int argc, char **argv)
             return UTX_EXIT_USAGE;
         if (k > 0)
             continue;
-        if (strcmp(a, "--reverse") == 0) {
+        if (strcmp(a, "--newest-first") == 0) {
             in.flags |= UT_OPEN_REVERSE;
+        } else if (strcmp(a, "-r") == 0 || strcmp(a, "--reverse") == 0) {
+            back = 1;
+        } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc) {
+            output = argv[++i];
+        } else if (strncmp(a, "--output=", 9) == 0) {
+            output = a + 9;
         } else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
             if (parse_db(argv[++i], &in.db) != 0)
                 return UTX_EXIT_USAGE;
@@ -280,15 +381,36 @@ static int cmd_dump(int argc, char **argv)
             return UTX_EXIT_USAGE;
         }
     }
-    if (!fl.follow && !fl.have_offset && !fl.checkpoint && json != UTX_JSON_ECS)
-        return for_each_entry(&in, json ? dump_json : dump_text, !json);
-    if (fl.follow && (in.flags & UT_OPEN_REVERSE)) {
-        utx_err("dump: --follow reads forward; it cannot be used with --reverse");
+    if (back && (json || in.flags != 0 || fl.follow || fl.have_offset || fl.checkpoint)) {
+        utx_err("dump: -r takes neither --json, --newest-first nor the follow options");
         return UTX_EXIT_USAGE;
     }
-    ctx.json = json;
-    utx_ecs_init(&ctx.ecs, &in, fl.follow, host, sizeof(host));
-    return utx_follow_run(&in, &fl, dump_show, &ctx, json ? NULL : "Utmp dump of ");
+    if (fl.follow && (in.flags & UT_OPEN_REVERSE)) {
+        utx_err("dump: --follow reads forward; it cannot be used with --newest-first");
+        return UTX_EXIT_USAGE;
+    }
+    if (!back && (fl.follow || fl.have_offset || fl.checkpoint || json == UTX_JSON_ECS)) {
+        if (output != NULL) {
+            utx_err("dump: -o writes a plain dump or -r's records; follow and --json=ecs write to stdout");
+            return UTX_EXIT_USAGE;
+        }
+        ctx.json = json;
+        utx_ecs_init(&ctx.ecs, &in, fl.follow, host, sizeof(host));
+        return utx_follow_run(&in, &fl, dump_show, &ctx, json ? NULL : "Utmp dump of ");
+    }
+    if (output != NULL && (out = fopen(output, "w")) == NULL) {
+        utx_err("%s: %s", output, strerror(errno));
+        return UTX_EXIT_FAIL;
+    }
+    if (back)
+        rc = undump(in.path && strcmp(in.path, "-") != 0 ? in.path : NULL, in.format, out);
+    else
+        rc = for_each_entry(&in, out, json ? dump_json : dump_text, !json);
+    if (out != stdout && fclose(out) != 0 && rc == UTX_EXIT_OK) {
+        utx_err("%s: %s", output, strerror(errno));
+        rc = UTX_EXIT_FAIL;
+    }
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -816,6 +938,9 @@ static const struct command {
     {"last", utx_last_main, "login history, like last"},
     {"lastb", utx_last_main, "failed logins, like lastb"},
     {"lastlog", utx_lastlog_main, "last login per user, like lastlog"},
+    {"convert", utx_convert_main, "copy entries into another format"},
+    {"login", utx_login_main, "record a login in utmp and wtmp"},
+    {"logout", utx_login_main, "record a logout in utmp and wtmp"},
     {"help", cmd_help, "this text"},
 };
 

@@ -30,12 +30,12 @@ has() { # NAME ITEM GOT
 }
 
 [ "$(complete -p utx)" = "complete -o default -F _utx utx" ] || { echo "FAIL: utx is not registered"; bad=1; }
-expect "subcommands" "$(printf '%s\n' dump help last lastb lastlog who)" "$(complete_words '')"
-expect "subcommands starting with l" "$(printf '%s\n' last lastb lastlog)" "$(complete_words l)"
+expect "subcommands" "$(printf '%s\n' convert dump help last lastb lastlog login logout who)" "$(complete_words '')"
+expect "subcommands starting with l" "$(printf '%s\n' last lastb lastlog login logout)" "$(complete_words l)"
 expect "top-level options" "$(printf '%s\n' --help --list-formats --version)" "$(complete_words --)"
 
 # Every option a subcommand's --help (and the top-level usage) prints.
-for sub in dump who last lastb lastlog; do
+for sub in dump who last lastb lastlog convert login logout; do
     got=$(complete_words "$sub" -)
     opts=$("$UTX" "$sub" --help | grep -oE '(^|[][ ,|(])--?[A-Za-z][A-Za-z0-9-]*' | sed 's/^[][ ,|(]//' | sort -u)
     [ -n "$opts" ] || { echo "FAIL: no options in utx $sub --help"; bad=1; }

@@ -24,7 +24,7 @@ export PKG_CONFIG_PATH=$tmp/usr/lib/pkgconfig LD_LIBRARY_PATH=$tmp/usr/lib
 
 # Every example is checked below: a new one must get a check too.
 for src in examples/*.c; do
-    case $(basename "$src") in read_wtmp.c | sessions.c | logind_lists.c) ;;
+    case $(basename "$src") in read_wtmp.c | sessions.c | logind_lists.c | write_wtmp.c) ;;
         *) no "$src has a check in $0" ;;
     esac
     # shellcheck disable=SC2046
@@ -32,8 +32,33 @@ for src in examples/*.c; do
         no "$src builds with $C_STRICT through pkg-config"
 done
 
-# The README's C example is examples/read_wtmp.c.
-sed -n '/^```c$/,/^```$/p' README.md | sed '1d;$d' >"$tmp/readme.c"
+# The README's C examples: the first is examples/read_wtmp.c, the second
+# examples/write_wtmp.c.
+readme_c() { awk -v n="$1" '/^```c$/ {k++; on = (k == n); next} /^```$/ {on = 0} on' README.md; }
+readme_c 1 >"$tmp/readme.c"
+readme_c 2 >"$tmp/readme2.c"
+if [ -s "$tmp/readme2.c" ] && cmp -s "$tmp/readme2.c" examples/write_wtmp.c; then
+    ok "README's second C example is examples/write_wtmp.c"
+else
+    no "README's second C example is examples/write_wtmp.c" "$(diff "$tmp/readme2.c" examples/write_wtmp.c | head -n 10)"
+fi
+
+# write_wtmp: a new wtmp that util-linux utmpdump reads as the login
+# (user cut to 32 bytes, reported as UT_CUT_USER) and its logout.
+if "$tmp/write_wtmp" "$tmp/ww" >"$tmp/ww.out" 2>"$tmp/ww.err" && utmpdump "$tmp/ww" >"$tmp/ww.dump" 2>/dev/null; then
+    cat >"$tmp/ww.exp" <<'TXT'
+[7] [04242] [ts/3] [firstname.lastname@corp.example.] [pts/3       ] [192.0.2.7           ] [0.0.0.0        ] [2023-11-14T22:13:20,000000+00:00]
+[8] [04242] [ts/3] [        ] [pts/3       ] [                    ] [0.0.0.0        ] [2023-11-14T23:13:20,000000+00:00]
+TXT
+    if cmp -s "$tmp/ww.exp" "$tmp/ww.dump" && [ "$(cat "$tmp/ww.out")" = "cut: 0x1" ] &&
+        [ "$(stat -c %a "$tmp/ww")" = "$(printf '%o' $((0664 & ~$(umask))))" ]; then
+        ok "write_wtmp: utmpdump reads the login (user cut, reported) and logout; mode 0664 & ~umask"
+    else
+        no "write_wtmp output" "$(diff "$tmp/ww.exp" "$tmp/ww.dump")" "$(cat "$tmp/ww.out")" "$(stat -c %a "$tmp/ww")"
+    fi
+else
+    no "write_wtmp runs" "$(cat "$tmp/ww.err")"
+fi
 if [ -s "$tmp/readme.c" ] && cmp -s "$tmp/readme.c" examples/read_wtmp.c; then
     ok "README's C example is examples/read_wtmp.c"
 else

@@ -301,7 +301,8 @@ def test_refusals(tmp):
     for args, rc, text in [
         (["dump", "--since-offset", "100", w], 1, "not a multiple"),
         (["dump", "--since-offset", str(4 * REC), w], 1, "past the last whole record"),
-        (["dump", "-f", "--reverse", w], 2, "--reverse"),
+        (["dump", "-f", "--newest-first", w], 2, "--newest-first"),
+        (["dump", "-f", "-r", w], 2, "-r takes neither"),
         (["dump", "--json=xml", w], 2, "unknown mapping"),
     ]:
         r = subprocess.run([UTX] + args, capture_output=True, timeout=WAIT)

@@ -312,8 +312,8 @@ else
     fail "--format forces a format" "exit $RC: $(head -n 2 "$TMP/ff.out" "$TMP/ff.err")"
 fi
 "$UTX" dump "$ROOT/samples/wtmp" 2>/dev/null | tac >"$TMP/fwd"
-"$UTX" dump --reverse "$ROOT/samples/wtmp" >"$TMP/rev" 2>/dev/null
-same "dump --reverse: newest first" "$TMP/fwd" "$TMP/rev" "utx dump | tac" "utx dump --reverse"
+"$UTX" dump --newest-first "$ROOT/samples/wtmp" >"$TMP/rev" 2>/dev/null
+same "dump --newest-first: newest first" "$TMP/fwd" "$TMP/rev" "utx dump | tac" "utx dump --newest-first"
 
 # This host's utmp, without FILE: in a private mount namespace a tmpfs on
 # /run holds a glibc-written utmp whose first two USER_PROCESS entries get

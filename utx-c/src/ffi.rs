@@ -186,6 +186,7 @@ pub(crate) fn status_of(kind: ErrorKind) -> ut_status {
         ErrorKind::Unsupported => UT_ERR_UNSUPPORTED,
         ErrorKind::OutOfMemory => UT_ERR_NOMEM,
         ErrorKind::Internal => UT_ERR_INTERNAL,
+        ErrorKind::Busy => UT_ERR_BUSY,
     }
 }
 

@@ -23,6 +23,9 @@
 //! - [`misc`] exports `ut_status_str`, `ut_format_name`, `ut_format_from_name`,
 //!   `ut_format_family`, `ut_type_name`, `ut_version`, `ut_count_users`,
 //!   `ut_abi_version`.
+//! - [`writer`] exports `ut_writer` and `ut_writer_open`, `_put`, `_put_many`,
+//!   `_error`, `_format`, `_close`, `ut_entry_encode`, `ut_login(_at)`,
+//!   `ut_logout(_at)`, `ut_logwtmp(_at)`.
 //! - [`diagnostics`] exports `ut_reader_chunks_read` (for tests and benchmarks).
 //!
 //! Helpers, nothing exported: [`ffi`] (pointer and out-parameter helpers,
@@ -49,6 +52,8 @@ pub mod logind;
 pub mod strlist;
 
 pub mod misc;
+
+pub mod writer;
 
 pub mod diagnostics;
 

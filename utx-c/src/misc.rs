@@ -54,6 +54,7 @@ pub extern "C" fn ut_status_str(status: ut_status) -> *const c_char {
             UT_ERR_UNSUPPORTED => c"unsupported",
             UT_ERR_NOMEM => c"out of memory",
             UT_ERR_INTERNAL => c"internal error",
+            UT_ERR_BUSY => c"busy: another writer holds the lock",
             _ => c"unknown status",
         }
         .as_ptr()

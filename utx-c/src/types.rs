@@ -29,6 +29,8 @@ pub const UT_ERR_UNSUPPORTED: ut_status = -7;
 pub const UT_ERR_NOMEM: ut_status = -8;
 /// A bug in utx (a caught panic); the reader must be closed.
 pub const UT_ERR_INTERNAL: ut_status = -9;
+/// Another writer held the file's lock longer than the bounded wait.
+pub const UT_ERR_BUSY: ut_status = -10;
 
 /// A format number (`UT_FORMAT_*`).
 pub type ut_format = u32;
@@ -487,3 +489,32 @@ const _: () = assert!(
 
 /// Most entries one `ut_reader_next_batch` call returns, whatever its `cap`.
 pub const UT_BATCH_MAX: usize = 256;
+
+// Writer flags (`ut_writer_open`, bitwise or).
+
+/// Create a missing file (mode 0664 before the umask; never through a
+/// symlink).
+pub const UT_WRITE_CREATE: u32 = 1;
+/// Write utmp slots as `pututxline` does (default: append, as `updwtmpx`).
+pub const UT_WRITE_SLOTS: u32 = 2;
+/// Refuse an entry with a field that would be cut (default: cut strings
+/// as the system's libc does).
+pub const UT_WRITE_STRICT: u32 = 4;
+
+// Fields cut by a writer or `ut_entry_encode` (bitwise or).
+
+pub const UT_CUT_USER: u32 = 1;
+pub const UT_CUT_LINE: u32 = 2;
+pub const UT_CUT_ID: u32 = 4;
+pub const UT_CUT_HOST: u32 = 8;
+/// The layout has no number for the entry's type.
+pub const UT_CUT_TYPE: u32 = 16;
+/// The seconds do not fit the layout's time field.
+pub const UT_CUT_TIME: u32 = 32;
+pub const UT_CUT_PID: u32 = 64;
+pub const UT_CUT_SESSION: u32 = 128;
+pub const UT_CUT_EXIT: u32 = 256;
+/// An IPv6 address in a layout that holds only IPv4.
+pub const UT_CUT_ADDR: u32 = 512;
+/// The layout keeps no microseconds and they were not 0.
+pub const UT_CUT_USEC: u32 = 1024;
