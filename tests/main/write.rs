@@ -367,18 +367,20 @@ fn log_rounds_a_torn_tail_down() {
 /// replaces the BOOT_TIME, others are appended; a lastlog writes uid × size.
 #[test]
 fn slots_and_lastlog() {
+    // Plausible times: detection does not take 1970 times as evidence.
+    const T: i64 = 1_700_000_000;
     let s = Scratch::new("write-slots");
     let path = s.join("utmp");
     let mut w = open(&path, Format::Glibc400Le, Some(Mode::Slots)).unwrap();
-    let mut boot = login(b"~", b"~~", b"reboot", 1);
+    let mut boot = login(b"~", b"~~", b"reboot", T + 1);
     boot.entry_type = EntryType::BootTime;
     w.put(&boot).unwrap();
-    w.put(&login(b"pts/1", b"ts/1", b"alice", 2)).unwrap();
-    w.put(&login(b"pts/2", b"ts/2", b"bob", 3)).unwrap();
-    let mut dead = login(b"pts/1", b"ts/1", b"", 4);
+    w.put(&login(b"pts/1", b"ts/1", b"alice", T + 2)).unwrap();
+    w.put(&login(b"pts/2", b"ts/2", b"bob", T + 3)).unwrap();
+    let mut dead = login(b"pts/1", b"ts/1", b"", T + 4);
     dead.entry_type = EntryType::DeadProcess;
     w.put(&dead).unwrap();
-    boot.sec = 5;
+    boot.sec = T + 5;
     w.put(&boot).unwrap();
     let got: Vec<(EntryType, String, i64)> = crate::helpers::entries(&path)
         .iter()
@@ -387,9 +389,9 @@ fn slots_and_lastlog() {
     assert_eq!(
         got,
         [
-            (EntryType::BootTime, "reboot".to_string(), 5),
-            (EntryType::DeadProcess, String::new(), 4),
-            (EntryType::UserProcess, "bob".to_string(), 3),
+            (EntryType::BootTime, "reboot".to_string(), T + 5),
+            (EntryType::DeadProcess, String::new(), T + 4),
+            (EntryType::UserProcess, "bob".to_string(), T + 3),
         ]
     );
     let ll = s.join("lastlog");
