@@ -149,6 +149,17 @@ fn to_utmpx(e: &Entry, out: &mut utmpx) -> bool {
             if e.entry_type == EntryType::Unknown && e.format == native_format() {
                 out.ut_type = e.raw_type as i16;
             }
+            // Fields another system's record lacks (-1, unknown) read as
+            // 0, as in a glibc record that never set them.
+            if e.format != native_format() {
+                if e.exit_termination < 0 && e.exit_status < 0 {
+                    out.ut_exit.e_termination = 0;
+                    out.ut_exit.e_exit = 0;
+                }
+                if e.session < 0 {
+                    out.ut_session = 0;
+                }
+            }
             true
         }
         None => false,
