@@ -46,7 +46,8 @@ static void show(const char *what, const struct utmpx *u)
 {
     printf("%s:", what);
     if (u == NULL) {
-        printf(" NULL%s\n", errno == EINVAL ? " EINVAL" : "");
+        printf(" NULL errno=%s\n", errno == 0 ? "unchanged" : errno == ESRCH ? "ESRCH"
+                                    : errno == EINVAL ? "EINVAL" : "other");
         return;
     }
     printf(" type=%d pid=%ld", (int)u->ut_type, (long)u->ut_pid);
@@ -88,8 +89,9 @@ static int do_read(const char *file, const char *file2)
         printf("utmpxname failed\n");
         return 1;
     }
+    errno = 0;
     n = read_all();
-    printf("records: %d\n", n);
+    printf("records: %d errno=%s\n", n, errno == 0 ? "unchanged" : "set");
     errno = 0;
     show("after-end", getutxent());
     show("after-end-again", getutxent());

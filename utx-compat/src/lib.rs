@@ -17,6 +17,10 @@
 //!   names the root directory whose databases the default reads (a test
 //!   tree, a chroot).
 //!
+//! errno is glibc's: ESRCH when `getutxid`/`getutxline` find nothing,
+//! EINVAL for a bad argument, unchanged at the end of `getutxent` and
+//! after a successful call.
+//!
 //! Reads take no lock (utx's reader); writes go through utx's writer,
 //! which takes glibc's `fcntl` lock. Records convert through utx's own
 //! decoder and encoder of the host's utmp layout. No panic crosses the
@@ -76,6 +80,8 @@ struct Cursor {
     offset: u64,
     /// glibc's `last_entry`: the last record read.
     last: Box<utmpx>,
+    /// The last read failed (errno is set).
+    failed: bool,
 }
 
 thread_local! {
@@ -87,6 +93,7 @@ thread_local! {
         buf: zeroed(),
         offset: 0,
         last: zeroed(),
+        failed: false,
     });
 }
 
@@ -103,6 +110,11 @@ fn guard<T>(on_panic: T, body: impl FnOnce() -> T) -> T {
 fn set_errno(n: c_int) {
     // SAFETY: __errno_location returns this thread's errno.
     unsafe { *libc::__errno_location() = n };
+}
+
+fn errno() -> c_int {
+    // SAFETY: as in set_errno.
+    unsafe { *libc::__errno_location() }
 }
 
 fn errno_of(e: &utx::Error) -> c_int {
@@ -226,8 +238,8 @@ impl Cursor {
         self.open = true;
     }
 
-    /// The next record into `buf`; false at the end (errno ESRCH) or on an
-    /// error.
+    /// The next record into `buf`; false at the end (errno unchanged, as
+    /// glibc) or on an error (errno set).
     fn next(&mut self) -> bool {
         if !self.open {
             self.reopen();
@@ -244,36 +256,47 @@ impl Cursor {
             return to_utmpx(&e, &mut self.buf);
         }
         let Some(r) = self.reader.as_mut() else {
-            set_errno(libc::ESRCH);
             return false;
         };
         loop {
             match r.next_into(&mut self.entry) {
                 Ok(true) => {
                     if to_utmpx(&self.entry, &mut self.buf) {
-                        self.offset = self.entry.offset + size_of_utmpx() as u64;
+                        // Byte offsets only mean something in a file of
+                        // the host's layout (the one pututxline writes).
+                        self.offset = if self.entry.format == native_format() {
+                            self.entry.offset + size_of_utmpx() as u64
+                        } else {
+                            0
+                        };
                         *self.last = *self.buf;
                         return true;
                     }
                 }
-                Ok(false) => {
-                    set_errno(libc::ESRCH);
-                    return false;
-                }
+                Ok(false) => return false,
                 Err(e) => {
                     set_errno(errno_of(&e));
+                    self.failed = true;
                     return false;
                 }
             }
         }
     }
 
-    /// Advance to the next record `want` accepts.
-    fn find(&mut self, want: impl Fn(&utmpx) -> bool) -> *mut utmpx {
+    /// Advance to the next record `want` accepts; at the end, NULL with
+    /// errno `at_end` (glibc: ESRCH for a search), or as the caller had it
+    /// (getutxent: the reader's own system calls do not show through).
+    fn find(&mut self, want: impl Fn(&utmpx) -> bool, at_end: Option<c_int>) -> *mut utmpx {
+        let before = errno();
+        self.failed = false;
         while self.next() {
             if want(&self.buf) {
+                set_errno(before);
                 return &mut *self.buf;
             }
+        }
+        if !self.failed {
+            set_errno(at_end.unwrap_or(before));
         }
         std::ptr::null_mut()
     }
@@ -347,7 +370,10 @@ fn now() -> (i64, i32) {
 #[no_mangle]
 pub extern "C" fn setutxent() {
     guard((), || {
+        // The source's system calls do not show through errno.
+        let before = errno();
         with_cursor(Cursor::reopen);
+        set_errno(before);
     })
 }
 
@@ -363,7 +389,7 @@ pub extern "C" fn endutxent() {
 #[no_mangle]
 pub extern "C" fn getutxent() -> *mut utmpx {
     guard(std::ptr::null_mut(), || {
-        with_cursor(|c| c.find(|_| true)).unwrap_or(std::ptr::null_mut())
+        with_cursor(|c| c.find(|_| true, None)).unwrap_or(std::ptr::null_mut())
     })
 }
 
@@ -386,7 +412,8 @@ pub unsafe extern "C" fn getutxid(id: *const utmpx) -> *mut utmpx {
             return std::ptr::null_mut();
         }
         let id = *id;
-        with_cursor(|c| c.find(|e| matches(&id, e))).unwrap_or(std::ptr::null_mut())
+        with_cursor(|c| c.find(|e| matches(&id, e), Some(libc::ESRCH)))
+            .unwrap_or(std::ptr::null_mut())
     })
 }
 
@@ -404,9 +431,12 @@ pub unsafe extern "C" fn getutxline(line: *const utmpx) -> *mut utmpx {
         };
         let want = line.ut_line;
         with_cursor(|c| {
-            c.find(|e| {
-                matches!(e.ut_type, USER_PROCESS | LOGIN_PROCESS) && same_str(&want, &e.ut_line)
-            })
+            c.find(
+                |e| {
+                    matches!(e.ut_type, USER_PROCESS | LOGIN_PROCESS) && same_str(&want, &e.ut_line)
+                },
+                Some(libc::ESRCH),
+            )
         })
         .unwrap_or(std::ptr::null_mut())
     })
