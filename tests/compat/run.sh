@@ -17,7 +17,8 @@
 #       (UTX_COMPAT_ROOT) `who` lists the sessions `utx who --root` lists,
 #       and `who -b` the boot time
 #   (d) 8 threads each walk the whole file with their own cursor
-#   (e) valgrind over the read and write runs
+#   (e) valgrind, and the program under ASan/UBSan, over the read, write
+#       and thread runs
 # Run from the repository root after `make` (ci/test.sh compat).
 set -u
 B=build
@@ -203,4 +204,13 @@ if command -v valgrind >/dev/null; then
 else
     fail "valgrind not installed"
 fi
+SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+# shellcheck disable=SC2086
+$CC $F $SAN -o "$T/posix-asan" tests/compat/posix.c -L$B -lutx-compat || exit 1
+: > "$T/asan.utmp"; : > "$T/asan.wtmp"
+asan() { LD_LIBRARY_PATH=$B ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 "$T/posix-asan" "$@" > /dev/null; }
+asan read "$T/gen/many-users.wtmp" "$T/gen/utmp-table.utmp" || fail "ASan read"
+asan write "$T/asan.utmp" "$T/asan.wtmp" || fail "ASan write"
+asan threads "$T/gen/big.wtmp" 8 || fail "ASan threads"
+ok "(e) ASan/UBSan (the C side): read, write, threads clean"
 exit $bad
