@@ -1,6 +1,7 @@
 # utx: build, install and test entry points.
 #
-#   make                 build/libutx.so.1 (+ libutx.so), build/libutx.a, build/utx
+#   make                 build/libutx.so.1 (+ libutx.so), build/libutx.a, build/utx,
+#                        build/libutx-compat.so.1 (+ .so), build/libutx-compat.a
 #   make install PREFIX=/usr/local [DESTDIR=...]  (also utx.1, libutx.3, bash completion)
 #   make uninstall       remove what install put there
 #   make header          regenerate include/utx.h (cbindgen, pinned in Cargo.lock)
@@ -35,6 +36,10 @@ MANDIR     ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 SONAME  = libutx.so.1
+# The POSIX utmpx drop-in (utx-compat/): its SONAME and exported names.
+COMPAT_SONAME = libutx-compat.so.1
+COMPAT_NAMES  = setutxent getutxent getutxid getutxline pututxline endutxent \
+                utmpxname updwtmpx getutmp getutmpx login logout logwtmp
 VERSION = $(shell sed -n 's/^version *= *"\(.*\)"/\1/p' Cargo.toml | head -n1)
 
 B = build
@@ -50,9 +55,9 @@ CFLAGS  ?= -O2 -g
 UTX_SRC  = $(sort $(wildcard cmd/utx/*.c))
 UTX_HDRS = $(wildcard cmd/utx/*.h)
 
-.PHONY: all lib hide-static header check-header install uninstall run test bench wheel fuzz abi-baseline clean FORCE
+.PHONY: all lib compat hide-static hide-compat header check-header install uninstall run test bench wheel fuzz abi-baseline clean FORCE
 
-all: lib $(if $(UTX_SRC),$(B)/utx)
+all: lib compat $(if $(UTX_SRC),$(B)/utx)
 
 lib: $(B)/$(SONAME) $(B)/libutx.so $(B)/libutx.a $(B)/native-static-libs
 
@@ -85,15 +90,38 @@ $(B)/$(SONAME) $(B)/libutx.a $(B)/native-static-libs: $(B)/cargo.stamp
 # LLVM bitcode (.llvmbc, .llvmcmd) that no C linker reads; a second pass
 # drops the local symbols no relocation needs.  Remade when cargo rebuilt
 # its archive or this Makefile changed.
-HIDE = $(B)/hide-static.tmp
+# $(call hide,CARGO-ARCHIVE,OUTPUT,OBJCOPY-KEEP-FLAGS): that recipe.
+define hide
+	rm -rf $(2).tmp && mkdir $(2).tmp
+	$(LD) -r --whole-archive -o $(2).tmp/all.o $(1)
+	$(OBJCOPY) -w $(3) --strip-debug \
+	    --remove-section=.llvmbc --remove-section=.llvmcmd $(2).tmp/all.o
+	$(OBJCOPY) --strip-unneeded $(2).tmp/all.o $(2).tmp/lib.o
+	$(AR) rcs $(2).tmp/lib.a $(2).tmp/lib.o
+	mv $(2).tmp/lib.a $(2) && rm -rf $(2).tmp
+endef
 hide-static: | $(B)
-	rm -rf $(HIDE) && mkdir $(HIDE)
-	$(LD) -r --whole-archive -o $(HIDE)/all.o $(RELEASE)/lib$(CARGO_LIB).a
-	$(OBJCOPY) -w --keep-global-symbol='ut_*' --strip-debug \
-	    --remove-section=.llvmbc --remove-section=.llvmcmd $(HIDE)/all.o
-	$(OBJCOPY) --strip-unneeded $(HIDE)/all.o $(HIDE)/libutx.o
-	$(AR) rcs $(HIDE)/libutx.a $(HIDE)/libutx.o
-	mv $(HIDE)/libutx.a $(B)/libutx.a && rm -rf $(HIDE)
+	$(call hide,$(RELEASE)/lib$(CARGO_LIB).a,$(B)/libutx.a,--keep-global-symbol='ut_*')
+
+# libutx-compat.a the same way, keeping only the POSIX names global.
+hide-compat: | $(B)
+	$(call hide,$(RELEASE)/libutx_compat.a,$(B)/libutx-compat.a,$(COMPAT_NAMES:%=--keep-global-symbol=%))
+
+# The drop-in: one cargo build of utx-compat (cdylib + staticlib). Its
+# static consumers need the same native libraries as libutx's.
+compat: $(B)/$(COMPAT_SONAME) $(B)/libutx-compat.so $(B)/libutx-compat.a
+
+$(B)/compat.stamp: FORCE | $(B)
+	$(CARGO) build -p utx-compat --release --lib --quiet
+	@cmp -s $(RELEASE)/libutx_compat.so $(B)/$(COMPAT_SONAME) 2>/dev/null || cp $(RELEASE)/libutx_compat.so $(B)/$(COMPAT_SONAME)
+	@[ $(B)/libutx-compat.a -nt $(RELEASE)/libutx_compat.a ] && [ $(B)/libutx-compat.a -nt Makefile ] || \
+	    $(MAKE) --no-print-directory -s hide-compat
+	@touch -r $(B)/$(COMPAT_SONAME) $@
+
+$(B)/$(COMPAT_SONAME) $(B)/libutx-compat.a: $(B)/compat.stamp
+
+$(B)/libutx-compat.so: | $(B)
+	ln -sf $(COMPAT_SONAME) $@
 
 $(B)/libutx.so: | $(B)
 	ln -sf $(SONAME) $@
@@ -125,13 +153,25 @@ $(B)/utx.pc: pkgconfig/utx.pc.in $(B)/native-static-libs Cargo.toml FORCE
 	    -e "s|@LIBS_PRIVATE@|$$(cat $(B)/native-static-libs)|g" $< > $@.new
 	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
 
-install: all $(B)/utx.pc
+$(B)/utx-compat.pc: pkgconfig/utx-compat.pc.in $(B)/native-static-libs Cargo.toml FORCE
+	@sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    -e "s|@LIBS_PRIVATE@|$$(cat $(B)/native-static-libs)|g" $< > $@.new
+	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
+
+install: all $(B)/utx.pc $(B)/utx-compat.pc
 	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	$(INSTALL) -m 755 $(B)/$(SONAME) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libutx.so
 	$(INSTALL) -m 644 $(B)/libutx.a $(DESTDIR)$(LIBDIR)/libutx.a
 	$(INSTALL) -m 644 include/utx.h $(DESTDIR)$(INCLUDEDIR)/utx.h
 	$(INSTALL) -m 644 $(B)/utx.pc $(DESTDIR)$(PKGCONFIGDIR)/utx.pc
+	$(INSTALL) -m 755 $(B)/$(COMPAT_SONAME) $(DESTDIR)$(LIBDIR)/$(COMPAT_SONAME)
+	ln -sf $(COMPAT_SONAME) $(DESTDIR)$(LIBDIR)/libutx-compat.so
+	$(INSTALL) -m 644 $(B)/libutx-compat.a $(DESTDIR)$(LIBDIR)/libutx-compat.a
+	$(INSTALL) -d $(DESTDIR)$(INCLUDEDIR)/utx
+	$(INSTALL) -m 644 include/utx/utmpx.h $(DESTDIR)$(INCLUDEDIR)/utx/utmpx.h
+	$(INSTALL) -m 644 $(B)/utx-compat.pc $(DESTDIR)$(PKGCONFIGDIR)/utx-compat.pc
 	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man3
 	$(INSTALL) -m 644 man/libutx.3 $(DESTDIR)$(MANDIR)/man3/libutx.3
 	if [ -f $(B)/utx ]; then $(INSTALL) -d $(DESTDIR)$(BINDIR) \
@@ -145,7 +185,11 @@ uninstall:
 	    $(DESTDIR)$(LIBDIR)/libutx.a $(DESTDIR)$(INCLUDEDIR)/utx.h \
 	    $(DESTDIR)$(PKGCONFIGDIR)/utx.pc $(DESTDIR)$(BINDIR)/utx \
 	    $(DESTDIR)$(MANDIR)/man1/utx.1 $(DESTDIR)$(MANDIR)/man3/libutx.3 \
-	    $(DESTDIR)$(BASHCOMPDIR)/utx
+	    $(DESTDIR)$(BASHCOMPDIR)/utx \
+	    $(DESTDIR)$(LIBDIR)/$(COMPAT_SONAME) $(DESTDIR)$(LIBDIR)/libutx-compat.so \
+	    $(DESTDIR)$(LIBDIR)/libutx-compat.a $(DESTDIR)$(INCLUDEDIR)/utx/utmpx.h \
+	    $(DESTDIR)$(PKGCONFIGDIR)/utx-compat.pc
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/utx 2>/dev/null
 
 # --- run, test, bench -------------------------------------------------------
 

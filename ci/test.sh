@@ -252,6 +252,13 @@ step_utx_asan() {
     rm -rf "$logs"
 }
 
+# ---- POSIX drop-in -------------------------------------------------------
+
+# libutx-compat against glibc: the same program linked against each on
+# glibc-written files, unmodified coreutils who/users over LD_PRELOAD, a
+# logind tree without utmp, threads, valgrind (tests/compat/run.sh).
+step_compat() { bash tests/compat/run.sh; }
+
 # ---- install + pkg-config --------------------------------------------------
 
 step_install() {
@@ -269,7 +276,9 @@ install_checks() {
     local tmp=$1 prog out left
     prog=tests/c/install_smoke.c
     $MAKE --no-print-directory install PREFIX="$tmp/usr" || return 1
-    for f in lib/libutx.so.1 lib/libutx.so lib/libutx.a include/utx.h lib/pkgconfig/utx.pc; do
+    for f in lib/libutx.so.1 lib/libutx.so lib/libutx.a include/utx.h lib/pkgconfig/utx.pc \
+        lib/libutx-compat.so.1 lib/libutx-compat.so lib/libutx-compat.a include/utx/utmpx.h \
+        lib/pkgconfig/utx-compat.pc; do
         [ -e "$tmp/usr/$f" ] || { echo "error: $f not installed"; return 1; }
     done
     if [ -f $B/utx ]; then
@@ -331,6 +340,22 @@ install_checks() {
         echo "error: the -l:libutx.a smoke test still needs libutx.so"; return 1
     fi
     "$tmp/smoke-static-utx" || return 1
+
+    # The POSIX drop-in through its pkg-config file, shared and static.
+    out=$(pkg-config --libs utx-compat | sed 's/ *$//')
+    [ "$out" = "-L$tmp/usr/lib -lutx-compat" ] || { echo "error: pkg-config --libs utx-compat gave '$out'"; return 1; }
+    # shellcheck disable=SC2046
+    $CC $C_STRICT -D_GNU_SOURCE -pthread -o "$tmp/compat-dyn" tests/compat/posix.c \
+        $(pkg-config --cflags --libs utx-compat) || return 1
+    # shellcheck disable=SC2046
+    $CC $C_STRICT -D_GNU_SOURCE -pthread -o "$tmp/compat-static" tests/compat/posix.c \
+        $(pkg-config --static --cflags --libs utx-compat | sed 's/-lutx-compat\b/-l:libutx-compat.a/') || return 1
+    if readelf -d "$tmp/compat-static" | grep -q 'libutx'; then
+        echo "error: -l:libutx-compat.a still needs libutx-compat.so"; return 1
+    fi
+    LD_LIBRARY_PATH=$tmp/usr/lib "$tmp/compat-dyn" read samples/wtmp > "$tmp/compat-dyn.out" || return 1
+    "$tmp/compat-static" read samples/wtmp | cmp - "$tmp/compat-dyn.out" || return 1
+    grep -q '^ent: type=7' "$tmp/compat-dyn.out" || { echo "error: the installed libutx-compat read no login"; return 1; }
 
     # uninstall removes every file install put there.
     $MAKE --no-print-directory uninstall PREFIX="$tmp/usr" || return 1
@@ -581,7 +606,7 @@ step_fuzz_smoke() { bash fuzz/run.sh "$FUZZ_SMOKE_SECONDS"; }
 
 # ---- driver ----------------------------------------------------------------
 
-ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname abi c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan install examples man completion follow run hostile soak parity write python go ruby fuzz-replay fuzz-smoke"
+ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname abi c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan compat install examples man completion follow run hostile soak parity write python go ruby fuzz-replay fuzz-smoke"
 steps=${*:-$ALL_STEPS}
 for s in $steps; do
     case $s in

@@ -279,7 +279,7 @@ impl Writer {
                 for e in entries {
                     cuts |= encode_into(self.layout, e, &mut self.rec);
                     let end = self.len()?;
-                    let at = match self.find_slot(e, end)? {
+                    let at = match self.find_slot(e, 0, end)? {
                         Some(at) => at,
                         None => end / size * size,
                     };
@@ -359,9 +359,32 @@ impl Writer {
         }
     }
 
+    /// Write `e` in [`Mode::Slots`] as glibc's `pututxline` does with its
+    /// cursor at byte `from`: into the first record at or after `from`
+    /// that `e` replaces, else appended. Returns the [`cut`] bits, the
+    /// offset written and whether a slot was replaced. On an error nothing
+    /// in the file changed.
+    pub fn put_slot_from(&mut self, e: &Entry, from: u64) -> Result<(u32, u64, bool)> {
+        if self.mode != Mode::Slots {
+            return Err(invalid(format!("{}: not open in Slots mode", self.path)));
+        }
+        self.check(e)?;
+        let _lock = Lock::take(&self.file, self.lock_timeout, &self.path)?;
+        let size = self.layout.size as u64;
+        let cuts = encode_into(self.layout, e, &mut self.rec);
+        let end = self.len()?;
+        let found = self.find_slot(e, from / size * size, end)?;
+        let at = found.unwrap_or(end / size * size);
+        let rec = std::mem::take(&mut self.rec);
+        let r = self.write_at(&rec, at, end);
+        self.rec = rec;
+        r?;
+        Ok((cuts, at, found.is_some()))
+    }
+
     /// glibc `pututxline`'s slot: the offset of the first whole record
-    /// that `e` replaces, or `None` (append).
-    fn find_slot(&mut self, e: &Entry, end: u64) -> Result<Option<u64>> {
+    /// at or after `from` that `e` replaces, or `None` (append).
+    fn find_slot(&mut self, e: &Entry, from: u64, end: u64) -> Result<Option<u64>> {
         let size = self.layout.size;
         let by_type = matches!(
             e.entry_type,
@@ -371,7 +394,7 @@ impl Writer {
             return Ok(None);
         }
         let whole = (end / size as u64) as usize * size;
-        let mut at = 0usize;
+        let mut at = from as usize;
         let mut chunk = std::mem::take(&mut self.scratch);
         let step = size * 256;
         let mut found = None;

@@ -412,6 +412,34 @@ fn slots_and_lastlog() {
     assert_eq!(err.kind, ErrorKind::InvalidArgument);
 }
 
+/// `put_slot_from`: glibc's `pututxline` searches from its cursor, so a
+/// match before `from` is not reused (the record is appended) and a match
+/// at or after it is; the offset written is returned.
+#[test]
+fn slot_search_starts_at_the_cursor() {
+    const T: i64 = 1_700_000_000;
+    let s = Scratch::new("write-slot-from");
+    let path = s.join("utmp");
+    let mut w = open(&path, Format::Glibc384Le, Some(Mode::Slots)).unwrap();
+    w.put(&login(b"pts/1", b"ts/1", b"alice", T)).unwrap();
+    w.put(&login(b"pts/2", b"ts/2", b"bob", T + 1)).unwrap();
+    // From record 1: alice's slot (record 0) is behind the cursor.
+    let r = w.put_slot_from(&login(b"pts/1", b"ts/1", b"carol", T + 2), 384);
+    assert_eq!(r.unwrap(), (0, 768, false));
+    // From record 0: bob's slot (record 1) is found.
+    let r = w.put_slot_from(&login(b"pts/2", b"ts/2", b"dave", T + 3), 0);
+    assert_eq!(r.unwrap(), (0, 384, true));
+    let users: Vec<String> = crate::helpers::entries(&path)
+        .iter()
+        .map(|e| e.user.to_string_lossy())
+        .collect();
+    assert_eq!(users, ["alice", "dave", "carol"]);
+    // Only in slots mode.
+    let mut log = open(&s.join("wtmp"), Format::Glibc384Le, None).unwrap();
+    let err = log.put_slot_from(&login(b"pts/1", b"ts/1", b"x", T), 0);
+    assert_eq!(err.unwrap_err().kind, ErrorKind::InvalidArgument);
+}
+
 /// wtmpdb and lastlog2 written as libwtmpdb and liblastlog2 write them:
 /// the sqlite3 CLI reads the rows with the upstream tools' queries, and
 /// utx's readers read them as entries.
