@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """docs/clickhouse.sql against a real ClickHouse engine (chdb, in-process).
 
-Usage: run.py UTX UTMPGEN_DIR   (run by tests/clickhouse/run.sh in its venv)
+Usage: run.py UTX UTMPGEN_DIR [CONFIGS.json]   (run by tests/clickhouse/run.sh
+in its venv; CONFIGS.json: what tests/clickhouse/configs.py wrote)
 
 Creates the tables of docs/clickhouse.sql, then ingests, unchanged with
 `INSERT ... FORMAT JSONEachRow`:
@@ -15,7 +16,8 @@ Creates the tables of docs/clickhouse.sql, then ingests, unchanged with
 Then it runs every `-- name:` query of docs/clickhouse.sql and compares its
 answer, row by row, with the same answer computed here in Python from the
 utx lines.  Also: every line carries the host_name asked for, and each
-table holds exactly the lines sent to it.
+table holds exactly the lines sent to it.  Last, the output of every command
+of docs/fleet/*.{toml,yaml} goes in with the INSERT of its sink.
 """
 import datetime
 import decimal
@@ -31,6 +33,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 UTX = os.path.abspath(sys.argv[1])
 GEN = sys.argv[2]
+CONFIGS = sys.argv[3] if len(sys.argv) > 3 else None
 failures = []
 
 MIN_US, MAX_US = -2208988800 * 10**6, 10413791999 * 10**6 + 999999  # DateTime64's range
@@ -198,6 +201,28 @@ def norm(v):
     return [norm(x) for x in v] if isinstance(v, list) else str(v)
 
 
+def count(s, table):
+    return int(str(s.query(f"SELECT count() FROM {table}", "CSV")).strip())
+
+
+def configs(s):
+    """Each pipeline configuration's output through its sink's INSERT."""
+    with open(CONFIGS) as f:
+        pairs = json.load(f)
+    for p in pairs:
+        table = p["table"] + (" FINAL" if p["table"] == "utx_sessions" else "")
+        before = count(s, table)
+        s.query(f"{p['insert']}\n{p['data']}")
+        added = count(s, table) - before
+        if p["table"] == "utx_sessions":  # a session sent twice is one row
+            ok = 0 < added <= p["lines"]
+        else:
+            ok = added == p["lines"]
+        if check(ok, f"{p['config']}: {p['insert']}: {added} rows from {p['lines']} lines"):
+            print(f"ok: {p['config']}: {' '.join(p['argv'][1:3])}... -> {p['table']}: {added} rows")
+    check(len(pairs) >= 6, f"{len(pairs)} pipeline commands")
+
+
 def main():
     try:
         from chdb import session
@@ -262,6 +287,8 @@ def main():
                         break
                 print(f"  rows: chdb {len(got)} python {len(exp[name])}")
             check(len(got) > 0, f"{name}: no rows (the test data must exercise it)")
+        if CONFIGS:
+            configs(s)
         s.close()
     finally:
         shutil.rmtree(db, ignore_errors=True)

@@ -37,4 +37,6 @@ trap 'rm -rf "$TMP"' EXIT
 gcc -std=c99 -D_GNU_SOURCE -O2 -o "$TMP/utmpgen" tests/gen/utmpgen.c || exit 1
 mkdir "$TMP/gen"
 "$TMP/utmpgen" all "$TMP/gen" >/dev/null || exit 1
-timeout -k 5 240 "$VENV/bin/python" tests/clickhouse/run.py "$UTX" "$TMP/gen"
+# docs/fleet/: the configurations parse and their commands work.
+timeout -k 5 120 python3 tests/clickhouse/configs.py "$UTX" "$TMP/gen" "$TMP/configs.json" || exit 1
+timeout -k 5 240 "$VENV/bin/python" tests/clickhouse/run.py "$UTX" "$TMP/gen" "$TMP/configs.json"
