@@ -24,19 +24,13 @@ import tempfile
 import tomllib
 import urllib.parse
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import ROOT, check, failures  # noqa: E402
+
 sys.path.insert(0, os.path.join(ROOT, "tests/follow"))
 import validate  # noqa: E402
 
 UTX, GEN, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
-failures = []
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL:", msg)
-    return cond
 
 
 def schema(name):

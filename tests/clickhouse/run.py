@@ -30,21 +30,15 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import ROOT, check, failures  # noqa: E402
+
 UTX = os.path.abspath(sys.argv[1])
 GEN = sys.argv[2]
 CONFIGS = sys.argv[3] if len(sys.argv) > 3 else None
-failures = []
 
 MIN_US, MAX_US = -2208988800 * 10**6, 10413791999 * 10**6 + 999999  # DateTime64's range
 EPOCH = datetime.datetime(1970, 1, 1)
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL:", msg)
-    return cond
 
 
 def load_sql(path):
