@@ -31,7 +31,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import ROOT, check, failures  # noqa: E402
+from common import ROOT, check, failures, load_sql  # noqa: E402
 
 UTX = os.path.abspath(sys.argv[1])
 GEN = sys.argv[2]
@@ -39,27 +39,6 @@ CONFIGS = sys.argv[3] if len(sys.argv) > 3 else None
 
 MIN_US, MAX_US = -2208988800 * 10**6, 10413791999 * 10**6 + 999999  # DateTime64's range
 EPOCH = datetime.datetime(1970, 1, 1)
-
-
-def load_sql(path):
-    """The statements of the file, and its `-- name:` queries by name."""
-    stmts, names, cur, name = [], {}, [], None
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("-- name:"):
-                name = line.split(":", 1)[1].strip()
-            if not cur and (line.startswith("--") or not line.strip()):
-                continue
-            cur.append(line)
-            if line.split("--", 1)[0].rstrip().endswith(";"):
-                sql = "".join(cur).rstrip().rstrip(";")
-                if name:
-                    names[name] = sql
-                    name = None
-                else:
-                    stmts.append(sql)
-                cur = []
-    return stmts, names
 
 
 def corpus_files():
