@@ -114,6 +114,8 @@ def export(i):
                        ("sessions", ["last", "--json", "-x", "--host-name", name, "-f", d + "/wtmp"])):
         with open(os.path.join(d, kind + ".jsonl"), "wb") as o:
             subprocess.run([UTX] + args, stdout=o, check=True)
+    for f in ("wtmp", "btmp"):  # disk: only the JSON is needed from here
+        os.remove(os.path.join(d, f))
 
 
 def children_cpu():
