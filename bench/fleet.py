@@ -91,6 +91,7 @@ def gen_host(i, d):
             n += 1
     with open(os.path.join(d, "wtmp"), "wb") as f:
         f.write(b"".join(out))
+    n_w = len(out)  # a reboot may add two records at the end
     out, t = [], START
     step = max(1, SPAN // max(n_b, 1))
     for _ in range(n_b):
