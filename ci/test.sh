@@ -580,6 +580,14 @@ step_follow() {
     return $rc
 }
 
+# ---- fleets ----------------------------------------------------------------
+
+# docs/clickhouse.sql in a real ClickHouse engine (chdb, pinned, in
+# build/chdb-venv): the tables take utx's --json lines of the corpus and of
+# glibc-written files under several host names unchanged, and every named
+# query's answer equals the one computed in Python from the same lines.
+step_clickhouse() { bash tests/clickhouse/run.sh $B/utx; }
+
 # ---- ABI stability ---------------------------------------------------------
 
 # The C ABI against abi/libutx.so.1.abi and abi/constants.txt (see
@@ -606,7 +614,7 @@ step_fuzz_smoke() { bash fuzz/run.sh "$FUZZ_SMOKE_SECONDS"; }
 
 # ---- driver ----------------------------------------------------------------
 
-ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname abi c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan compat install examples man completion follow run hostile soak parity write python go ruby fuzz-replay fuzz-smoke"
+ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname abi c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan compat install examples man completion follow run hostile soak parity write python go ruby clickhouse fuzz-replay fuzz-smoke"
 steps=${*:-$ALL_STEPS}
 for s in $steps; do
     case $s in
@@ -622,6 +630,10 @@ for s in $steps; do
         ruby)
             if ! ruby -e 'require "ffi"' >/dev/null 2>&1; then
                 echo "SKIP  ruby           (ruby or its ffi gem not installed: apt-get install ruby ruby-ffi)"; continue; fi ;;
+        clickhouse)
+            # Installs chdb from PyPI into build/chdb-venv when missing.
+            if ! why=$(bash tests/clickhouse/run.sh --install 2>&1); then
+                echo "SKIP  clickhouse     (chdb not installed: $(echo "$why" | tail -n 1))"; continue; fi ;;
         fuzz-smoke)
             if ! fuzz_tools; then
                 echo "SKIP  fuzz-smoke     (needs a nightly toolchain and cargo-fuzz: rustup toolchain install nightly; cargo install --locked cargo-fuzz)"

@@ -5,7 +5,7 @@
 
 _utx_options() {
     case $1 in
-    dump) echo "--json --json=ecs --format --newest-first -r --reverse -o --output --db -f --follow --since-offset --checkpoint --help -h --version -V" ;;
+    dump) echo "--json --json=ecs --format --newest-first -r --reverse -o --output --db -f --follow --since-offset --checkpoint --host-name --help -h --version -V" ;;
     convert) echo "--from --to --help -h" ;;
     login) echo "--line --user --host --id --pid -f -w --help -h" ;;
     logout) echo "--line -f -w --help -h" ;;
@@ -17,7 +17,7 @@ _utx_options() {
     last | lastb)
         echo "-a -d -f -F -i -n -p -R -s -t -w -x --hostlast --dns --file --fulltimes" \
             "--ip --limit --present --nohostname --since --until --fullnames --system" \
-            "--time-format --json --merge --follow --since-offset --checkpoint --verbose --help -h --version -V" ;;
+            "--time-format --json --merge --follow --since-offset --checkpoint --host-name --verbose --help -h --version -V" ;;
     lastlog)
         echo "-b -C -h -R -S -t -u -f -V --before --clear --help --root --set --time --user" \
             "--format --verbose --json --version" ;;
@@ -68,6 +68,9 @@ _utx() {
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         return 0 ;;
     --since-offset)
+        return 0 ;;
+    --host-name)
+        mapfile -t COMPREPLY < <(compgen -A hostname -- "$cur")
         return 0 ;;
     -u | --user)
         [ "$sub" = lastlog ] && mapfile -t COMPREPLY < <(compgen -u -- "$cur") && return 0 ;;

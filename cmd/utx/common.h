@@ -200,6 +200,15 @@ int utx_parse_follow_opt(int argc, char **argv, int *i, struct utx_follow *f, in
 #define UTX_JSON_ECS 2
 int utx_parse_json_opt(const char *a, int *json);
 
+/* --host-name NAME or --host-name=NAME at argv[*i] into *name: 1 when
+ * consumed, 0 when argv[*i] is not that option, -1 after a message. */
+int utx_parse_host_name_opt(int argc, char **argv, int *i, const char **name);
+
+/* The host_name of JSON lines: NAME (--host-name) when not NULL, else this
+ * host's name (gethostname, into BUF of size N) when THIS_HOST (its own
+ * database: no FILE; or a file followed live), else "". */
+const char *utx_host_name(const char *name, int this_host, char *buf, size_t n);
+
 /* Print one entry; non-zero stops the loop. */
 typedef int (*utx_show_fn)(void *ctx, const ut_entry *e);
 
@@ -223,10 +232,11 @@ struct utx_ecs {
 };
 
 /* The ECS context of IN: its dataset, path, whether it holds failed
- * logins (btmp), and this host's name (into HOST, size N) when the file
- * is this host's (no FILE given, or FOLLOW). */
-void utx_ecs_init(struct utx_ecs *c, const struct utx_input *in, int follow, char *host,
-                  size_t n);
+ * logins (btmp), and host.name: NAME (--host-name) when not NULL, else
+ * this host's name (into HOST, size N) when the file is this host's (no
+ * FILE given, or FOLLOW). */
+void utx_ecs_init(struct utx_ecs *c, const struct utx_input *in, int follow,
+                  const char *name, char *host, size_t n);
 
 /* One entry as one line of Elastic Common Schema JSON
  * (docs/utx-ecs.schema.json). */

@@ -44,6 +44,31 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name, in
     return argv[++*i];
 }
 
+int utx_parse_host_name_opt(int argc, char **argv, int *i, const char **name)
+{
+    int missing = 0;
+    const char *v = opt_value(argc, argv, i, "--host-name", &missing);
+    if (missing) {
+        utx_err("option '%s' requires an argument", argv[*i]);
+        return -1;
+    }
+    if (v == NULL)
+        return 0;
+    *name = v;
+    return 1;
+}
+
+const char *utx_host_name(const char *name, int this_host, char *buf, size_t n)
+{
+    if (name != NULL)
+        return name;
+    if (this_host && n > 0 && gethostname(buf, n) == 0) {
+        buf[n - 1] = '\0';
+        return buf;
+    }
+    return "";
+}
+
 /* A decimal offset, all digits, no sign. */
 static int parse_offset(const char *s, uint64_t *out)
 {
@@ -373,8 +398,8 @@ int utx_follow_run(const struct utx_input *in, const struct utx_follow *f, utx_s
 /* ------------------------------------------------------------------ */
 /* Elastic Common Schema                                               */
 
-void utx_ecs_init(struct utx_ecs *c, const struct utx_input *in, int follow, char *host,
-                  size_t n)
+void utx_ecs_init(struct utx_ecs *c, const struct utx_input *in, int follow,
+                  const char *name_opt, char *host, size_t n)
 {
     static char dataset[64];
     const char *base = in->path ? strrchr(in->path, '/') : NULL;
@@ -387,11 +412,9 @@ void utx_ecs_init(struct utx_ecs *c, const struct utx_input *in, int follow, cha
     c->path = in->path;
     c->failed_logins = in->path ? strncmp(name, "btmp", 4) == 0 : in->db == UT_DB_BTMP;
     /* This host's own database, or a file followed live, is this host's. */
-    c->host_name = NULL;
-    if ((in->path == NULL || follow) && n > 0 && gethostname(host, n) == 0) {
-        host[n - 1] = '\0';
-        c->host_name = host;
-    }
+    c->host_name = utx_host_name(name_opt, in->path == NULL || follow, host, n);
+    if (c->host_name[0] == '\0')
+        c->host_name = NULL;
 }
 
 /* "user-process" for USER_PROCESS: ECS event.action is lower-case. */

@@ -74,6 +74,7 @@ static const struct {
 #define LAST_OPT_FOLLOW 0x101
 #define LAST_OPT_SINCE_OFFSET 0x102
 #define LAST_OPT_CHECKPOINT 0x103
+#define LAST_OPT_HOST_NAME 0x104
 
 /* How a line ends (util-linux R_*). */
 enum what { R_CRASH = 1, R_DOWN, R_NORMAL, R_NOW, R_REBOOT, R_PHANTOM, R_TIMECHANGE };
@@ -83,6 +84,9 @@ struct last_ctl {
     int lastb, extended, showhost, altlist, usedns, useip, json, merge;
     int verbose, host_db; /* --verbose; no -f: this host's wtmp/btmp or successor */
     const char *source;   /* ut_reader_source() of the open reader, for --json */
+    const char *host_name_opt; /* --host-name, or NULL */
+    const char *host_name;     /* host_name of --json lines */
+    char host_buf[256];        /* this host's name */
     int name_len, domain_len;
     long maxrecs;
     char **show; /* user and tty arguments, NULL-terminated */
@@ -665,6 +669,8 @@ static void json_source(const struct last_ctl *ctl)
 {
     fputs(",\"source\":", stdout);
     utx_json_str(stdout, ctl->source ? ctl->source : "");
+    fputs(",\"host_name\":", stdout);
+    utx_json_str(stdout, ctl->host_name ? ctl->host_name : "");
 }
 
 static void json_session(const struct last_ctl *ctl, const ut_session *s)
@@ -1166,6 +1172,8 @@ static void usage(const struct last_ctl *ctl, FILE *out)
             "     --follow         then print sessions as records are appended\n"
             "     --since-offset <offset>  with --follow: no listing; start at a byte offset\n"
             "     --checkpoint <file>  with --follow: resume at the offset kept in <file>\n"
+            "     --host-name <name>  the host_name of --json lines (default: this host's\n"
+            "                      name without -f or with --follow, else empty)\n"
             "     --verbose        name the source read on stderr (without -f: wtmp,\n"
             "                      or wtmpdb where this system has no wtmp)\n"
             " -h, --help           display this help\n"
@@ -1187,7 +1195,7 @@ static const struct {
     {"fullnames", 0, 'w'}, {"time-format", 1, 'T'}, {"json", 0, 'J'},
     {"merge", 0, 'M'},     {"verbose", 0, 'v'},    {"version", 0, 'V'},
     {"follow", 0, LAST_OPT_FOLLOW}, {"since-offset", 1, LAST_OPT_SINCE_OFFSET},
-    {"checkpoint", 1, LAST_OPT_CHECKPOINT},
+    {"checkpoint", 1, LAST_OPT_CHECKPOINT}, {"host-name", 1, LAST_OPT_HOST_NAME},
 };
 
 /* --follow, --since-offset N, --checkpoint FILE (follow.c parses them). */
@@ -1224,6 +1232,10 @@ static int apply(struct last_ctl *ctl, int key, const char *arg, char ***files, 
 {
     int64_t t;
     size_t i;
+    if (key == LAST_OPT_HOST_NAME) {
+        ctl->host_name_opt = arg;
+        return 0;
+    }
     if (key >= LAST_OPT_FOLLOW)
         return apply_follow(ctl, key, arg);
     switch (key) {
@@ -1418,6 +1430,8 @@ int utx_last_main(int argc, char **argv)
         files[nfiles++] = ctl.lastb ? "/var/log/btmp" : "/var/log/wtmp";
         ctl.host_db = 1;
     }
+    ctl.host_name = utx_host_name(ctl.host_name_opt, ctl.host_db || ctl.fl.follow,
+                                  ctl.host_buf, sizeof ctl.host_buf);
 
     if (ctl.fl.follow && (ctl.fl.checkpoint || ctl.fl.have_offset))
         ; /* resuming: no listing, only what follows the offset */

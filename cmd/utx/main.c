@@ -133,6 +133,9 @@ static const char *addr_family_name(uint32_t family)
     }
 }
 
+/* host_name of every --json line (--host-name, this host's, or ""). */
+static const char *dump_host_name = "";
+
 /* One entry as one JSON object on one line; every field of ut_entry. */
 static void dump_json(FILE *out, const ut_entry *e)
 {
@@ -157,6 +160,8 @@ static void dump_json(FILE *out, const ut_entry *e)
             when);
     fprintf(out, ",\"addr_family\":\"%s\"", addr_family_name(e->addr_family));
     json_field(out, "addr", e->addr_text);
+    fputs(",\"host_name\":", out);
+    utx_json_str(out, dump_host_name);
     putc(',', out);
     json_flags(out, e->flags);
     fputs("}\n", out);
@@ -294,7 +299,8 @@ static int undump(const char *path, ut_format format, FILE *out)
 
 static const char DUMP_USAGE[] =
     "usage: utx dump [--json[=ecs]] [--format NAME] [--newest-first] [-f|--follow]\n"
-    "                [--since-offset N] [--checkpoint FILE] [-o FILE] [--db DB | FILE]\n"
+    "                [--since-offset N] [--checkpoint FILE] [--host-name NAME]\n"
+    "                [-o FILE] [--db DB | FILE]\n"
     "       utx dump -r|--reverse [--format NAME] [-o FILE] [TEXTFILE]\n"
     "       utx dump -h|--help | -V|--version\n"
     "  Print every entry like util-linux utmpdump (or as JSON lines).\n"
@@ -309,6 +315,9 @@ static const char DUMP_USAGE[] =
     "  Schema names (@timestamp, user.name, source.ip, event.outcome...).\n"
     "  Text times are read as this host's utmpdump reads them (32-bit\n"
     "  tv_sec signed); --json gives the library's value.\n"
+    "  --host-name NAME: the host_name of --json lines (host.name of\n"
+    "  --json=ecs); default: this host's name when reading its own DB or\n"
+    "  following a file, else empty.\n"
     "  -f, --follow: then print records appended as the file grows (through\n"
     "  truncation and rotation), until SIGINT/SIGTERM.\n"
     "  --since-offset N: start at byte offset N (a record boundary).\n"
@@ -338,6 +347,7 @@ static int cmd_dump(int argc, char **argv)
     struct utx_follow fl = {0, 0, 0, NULL, 0};
     struct dump_ctx ctx;
     char host[256];
+    const char *host_name = NULL;
     int json = 0, back = 0, i, rc;
     const char *output = NULL;
     FILE *out = stdout;
@@ -349,6 +359,8 @@ static int cmd_dump(int argc, char **argv)
             k = utx_parse_follow_opt(argc, argv, &i, &fl, 1);
         if (k == 0)
             k = utx_parse_json_opt(a, &json);
+        if (k == 0)
+            k = utx_parse_host_name_opt(argc, argv, &i, &host_name);
         if (k < 0)
             return UTX_EXIT_USAGE;
         if (k > 0)
@@ -385,6 +397,11 @@ static int cmd_dump(int argc, char **argv)
         utx_err("dump: -r takes neither --json, --newest-first nor the follow options");
         return UTX_EXIT_USAGE;
     }
+    if (host_name != NULL && !json) {
+        utx_err("dump: --host-name names the host of --json lines");
+        return UTX_EXIT_USAGE;
+    }
+    dump_host_name = utx_host_name(host_name, in.path == NULL || fl.follow, host, sizeof(host));
     if (fl.follow && (in.flags & UT_OPEN_REVERSE)) {
         utx_err("dump: --follow reads forward; it cannot be used with --newest-first");
         return UTX_EXIT_USAGE;
@@ -395,7 +412,7 @@ static int cmd_dump(int argc, char **argv)
             return UTX_EXIT_USAGE;
         }
         ctx.json = json;
-        utx_ecs_init(&ctx.ecs, &in, fl.follow, host, sizeof(host));
+        utx_ecs_init(&ctx.ecs, &in, fl.follow, host_name, host, sizeof(host));
         return utx_follow_run(&in, &fl, dump_show, &ctx, json ? NULL : "Utmp dump of ");
     }
     if (output != NULL && (out = fopen(output, "w")) == NULL) {

@@ -20,6 +20,7 @@ seconds.
 import json
 import os
 import shutil
+import socket
 import signal
 import struct
 import subprocess
@@ -318,10 +319,53 @@ def test_refusals(tmp):
           f"stale checkpoint: exit {r.returncode}, {len(r.stdout.splitlines())} lines")
 
 
+def test_host_name(tmp):
+    """host_name: --host-name's value, this host's name for its own
+    databases or a file followed, else empty; in dump, last and lastb."""
+    w = os.path.join(tmp, "wtmp")
+    append(w, 0, 2, torn=False)
+    me = socket.gethostname()
+    for args, want, sch in [
+        (["dump", "--json", w], "", DUMP),
+        (["dump", "--json", "--host-name", "web-7", w], "web-7", DUMP),
+        (["dump", "--json", "--host-name=db 2", w], "db 2", DUMP),
+        (["dump", "--json", "--since-offset", "0", w], "", DUMP),
+        (["last", "--json", "-f", w], "", LAST),
+        (["last", "--json", "--host-name", "web-7", "-f", w], "web-7", LAST),
+        (["lastb", "--json", "--host-name=b1", "-f", w], "b1", LAST),
+    ]:
+        r = subprocess.run([UTX] + args, capture_output=True, timeout=WAIT)
+        lines = [json.loads(x) for x in r.stdout.splitlines()]
+        check(r.returncode == 0 and lines and all(x["host_name"] == want for x in lines),
+              f"utx {' '.join(args)}: exit {r.returncode}, {lines[:1]}")
+        for x in lines:
+            valid(sch, x, " ".join(args))
+    r = subprocess.run([UTX, "dump", "--json=ecs", "--host-name", "web-7", w], capture_output=True, timeout=WAIT)
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    check(lines and all(x["host"]["name"] == "web-7" for x in lines), f"ECS --host-name: {lines[:1]}")
+    # A file followed is this host's.
+    out = os.path.join(tmp, "f.jsonl")
+    with open(out, "wb") as o:
+        p = subprocess.Popen([UTX, "dump", "-f", "--json", w], stdout=o, stderr=subprocess.PIPE)
+    t = Tail(out)
+    t.wait_for(2)
+    stop(p)
+    check(all(x["host_name"] == me for x in t.lines), f"dump -f host_name: {t.lines[:1]} (want {me})")
+    # This host's own databases (no FILE): its name, where it has them.
+    for args in (["dump", "--json", "--db", "wtmp"], ["last", "--json", "-n", "3"]):
+        r = subprocess.run([UTX] + args, capture_output=True, timeout=WAIT)
+        lines = [json.loads(x) for x in r.stdout.splitlines()]
+        check(all(x["host_name"] == me for x in lines), f"utx {' '.join(args)}: {lines[:1]} (want {me})")
+    r = subprocess.run([UTX, "dump", "--host-name", "x", w], capture_output=True, timeout=WAIT)
+    check(r.returncode == 2 and b"--host-name" in r.stderr, f"dump --host-name without --json: {r.returncode}")
+    r = subprocess.run([UTX, "dump", "--json", w, "--host-name"], capture_output=True, timeout=WAIT)
+    check(r.returncode == 2 and b"requires an argument" in r.stderr, f"--host-name without NAME: {r.returncode}")
+
+
 def main():
     start = time.monotonic()
     tests = [test_follow_to_file, test_restarts_with_checkpoint, test_scheduled_exec,
-             test_btmp_and_last, test_refusals]
+             test_btmp_and_last, test_refusals, test_host_name]
     for t in tests:
         tmp = tempfile.mkdtemp(prefix="utx-follow-")
         try:
