@@ -188,8 +188,7 @@ char *utx_put_compat_addr(char *p, const ut_entry *e);
 struct utx_daycache {
     int64_t day_start; /* first second of the cached day */
     int valid;
-    size_t len;        /* of "YYYY-MM-DDT" */
-    char prefix[40];
+    char prefix[40];   /* "YYYY-MM-DDT" */
 };
 
 /* utx_fmt_utmpdump_time's text at P, the date taken from C when SEC is in

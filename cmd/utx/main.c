@@ -46,10 +46,10 @@ static const struct column COL_ID = {4, 4}, COL_USER = {8, 32},
 /* One string column "[...] ", cleansed like utmpdump ("[%-W.Ps] ").
  * Formats other than Linux records are not cut at the Linux field sizes
  * ("[%-Ws] "). */
-static void dump_column(struct utx_obuf *b, const char *s, struct column c, int cut)
+static inline void dump_column(struct utx_obuf *b, const char *s, struct column c, int cut)
 {
-    size_t n = cut ? strnlen(s, (size_t)c.prec) : strlen(s);
-    char *p;
+    size_t n = cut ? (size_t)c.prec : strlen(s);
+    char *p, *start;
     if (n + (size_t)c.width + 3 > UTX_OBUF_SIZE) { /* longer than any field */
         utx_ob_write(b, "[", 1);
         while (n > 0) {
@@ -63,8 +63,9 @@ static void dump_column(struct utx_obuf *b, const char *s, struct column c, int 
     }
     p = utx_ob_room(b, n + (size_t)c.width + 3);
     *p++ = '[';
+    start = p;
     p = utx_put_cleansed(p, s, n);
-    p = utx_put_spaces(p, c.width - (int)n);
+    p = utx_put_spaces(p, c.width - (int)(p - start));
     *p++ = ']';
     *p++ = ' ';
     utx_ob_commit(b, p);
@@ -101,7 +102,7 @@ static void dump_text(FILE *out, const ut_entry *e)
     dump_column(b, e->user, COL_USER, linux_rec);
     dump_column(b, e->line, COL_LINE, linux_rec);
     dump_column(b, e->host, COL_HOST, linux_rec);
-    p = utx_ob_room(b, 160);
+    p = utx_ob_room(b, 176);
     *p++ = '[';
     a = p;
     p = utx_put_compat_addr(p, e);
