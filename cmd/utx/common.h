@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "utx.h"
@@ -170,12 +171,20 @@ char *utx_put_i64(char *p, int64_t v);
 /* V as printf's "%0*" PRId64 with WIDTH: zero-padded after any sign. */
 char *utx_put_i64_zero(char *p, int64_t v, int width);
 
-/* N spaces at P: the end. */
+/* N spaces at P (none when N <= 0): the end.  Up to UTX_SPACES_SLACK
+ * bytes past P are written whatever N, so P needs that much room. */
+#define UTX_SPACES_SLACK 32
 static inline char *utx_put_spaces(char *p, int n)
 {
-    while (n-- > 0)
-        *p++ = ' ';
-    return p;
+    static const char spaces[UTX_SPACES_SLACK + 1] = "                                ";
+    if (n <= 0)
+        return p;
+    if (n <= UTX_SPACES_SLACK) { /* one fixed-size copy, no memset call */
+        memcpy(p, spaces, UTX_SPACES_SLACK);
+        return p + n;
+    }
+    memset(p, ' ', (size_t)n);
+    return p + n;
 }
 
 /* SRC cleansed as utx_cleanse does, at most MAX bytes of it: the end. */

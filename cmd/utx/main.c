@@ -50,7 +50,7 @@ static inline void dump_column(struct utx_obuf *b, const char *s, struct column 
 {
     size_t n = cut ? (size_t)c.prec : strlen(s);
     char *p, *start;
-    if (n + (size_t)c.width + 3 > UTX_OBUF_SIZE) { /* longer than any field */
+    if (n + (size_t)c.width + 3 + UTX_SPACES_SLACK > UTX_OBUF_SIZE) { /* no real field */
         utx_ob_write(b, "[", 1);
         while (n > 0) {
             size_t k = n < 4096 ? n : 4096;
@@ -61,7 +61,7 @@ static inline void dump_column(struct utx_obuf *b, const char *s, struct column 
         utx_ob_write(b, "] ", 2);
         return;
     }
-    p = utx_ob_room(b, n + (size_t)c.width + 3);
+    p = utx_ob_room(b, n + (size_t)c.width + 3 + UTX_SPACES_SLACK);
     *p++ = '[';
     start = p;
     p = utx_put_cleansed(p, s, n);
