@@ -138,47 +138,6 @@ static int mode_glibc(const char *path, double budget)
 
 #define READ_BUF (1024 * 1024)
 
-static int mode_read(const char *path)
-{
-    double t0 = now();
-    char *buf = malloc(READ_BUF);
-    size_t have = 0;
-    uint64_t n = 0, sum = 0;
-    int fd = open(path, O_RDONLY);
-    if (buf == NULL)
-        die("out of memory", NULL);
-    if (fd < 0)
-        die(path, strerror(errno));
-    for (;;) {
-        ssize_t got = read(fd, buf + have, READ_BUF - have);
-        size_t i;
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            die("read", strerror(errno));
-        }
-        if (got == 0)
-            break;
-        have += (size_t)got;
-        for (i = 0; i + sizeof(struct utmpx) <= have;
-             i += sizeof(struct utmpx)) {
-            const struct utmpx *u = (const struct utmpx *)(void *)(buf + i);
-            sum += (uint64_t)u->ut_type + (unsigned char)u->ut_user[0] +
-                   (uint64_t)(uint32_t)u->ut_tv.tv_sec;
-            n++;
-        }
-        /* keep a record split across reads for the next round */
-        memmove(buf, buf + i, have - i);
-        have -= i;
-    }
-    close(fd);
-    free(buf);
-    printf("seconds=%.6f\nrecords=%llu\nchecksum=%llu\n", now() - t0,
-           (unsigned long long)n, (unsigned long long)sum);
-    print_peak();
-    return 0;
-}
-
 /* What a plain C reader fills per record: the fields of ut_entry. */
 struct plain_entry {
     int type;
@@ -214,14 +173,13 @@ static void plain_decode(const struct utmpx *u, struct plain_entry *e)
     copy_field(e->host, u->ut_host, sizeof(u->ut_host));
 }
 
-/* mode_read, each record decoded into a plain_entry. */
-static int mode_decode(const char *path)
+/* DECODE: each record decoded into a plain_entry first. */
+static int mode_read(const char *path, int decode)
 {
     double t0 = now();
     char *buf = malloc(READ_BUF);
     size_t have = 0;
     uint64_t n = 0, sum = 0;
-    static struct plain_entry e;
     int fd = open(path, O_RDONLY);
     if (buf == NULL)
         die("out of memory", NULL);
@@ -238,13 +196,20 @@ static int mode_decode(const char *path)
         if (got == 0)
             break;
         have += (size_t)got;
-        for (i = 0; i + sizeof(struct utmpx) <= have; i += sizeof(struct utmpx)) {
-            struct utmpx u;
-            memcpy(&u, buf + i, sizeof(u));
-            plain_decode(&u, &e);
-            sum += (uint64_t)e.type + (unsigned char)e.user[0] + (uint64_t)e.sec;
+        for (i = 0; i + sizeof(struct utmpx) <= have;
+             i += sizeof(struct utmpx)) {
+            const struct utmpx *u = (const struct utmpx *)(void *)(buf + i);
+            if (decode) {
+                static struct plain_entry e;
+                plain_decode(u, &e);
+                sum += (uint64_t)e.type + (unsigned char)e.user[0] + (uint64_t)e.sec;
+            } else {
+                sum += (uint64_t)u->ut_type + (unsigned char)u->ut_user[0] +
+                       (uint64_t)(uint32_t)u->ut_tv.tv_sec;
+            }
             n++;
         }
+        /* keep a record split across reads for the next round */
         memmove(buf, buf + i, have - i);
         have -= i;
     }
@@ -288,9 +253,9 @@ int main(int argc, char **argv)
     if (argc >= 4 && strcmp(argv[1], "glibc") == 0)
         return mode_glibc(argv[2], atof(argv[3]));
     if (argc >= 3 && strcmp(argv[1], "read") == 0)
-        return mode_read(argv[2]);
+        return mode_read(argv[2], 0);
     if (argc >= 3 && strcmp(argv[1], "decode") == 0)
-        return mode_decode(argv[2]);
+        return mode_read(argv[2], 1);
     if (argc >= 4 && strcmp(argv[1], "newest") == 0)
         return mode_newest(argv[2], atoi(argv[3]));
     fprintf(stderr, "usage: bench utx|batch|read|decode FILE | glibc FILE BUDGET_S | "
