@@ -8,7 +8,7 @@
 #   make check-header    fail if include/utx.h is stale
 #   make run             run `utx` on this host's databases (or the samples)
 #   make test            every check; one PASS/FAIL line per step
-#   make bench           bash bench/run.sh, bench/sessions.sh, bench/detect.sh, bench/write.sh, bench/bindings.sh, then bench/fleet.sh
+#   make bench           bash bench/run.sh, bench/output.sh, bench/sessions.sh, bench/detect.sh, bench/write.sh, bench/bindings.sh, then bench/fleet.sh
 #   make wheel           build/wheel/utx-*.whl: the Python binding with libutx.so.1 inside
 #   make clean           remove build/ and cargo's target directory
 #   make fuzz            every cargo-fuzz target for FUZZ_SECONDS each (nightly)
@@ -202,6 +202,7 @@ test: all
 # The bench links the library built here instead of rebuilding its own.
 bench: all
 	UTX_LIB=$(CURDIR)/$(B)/libutx.a bash bench/run.sh
+	UTX=$(CURDIR)/$(B)/utx bash bench/output.sh
 	UTX=$(CURDIR)/$(B)/utx bash bench/sessions.sh
 	UTX_LIB=$(CURDIR)/$(B)/libutx.a bash bench/detect.sh
 	UTX_LIB=$(CURDIR)/$(B)/libutx.a bash bench/write.sh

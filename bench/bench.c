@@ -6,6 +6,10 @@
  *   bench glibc  FILE BUDGET   utmpxname + setutxent + getutxent loop;
  *                              stops after BUDGET seconds (then partial=1)
  *   bench read   FILE          read() loop, 1 MiB buffer, cast to utmpx
+ *   bench decode FILE          the same, decoding each record into a
+ *                              normalized struct (NUL-terminated strings,
+ *                              64-bit numbers, the address): the plain C
+ *                              reader the C API is compared with
  *   bench newest FILE REPS     open(UT_OPEN_REVERSE) + 10 nexts + close,
  *                              REPS times; prints each time in ms
  *
@@ -134,7 +138,43 @@ static int mode_glibc(const char *path, double budget)
 
 #define READ_BUF (1024 * 1024)
 
-static int mode_read(const char *path)
+/* What a plain C reader fills per record: the fields of ut_entry. */
+struct plain_entry {
+    int type;
+    int64_t pid, session, sec;
+    int32_t usec, exit_termination, exit_status;
+    uint8_t addr[16];
+    char user[sizeof(((struct utmpx *)0)->ut_user) + 1];
+    char line[sizeof(((struct utmpx *)0)->ut_line) + 1];
+    char id[sizeof(((struct utmpx *)0)->ut_id) + 1];
+    char host[sizeof(((struct utmpx *)0)->ut_host) + 1];
+};
+
+static void copy_field(char *dst, const char *src, size_t n)
+{
+    size_t k = strnlen(src, n);
+    memcpy(dst, src, k);
+    dst[k] = '\0';
+}
+
+static void plain_decode(const struct utmpx *u, struct plain_entry *e)
+{
+    e->type = u->ut_type;
+    e->pid = u->ut_pid;
+    e->session = u->ut_session;
+    e->sec = (uint32_t)u->ut_tv.tv_sec;
+    e->usec = (int32_t)u->ut_tv.tv_usec;
+    e->exit_termination = u->ut_exit.e_termination;
+    e->exit_status = u->ut_exit.e_exit;
+    memcpy(e->addr, u->ut_addr_v6, sizeof(e->addr));
+    copy_field(e->user, u->ut_user, sizeof(u->ut_user));
+    copy_field(e->line, u->ut_line, sizeof(u->ut_line));
+    copy_field(e->id, u->ut_id, sizeof(u->ut_id));
+    copy_field(e->host, u->ut_host, sizeof(u->ut_host));
+}
+
+/* DECODE: each record decoded into a plain_entry first. */
+static int mode_read(const char *path, int decode)
 {
     double t0 = now();
     char *buf = malloc(READ_BUF);
@@ -159,8 +199,14 @@ static int mode_read(const char *path)
         for (i = 0; i + sizeof(struct utmpx) <= have;
              i += sizeof(struct utmpx)) {
             const struct utmpx *u = (const struct utmpx *)(void *)(buf + i);
-            sum += (uint64_t)u->ut_type + (unsigned char)u->ut_user[0] +
-                   (uint64_t)(uint32_t)u->ut_tv.tv_sec;
+            if (decode) {
+                static struct plain_entry e;
+                plain_decode(u, &e);
+                sum += (uint64_t)e.type + (unsigned char)e.user[0] + (uint64_t)e.sec;
+            } else {
+                sum += (uint64_t)u->ut_type + (unsigned char)u->ut_user[0] +
+                       (uint64_t)(uint32_t)u->ut_tv.tv_sec;
+            }
             n++;
         }
         /* keep a record split across reads for the next round */
@@ -207,10 +253,12 @@ int main(int argc, char **argv)
     if (argc >= 4 && strcmp(argv[1], "glibc") == 0)
         return mode_glibc(argv[2], atof(argv[3]));
     if (argc >= 3 && strcmp(argv[1], "read") == 0)
-        return mode_read(argv[2]);
+        return mode_read(argv[2], 0);
+    if (argc >= 3 && strcmp(argv[1], "decode") == 0)
+        return mode_read(argv[2], 1);
     if (argc >= 4 && strcmp(argv[1], "newest") == 0)
         return mode_newest(argv[2], atoi(argv[3]));
-    fprintf(stderr, "usage: bench utx|batch|read FILE | glibc FILE BUDGET_S | "
+    fprintf(stderr, "usage: bench utx|batch|read|decode FILE | glibc FILE BUDGET_S | "
                     "newest FILE REPS\n");
     return 2;
 }

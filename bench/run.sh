@@ -7,6 +7,8 @@
 #   1. utx full forward read (C API)       2. glibc getutxent loop
 #   3. plain read() loop (baseline)        4. newest 10 via UT_OPEN_REVERSE
 #   5. peak RSS of the utx full read, on the file and on a 4x smaller one
+#   3b. the read() loop decoding each record into a normalized struct (the
+#       plain C reader the C API should be within 1.2x of: issue 13)
 # and prints PASS/MISS against the targets.
 #
 # Environment:
@@ -102,6 +104,8 @@ run_one() { # MODE FILE [ARG]: one process; its key=value output in $out
 : >"$tmp/utx.rss"
 : >"$tmp/read.s"
 : >"$tmp/read.cpu"
+: >"$tmp/decode.s"
+: >"$tmp/decode.cpu"
 for _ in $(seq "$runs"); do
     # Interleaved so slow spells on the shared machine hit both alike.
     run_one utx "$data"
@@ -116,11 +120,17 @@ for _ in $(seq "$runs"); do
     read_sum=$(get checksum "$out")
     read_n=$(get records "$out")
     read_rss=$(get maxrss_kib "$out")
+    run_one decode "$data"
+    get seconds "$out" >>"$tmp/decode.s"
+    cpu "$out" >>"$tmp/decode.cpu"
+    decode_sum=$(get checksum "$out")
 done
 read -r utx_min utx_med utx_max < <(stats <"$tmp/utx.s")
 read -r rd_min rd_med rd_max < <(stats <"$tmp/read.s")
 read -r utxc_min _ _ < <(stats <"$tmp/utx.cpu")
 read -r rdc_min _ _ < <(stats <"$tmp/read.cpu")
+read -r dc_min dc_med dc_max < <(stats <"$tmp/decode.s")
+read -r dcc_min _ _ < <(stats <"$tmp/decode.cpu")
 read -r _ _ rss_max < <(stats <"$tmp/utx.rss")
 
 # Peak RSS on the 4x smaller file: must not grow with the file.
@@ -168,12 +178,15 @@ ratio_best=$(calc "$utx_min / $rd_min")
 ratio_med=$(calc "$utx_med / $rd_med")
 ratio_cpu=$(calc "$utxc_min / $rdc_min")
 glibc_ratio=$(calc "$gl_min / $utx_min")
+dec_ratio=$(calc "$utx_min / $dc_min")
+dec_ratio_med=$(calc "$utx_med / $dc_med")
+dec_ratio_cpu=$(calc "$utxc_min / $dcc_min")
 
 check_sums=OK
 if [ "$utx_n" != "$records" ] || [ "$read_n" != "$records" ]; then
     check_sums="MISMATCH (record counts: utx $utx_n, read $read_n)"
-elif [ "$utx_sum" != "$read_sum" ]; then
-    check_sums="MISMATCH (utx $utx_sum, read $read_sum)"
+elif [ "$utx_sum" != "$read_sum" ] || [ "$utx_sum" != "$decode_sum" ]; then
+    check_sums="MISMATCH (utx $utx_sum, read $read_sum, decode $decode_sum)"
 elif [ -n "$glibc_sum" ] && [ "$glibc_sum" != "$utx_sum" ]; then
     check_sums="MISMATCH (utx $utx_sum, glibc $glibc_sum)"
 fi
@@ -192,7 +205,7 @@ say "data file: $data"
 say "           cached (delete it to regenerate): $(stat -c %s "$data") bytes,"
 say "           $records records of $recsize bytes written by utmpgen big;"
 say "           page cache warmed (cat twice) before measuring"
-say "checks:    utx, read() and glibc saw the same $utx_n records"
+say "checks:    utx, read(), decode and glibc saw the same $utx_n records"
 say "           (sum of type + first user byte + seconds): $check_sums"
 say ""
 say "                                  best    median       max  per record"
@@ -201,6 +214,8 @@ row "1. utx full read (C API)" "$utx_min" "$utx_med" "$utx_max" "$runs" \
 row "2. glibc getutxent loop" "$gl_min" "$gl_med" "$gl_max" "$glibc_runs" "$glibc_note"
 row "3. read() loop, 1 MiB buffer" "$rd_min" "$rd_med" "$rd_max" "$runs" \
     "(CPU best $(calc "$rdc_min") s)"
+row "3b. read() loop + decode" "$dc_min" "$dc_med" "$dc_max" "$runs" \
+    "(CPU best $(calc "$dcc_min") s)"
 say "4. newest 10 (UT_OPEN_REVERSE open + 10 next + close), $reps times:"
 say "     min $(calc "$nw_min") ms, median $(calc "$nw_med") ms, 90th percentile $(calc "$nw_p90") ms, max $(calc "$nw_max") ms"
 say "5. peak RSS (ru_maxrss, max of runs) of the utx full read:"
@@ -209,6 +224,7 @@ say "     (the read() loop with its 1 MiB buffer: $(mib "$read_rss") MiB)"
 say ""
 say "targets:"
 say "  utx / read loop  $ratio_best x (median $ratio_med x, CPU $ratio_cpu x)  target <= 2.0x: $(verdict "$ratio_best <= 2.0")"
+say "  utx / decode     $dec_ratio x (median $dec_ratio_med x, CPU $dec_ratio_cpu x)  target <= 1.2x: $(verdict "$dec_ratio <= 1.2")"
 say "  glibc / utx      $glibc_ratio x  expected ~25x: $(verdict "$glibc_ratio >= 10") (at least 10x)"
 say "  newest 10        median $(calc "$nw_med") ms  target < 1 ms: $(verdict "$nw_med < 1.0")"
 say "  peak RSS         $(mib "$rss_max") MiB (1/4 size: $(mib "$srss_max") MiB)  target < 8 MiB and flat: $(verdict "$rss_max < 8192 && $rss_max - $srss_max < 1024")"

@@ -333,6 +333,178 @@ void utx_fmt_compat_addr(char *buf, size_t n, const ut_entry *e)
 }
 
 /* ------------------------------------------------------------------ */
+/* buffered text output                                                */
+
+void utx_ob_init(struct utx_obuf *b, FILE *out)
+{
+    b->out = out;
+    b->len = 0;
+}
+
+void utx_ob_flush(struct utx_obuf *b)
+{
+    if (b->len > 0)
+        fwrite(b->buf, 1, b->len, b->out);
+    b->len = 0;
+}
+
+void utx_ob_write(struct utx_obuf *b, const char *s, size_t n)
+{
+    while (n > 0) {
+        size_t k = UTX_OBUF_SIZE - b->len;
+        if (k == 0) {
+            utx_ob_flush(b);
+            continue;
+        }
+        if (k > n)
+            k = n;
+        memcpy(b->buf + b->len, s, k);
+        b->len += k;
+        s += k;
+        n -= k;
+    }
+}
+
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324"
+                                  "25262728293031323334353637383940414243444546474849"
+                                  "50515253545556575859606162636465666768697071727374"
+                                  "75767778798081828384858687888990919293949596979899";
+
+/* The digits of V, at the end of a 20-byte TMP: the first one. */
+static char *u64_digits(char *end, uint64_t v)
+{
+    const char *pairs = digit_pairs;
+    char *p = end;
+    while (v >= 100) {
+        unsigned k = (unsigned)(v % 100) * 2;
+        v /= 100;
+        *--p = pairs[k + 1];
+        *--p = pairs[k];
+    }
+    if (v >= 10) {
+        *--p = pairs[v * 2 + 1];
+        *--p = pairs[v * 2];
+    } else {
+        *--p = (char)('0' + v);
+    }
+    return p;
+}
+
+char *utx_put_i64_zero(char *p, int64_t v, int width)
+{
+    char tmp[20], *d;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    int n;
+
+    if (v < 0) {
+        *p++ = '-';
+        width--;
+    }
+    if (u < 10 && width <= 1) {
+        *p = (char)('0' + u);
+        return p + 1;
+    }
+    d = u64_digits(tmp + sizeof(tmp), u);
+    n = (int)(tmp + sizeof(tmp) - d);
+    while (width-- > n)
+        *p++ = '0';
+    memcpy(p, d, (size_t)n);
+    return p + n;
+}
+
+char *utx_put_i64(char *p, int64_t v)
+{
+    return utx_put_i64_zero(p, v, 0);
+}
+
+/* What utx_cleanse writes for each byte; 0 for NUL. */
+static char cleansed[256];
+
+char *utx_put_cleansed(char *p, const char *src, size_t max)
+{
+    const unsigned char *s = (const unsigned char *)src;
+    size_t i;
+    char c;
+    if (cleansed['a'] == 0) {
+        for (i = 1; i < 256; i++)
+            cleansed[i] = (i < 0x20 || i >= 0x7f || i == '[' || i == ']') ? '?' : (char)i;
+    }
+    for (i = 0; i < max && (c = cleansed[s[i]]) != 0; i++)
+        p[i] = c;
+    return p + i;
+}
+
+/* "0." .. "255.", and the length of each without the dot. */
+static char octets[256][4];
+static unsigned char octet_len[256];
+
+char *utx_put_compat_addr(char *p, const ut_entry *e)
+{
+    static const uint64_t zero[2];
+    int i;
+    if (memcmp(e->addr + 4, zero, sizeof(e->addr) - 4) == 0) {
+        /* IPv4, as inet_ntop writes it */
+        if (octet_len[255] == 0) {
+            for (i = 0; i < 256; i++) {
+                char *q = utx_put_i64(octets[i], i);
+                octet_len[i] = (unsigned char)(q - octets[i]);
+                if (q < octets[i] + 4)
+                    *q = '.';
+            }
+        }
+        for (i = 0; i < 4; i++) {
+            memcpy(p, octets[e->addr[i]], 4);
+            p += octet_len[e->addr[i]] + 1;
+        }
+        return p - 1;
+    }
+    utx_fmt_compat_addr(p, 46, e);
+    return p + strlen(p);
+}
+
+static char *put2(char *p, int v)
+{
+    memcpy(p, digit_pairs + 2 * v, 2);
+    return p + 2;
+}
+
+char *utx_put_utmpdump_time(char *p, struct utx_daycache *c, int64_t sec, int32_t usec)
+{
+    int r;
+
+    if (!c->valid || sec < c->day_start || (uint64_t)sec - (uint64_t)c->day_start >= 86400) {
+        struct utx_civil civ;
+        utx_civil_utc(sec, &civ);
+        if (civ.year < 0 || civ.year > 9999 || usec < 0 || usec > 999999) {
+            /* Rare: as printf writes it, uncached. */
+            utx_fmt_utmpdump_time(p, 64, sec, usec);
+            return p + strlen(p);
+        }
+        snprintf(c->prefix, sizeof(c->prefix), "%04" PRId64 "-%02d-%02dT", civ.year, civ.month, civ.day);
+        c->day_start = sec - ((int64_t)civ.hour * 3600 + civ.min * 60 + civ.sec);
+        c->valid = 1;
+    }
+    if (usec < 0 || usec > 999999) {
+        utx_fmt_utmpdump_time(p, 64, sec, usec);
+        return p + strlen(p);
+    }
+    memcpy(p, c->prefix, 11); /* "YYYY-MM-DDT": years 0..9999 */
+    p += 11;
+    r = (int)(sec - c->day_start);
+    p = put2(p, r / 3600);
+    *p++ = ':';
+    p = put2(p, r / 60 % 60);
+    *p++ = ':';
+    p = put2(p, r % 60);
+    *p++ = ',';
+    p = put2(p, (int)(usec / 10000));
+    p = put2(p, (int)(usec / 100 % 100));
+    p = put2(p, (int)(usec % 100));
+    memcpy(p, "+00:00", 6);
+    return p + 6;
+}
+
+/* ------------------------------------------------------------------ */
 /* JSON                                                                */
 
 /* Length of the valid UTF-8 sequence at P (1..4), 0 if it is invalid. */

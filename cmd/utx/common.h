@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "utx.h"
@@ -125,6 +126,83 @@ void utx_cleanse(char *dst, size_t n, const char *src);
 /* Address as utmpdump prints it: IPv4 dotted quad unless bytes 4..15 are
  * non-zero (util-linux's rule), "0.0.0.0" when there is none. */
 void utx_fmt_compat_addr(char *buf, size_t n, const ut_entry *e);
+
+/* ------------------------------------------------------------------ */
+/* buffered text output                                                */
+
+/* An output buffer in front of a stdio stream: text is formatted straight
+ * into it and handed to the stream 64 KiB at a time (one write each), so
+ * the hot paths make no per-field formatting call. */
+#define UTX_OBUF_SIZE 65536
+struct utx_obuf {
+    FILE *out;
+    size_t len;
+    char buf[UTX_OBUF_SIZE];
+};
+
+/* Bind B (its buffer empty) to OUT. */
+void utx_ob_init(struct utx_obuf *b, FILE *out);
+
+/* Hand what B holds to its stream (fwrite; the stream's errors stay the
+ * stream's, as with fprintf). */
+void utx_ob_flush(struct utx_obuf *b);
+
+/* A pointer to at least N free bytes in B (N <= UTX_OBUF_SIZE), flushing
+ * first when fewer are free; write there and call utx_ob_commit. */
+static inline char *utx_ob_room(struct utx_obuf *b, size_t n)
+{
+    if (UTX_OBUF_SIZE - b->len < n)
+        utx_ob_flush(b);
+    return b->buf + b->len;
+}
+
+/* P, from utx_ob_room, is where the text written ends. */
+static inline void utx_ob_commit(struct utx_obuf *b, const char *p)
+{
+    b->len = (size_t)(p - b->buf);
+}
+
+/* N bytes of S (any length). */
+void utx_ob_write(struct utx_obuf *b, const char *s, size_t n);
+
+/* V in decimal at P (as "%" PRId64): the end.  P needs 20 bytes. */
+char *utx_put_i64(char *p, int64_t v);
+
+/* V as printf's "%0*" PRId64 with WIDTH: zero-padded after any sign. */
+char *utx_put_i64_zero(char *p, int64_t v, int width);
+
+/* N spaces at P (none when N <= 0): the end.  Up to UTX_SPACES_SLACK
+ * bytes past P are written whatever N, so P needs that much room. */
+#define UTX_SPACES_SLACK 32
+static inline char *utx_put_spaces(char *p, int n)
+{
+    static const char spaces[UTX_SPACES_SLACK + 1] = "                                ";
+    if (n <= 0)
+        return p;
+    if (n <= UTX_SPACES_SLACK) { /* one fixed-size copy, no memset call */
+        memcpy(p, spaces, UTX_SPACES_SLACK);
+        return p + n;
+    }
+    memset(p, ' ', (size_t)n);
+    return p + n;
+}
+
+/* SRC cleansed as utx_cleanse does, at most MAX bytes of it: the end. */
+char *utx_put_cleansed(char *p, const char *src, size_t max);
+
+/* Address as utx_fmt_compat_addr prints it: the end.  P needs 46 bytes. */
+char *utx_put_compat_addr(char *p, const ut_entry *e);
+
+/* The last day formatted by utx_put_utmpdump_time (one per caller). */
+struct utx_daycache {
+    int64_t day_start; /* first second of the cached day */
+    int valid;
+    char prefix[40];   /* "YYYY-MM-DDT" */
+};
+
+/* utx_fmt_utmpdump_time's text at P, the date taken from C when SEC is in
+ * the day it holds: the end.  P needs 64 bytes. */
+char *utx_put_utmpdump_time(char *p, struct utx_daycache *c, int64_t sec, int32_t usec);
 
 /* ------------------------------------------------------------------ */
 /* JSON                                                                */

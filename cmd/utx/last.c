@@ -217,19 +217,13 @@ static long utc_offset(int64_t when, const struct tm *local)
            (local->tm_sec - g.tm_sec);
 }
 
-/* util-linux time_formatter(): "" (none), "HH:MM", ctime() without the
- * newline, or ISO 8601 with the UTC offset. `dst` holds at least 64. */
-static void format_time(int fmt, char *dst, size_t len, int64_t when)
+/* format_time's text of one local time TM (of WHEN) in FMT at DST; the
+ * offset of its seconds' two digits in *SEC_AT (-1: none shown). */
+static void format_tm(int fmt, char *dst, int64_t when, const struct tm *t, int *sec_at)
 {
-    struct tm tm;
+    struct tm tm = *t;
     char *p = dst;
-    dst[0] = '\0';
-    if (fmt == TF_NONE || len < 64)
-        return;
-    if (!local_tm(when, &tm)) {
-        snprintf(dst, len, "%lld", (long long)when);
-        return;
-    }
+    *sec_at = -1;
     switch (fmt) {
     case TF_HHMM:
         p = put_num(p, tm.tm_hour, 2);
@@ -249,6 +243,7 @@ static void format_time(int fmt, char *dst, size_t len, int64_t when)
         *p++ = ':';
         p = put_num(p, tm.tm_min, 2);
         *p++ = ':';
+        *sec_at = (int)(p - dst);
         p = put_num(p, tm.tm_sec, 2);
         *p++ = ' ';
         p = put_num(p, 1900LL + tm.tm_year, 0);
@@ -269,6 +264,7 @@ static void format_time(int fmt, char *dst, size_t len, int64_t when)
         *p++ = ':';
         p = put_num(p, tm.tm_min, 2);
         *p++ = ':';
+        *sec_at = (int)(p - dst);
         p = put_num(p, tm.tm_sec, 2);
         *p++ = sign;
         p = put_num(p, off / 3600, 2);
@@ -278,6 +274,43 @@ static void format_time(int fmt, char *dst, size_t len, int64_t when)
     }
     }
     *p = '\0';
+}
+
+/* util-linux time_formatter(): "" (none), "HH:MM", ctime() without the
+ * newline, or ISO 8601 with the UTC offset. `dst` holds at least 64.
+ * The text of a few UTC minutes is kept: within one, only the seconds
+ * change (in zones whose offset is whole minutes: checked). */
+static void format_time(int fmt, char *dst, size_t len, int64_t when)
+{
+    /* Per format (login and logout times have their own), 8 minutes. */
+    static struct minute_text {
+        int64_t minute; /* its first second */
+        int have, sec_at;
+        char text[64];
+    } slot[TF_HHMM + 1][8];
+    struct minute_text *c;
+    struct tm tm;
+    int64_t m = when - ((when % 60) + 60) % 60;
+    int d = (int)(when - m);
+    dst[0] = '\0';
+    if (fmt <= TF_NONE || fmt > TF_HHMM || len < 64)
+        return;
+    c = &slot[fmt][(uint64_t)(m / 60) & 7];
+    if (c->have && c->minute == m) {
+        memcpy(dst, c->text, sizeof c->text);
+        if (c->sec_at >= 0)
+            put_num(dst + c->sec_at, d, 2);
+        return;
+    }
+    if (!local_tm(when, &tm)) {
+        snprintf(dst, len, "%lld", (long long)when);
+        return;
+    }
+    format_tm(fmt, dst, when, &tm, &c->sec_at);
+    /* Kept when the local minute is the UTC one. */
+    c->have = tm.tm_sec == d;
+    c->minute = m;
+    memcpy(c->text, dst, sizeof c->text);
 }
 
 /* ------------------------------------------------------------------ */

@@ -43,23 +43,38 @@ struct column {
 static const struct column COL_ID = {4, 4}, COL_USER = {8, 32},
                            COL_LINE = {12, 32}, COL_HOST = {20, 256};
 
-/* One string column "[...] ", cleansed like utmpdump.  Formats other than
- * Linux records are not cut at the Linux field sizes. */
-static void dump_column(FILE *out, const char *s, struct column c, int cut)
+/* One string column "[...] ", cleansed like utmpdump ("[%-W.Ps] ").
+ * Formats other than Linux records are not cut at the Linux field sizes
+ * ("[%-Ws] "). */
+static inline void dump_column(struct utx_obuf *b, const char *s, struct column c, int cut)
 {
-    size_t n = strlen(s) + 1;
-    char *clean = malloc(n);
-    if (clean == NULL) {
-        fputs("[?] ", out);
+    size_t n = cut ? (size_t)c.prec : strlen(s);
+    char *p, *start;
+    if (n + (size_t)c.width + 3 + UTX_SPACES_SLACK > UTX_OBUF_SIZE) { /* no real field */
+        utx_ob_write(b, "[", 1);
+        while (n > 0) {
+            size_t k = n < 4096 ? n : 4096;
+            utx_ob_commit(b, utx_put_cleansed(utx_ob_room(b, k), s, k));
+            s += k;
+            n -= k;
+        }
+        utx_ob_write(b, "] ", 2);
         return;
     }
-    utx_cleanse(clean, n, s);
-    if (cut)
-        fprintf(out, "[%-*.*s] ", c.width, c.prec, clean);
-    else
-        fprintf(out, "[%-*s] ", c.width, clean);
-    free(clean);
+    p = utx_ob_room(b, n + (size_t)c.width + 3 + UTX_SPACES_SLACK);
+    *p++ = '[';
+    start = p;
+    p = utx_put_cleansed(p, s, n);
+    p = utx_put_spaces(p, c.width - (int)(p - start));
+    *p++ = ']';
+    *p++ = ' ';
+    utx_ob_commit(b, p);
 }
+
+/* dump's text goes through this buffer; flushed at the end of the dump and
+ * after each entry when following. */
+static struct utx_obuf dump_ob;
+static struct utx_daycache dump_day;
 
 /* One entry in utmpdump's layout:
  * [type] [pid] [id] [user] [line] [host] [addr] [time] */
@@ -68,16 +83,34 @@ static void dump_text(FILE *out, const ut_entry *e)
     int linux_rec = utx_format_is_linux_utmp(e->format);
     int type = linux_rec ? e->raw_type : e->entry_type;
     int64_t pid = (e->pid < 0 && !linux_rec) ? 0 : e->pid;
-    char addr[64], when[64];
+    struct utx_obuf *b = &dump_ob;
+    char *p, *a;
 
-    utx_fmt_compat_addr(addr, sizeof(addr), e);
-    utx_fmt_utmpdump_time(when, sizeof(when), utx_peer_sec(e), e->usec);
-    fprintf(out, "[%d] [%05" PRId64 "] ", type, pid);
-    dump_column(out, e->id, COL_ID, linux_rec);
-    dump_column(out, e->user, COL_USER, linux_rec);
-    dump_column(out, e->line, COL_LINE, linux_rec);
-    dump_column(out, e->host, COL_HOST, linux_rec);
-    fprintf(out, "[%-15s] [%s]\n", addr, when);
+    if (b->out != out) {
+        if (b->out != NULL)
+            utx_ob_flush(b);
+        utx_ob_init(b, out);
+    }
+    p = utx_ob_room(b, 64);
+    *p++ = '[';
+    p = utx_put_i64(p, type);
+    memcpy(p, "] [", 3);
+    p = utx_put_i64_zero(p + 3, pid, 5);
+    memcpy(p, "] ", 2);
+    utx_ob_commit(b, p + 2);
+    dump_column(b, e->id, COL_ID, linux_rec);
+    dump_column(b, e->user, COL_USER, linux_rec);
+    dump_column(b, e->line, COL_LINE, linux_rec);
+    dump_column(b, e->host, COL_HOST, linux_rec);
+    p = utx_ob_room(b, 176);
+    *p++ = '[';
+    a = p;
+    p = utx_put_compat_addr(p, e);
+    p = utx_put_spaces(p, 15 - (int)(p - a));
+    memcpy(p, "] [", 3);
+    p = utx_put_utmpdump_time(p + 3, &dump_day, utx_peer_sec(e), e->usec);
+    memcpy(p, "]\n", 2);
+    utx_ob_commit(b, p + 2);
 }
 
 static const struct {
@@ -207,6 +240,8 @@ static int for_each_entry(const struct utx_input *in, FILE *out,
         fprintf(stderr, "Utmp dump of %s\n", label);
     while ((st = utx_next(r, label, &e)) == UT_OK)
         show(out, e);
+    if (dump_ob.out != NULL)
+        utx_ob_flush(&dump_ob);
     ut_reader_close(r);
     return st == UT_END ? UTX_EXIT_OK : UTX_EXIT_FAIL;
 }
@@ -336,8 +371,10 @@ static int dump_show(void *ctx, const ut_entry *e)
         utx_ecs_entry(stdout, e, &c->ecs);
     else if (c->json)
         dump_json(stdout, e);
-    else
+    else {
         dump_text(stdout, e);
+        utx_ob_flush(&dump_ob); /* the follow loop flushes stdout */
+    }
     return 0;
 }
 
