@@ -164,20 +164,17 @@ fn read_both_ways(data: &[u8], format: Format) {
         }
     }
     // Each skip flags the next entry RECOVERED and is counted by
-    // `skipped` (ut_reader_skipped's contract). Not yet true of FreeBSD
-    // utx.log, which flags but does not count: fuzz/regressions/README.md.
-    if detected != Format::FreebsdUtxLog {
-        for (r, entries) in [(&fwd, &first), (&rev, &backwards)] {
-            let flagged = entries
-                .as_ref()
-                .unwrap_or_else(|v| v)
-                .iter()
-                .any(|k| k.3 & RECOVERED != 0);
-            assert!(
-                !flagged || r.skipped() > 0,
-                "an entry is RECOVERED but skipped() is 0"
-            );
-        }
+    // `skipped` (ut_reader_skipped's contract).
+    for (r, entries) in [(&fwd, &first), (&rev, &backwards)] {
+        let flagged = entries
+            .as_ref()
+            .unwrap_or_else(|v| v)
+            .iter()
+            .any(|k| k.3 & RECOVERED != 0);
+        assert!(
+            !flagged || r.skipped() > 0,
+            "an entry is RECOVERED but skipped() is 0"
+        );
     }
 }
 
@@ -328,18 +325,7 @@ pub fn seek(data: &[u8]) {
                 w[0].1 <= w[1].1
             }
         });
-        // NetBSD utmpx and macOS utmpx may hold signature records: never
-        // returned, but bisection sees their times, so a late signature
-        // time moves the seek (fuzz/regressions/README.md): not compared.
-        let signatures = matches!(
-            r.format(),
-            Format::NetbsdUtmpx520Le
-                | Format::NetbsdUtmpx520Be
-                | Format::NetbsdUtmpx516Le
-                | Format::MacosUtmpx628Le
-                | Format::MacosUtmpx628Be
-        );
-        if ordered && r.skipped() == 0 && !signatures {
+        if ordered && r.skipped() == 0 {
             let want = scanned.map(|i| all[i].clone());
             let got_cmp = got.map(|mut k| {
                 // The entry after a seek may carry RECOVERED/PARTIAL
