@@ -39,8 +39,8 @@ for t in $targets; do
         -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
         -print_final_stats=1 >"logs/$t.log" 2>&1
     rc=$?
-    # The sqlite target's database files (one directory per process).
-    rm -rf "${TMPDIR:-/tmp}"/utx-fuzz-sqlite-*
+    # The sqlite and logind targets' files (one directory per process).
+    rm -rf "${TMPDIR:-/tmp}"/utx-fuzz-sqlite-* "${TMPDIR:-/tmp}"/utx-fuzz-logind-*
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "logs/$t.log" | tail -n1)
     speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "logs/$t.log" | tail -n1)
     cov=$(grep -o 'cov: [0-9]*' "logs/$t.log" | tail -n1)

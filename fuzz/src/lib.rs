@@ -3,6 +3,8 @@
 //! files of `fuzz/regressions/<target>/` through the same functions on a
 //! stable toolchain.
 //!
+//! `abi` holds the targets through the C ABI (the `utx-c` crate).
+//!
 //! Only public root items of the core are used (`utx::Reader`,
 //! `utx::Options`, `utx::Format`, `utx::Sessions`, …), so the fuzz crate
 //! does not depend on where the core keeps its modules.
@@ -21,6 +23,9 @@
 
 use utx::{Entry, Format, Options, Reader, Session, SessionOptions, Sessions};
 
+pub mod abi;
+pub use abi::{c_abi, logind};
+
 /// A target: one input, checked; a failed check panics.
 pub type Target = fn(&[u8]);
 
@@ -34,6 +39,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("sqlite", sqlite),
     ("sessions", sessions),
     ("seek", seek),
+    ("c_abi", c_abi),
+    ("logind", logind),
 ];
 
 /// Run the target called `name` on `data`; false if there is no such target.
@@ -432,6 +439,15 @@ pub fn seeds(target: &str, file: &[u8]) -> Vec<Vec<u8>> {
             [0u8, 1]
                 .iter()
                 .map(|rev| with(&[i as u8, *rev, sec[0], sec[1], sec[2], sec[3], 3 | 24 << 2]))
+                .collect()
+        }
+        "c_abi" => {
+            // Forward and reverse, batches of 16, tell after 3 entries,
+            // seek to the middle of 2023.
+            let sec = 1_688_000_000i32.to_le_bytes();
+            [0u8, 1]
+                .iter()
+                .map(|rev| with(&[*rev, 15, 3, sec[0], sec[1], sec[2], sec[3]]))
                 .collect()
         }
         _ => vec![],
