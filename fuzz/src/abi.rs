@@ -153,8 +153,14 @@ fn drain_batch(r: &Reader, cap: usize, limit: usize) -> Vec<Key> {
     }
 }
 
+/// The whole records of a reading, without `UT_ENTRY_RECOVERED` (it
+/// marks the entry read after skipped bytes, which depends on where
+/// reading started). A trailing partial record is left out: `tell` stays
+/// before it (a follower reads it again once it is complete), so a
+/// reader continuing there reports it again.
 fn without_recovered(v: &[Key]) -> Vec<Key> {
     v.iter()
+        .filter(|k| k.4 & UT_ENTRY_PARTIAL_RECORD == 0)
         .map(|k| {
             let mut k = k.clone();
             k.4 &= !UT_ENTRY_RECOVERED;
