@@ -91,7 +91,7 @@ fn signature_records_do_not_move_seek_time() {
 /// A FreeBSD utx.log record: u16 big-endian length, then a `futx` cut
 /// after its last non-zero byte (type, time in µs, id, user, line).
 fn utx_log_record(ty: u8, user: &str, sec: i64) -> Vec<u8> {
-    let mut futx = vec![0u8; 197];
+    let mut futx = [0u8; 197];
     futx[0] = ty;
     futx[1..9].copy_from_slice(&((sec * 1_000_000) as u64).to_be_bytes());
     futx[21..21 + user.len()].copy_from_slice(user.as_bytes());
