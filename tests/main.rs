@@ -24,6 +24,8 @@ mod formats_corpus;
 mod formats_detect;
 #[path = "main/formats_generated.rs"]
 mod formats_generated;
+#[path = "main/fuzz_findings.rs"]
+mod fuzz_findings;
 #[path = "main/modern_defaults.rs"]
 mod modern_defaults;
 #[path = "main/modern_lastlog2.rs"]

@@ -51,6 +51,9 @@ pub struct UtxLogStream {
     /// next one in file order) followed skipped bytes.
     carry: bool,
     partial: Option<u64>,
+    /// Runs of skipped bytes walked since open or rewind (what
+    /// `skipped()` reports): each run flags the record after it.
+    skip_runs: u64,
 }
 
 impl UtxLogStream {
@@ -70,6 +73,7 @@ impl UtxLogStream {
             frames: Vec::new(),
             carry: false,
             partial: None,
+            skip_runs: 0,
         };
         s.rewind()?;
         Ok(s)
@@ -99,8 +103,19 @@ impl UtxLogStream {
         Ok(&self.win[i..i + len])
     }
 
+    /// Note bytes skipped at the walk's position: a new run of them
+    /// (not one continuing) is counted.
+    fn skip(&mut self, skipped: &mut bool) {
+        if !std::mem::replace(skipped, true) {
+            self.skip_runs += 1;
+        }
+    }
+
     /// Walk from `*pos` to the next record (skipping zero lengths and
     /// records with an unknown type, which mark the next one recovered).
+    /// Each run of skipped bytes is counted once per reading: forward
+    /// by `next`, reverse by `load_segment` (`index` walks the file
+    /// before any entry is read and its count is dropped).
     fn walk(&mut self, pos: &mut u64, skipped: &mut bool) -> Result<Option<Frame>> {
         loop {
             let at = *pos;
@@ -118,7 +133,7 @@ impl UtxLogStream {
             if len == 0 {
                 // getfutxent: ungetc one NUL, so the walk advances one byte.
                 *pos += 1;
-                *skipped = true;
+                self.skip(skipped);
                 continue;
             }
             if self.size - at - 2 < len as u64 {
@@ -131,7 +146,7 @@ impl UtxLogStream {
                     let recovered = std::mem::take(skipped);
                     return Ok(Some(Frame::Rec { at, len, recovered }));
                 }
-                Some(_) => *skipped = true,
+                Some(_) => self.skip(skipped),
                 None => return Ok(None),
             }
         }
@@ -271,7 +286,12 @@ impl EntryStream for UtxLogStream {
         if self.reverse {
             self.index()?;
         }
+        self.skip_runs = 0;
         Ok(())
+    }
+
+    fn skipped(&self) -> u64 {
+        self.skip_runs
     }
 }
 

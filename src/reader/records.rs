@@ -354,7 +354,7 @@ impl seek::TimeProbe for RecordStream {
         (self.buf.len() / self.layout.size) as u64
     }
 
-    fn chunk_times(&mut self, c: u64, out: &mut Vec<i64>) -> Result<()> {
+    fn chunk_times(&mut self, c: u64, out: &mut Vec<Option<i64>>) -> Result<()> {
         let rec = self.layout.size;
         let k = self.per_chunk();
         let n = self.records();
@@ -366,8 +366,14 @@ impl seek::TimeProbe for RecordStream {
             .src
             .read_full_at(buf, first * rec as u64)
             .map_err(|e| Error::io("read", &e))?;
-        for r in buf[..got / rec * rec].chunks_exact(rec) {
-            out.push(self.layout.time(r).0);
+        // The records `next` never returns (corrupt ones, signatures)
+        // have no time for bisection.
+        let mut e = Entry::default();
+        for (i, r) in buf[..got / rec * rec].chunks_exact(rec).enumerate() {
+            let off = (first + i as u64) * rec as u64;
+            let shown = self.layout.decode_as(r, off, &mut e, false)
+                && e.entry_type != EntryType::Signature;
+            out.push(shown.then_some(e.sec));
         }
         Ok(())
     }

@@ -22,8 +22,32 @@ pub trait TimeProbe {
     fn records(&self) -> u64;
     /// Records per chunk (at least 1).
     fn per_chunk(&self) -> u64;
-    /// The times (seconds) of the records of chunk `c`, in file order.
-    fn chunk_times(&mut self, c: u64, out: &mut Vec<i64>) -> Result<()>;
+    /// The times (seconds) of the records of chunk `c`, in file order;
+    /// `None` for a record that is never returned as an entry (a NetBSD
+    /// or macOS signature record, a corrupt record): it has no say.
+    fn chunk_times(&mut self, c: u64, out: &mut Vec<Option<i64>>) -> Result<()>;
+}
+
+/// A chunk's times for bisection: each hidden record takes the time of
+/// the visible record before it in the chunk (else the one after it), a
+/// value between its neighbours that moves no answer. `None` when the
+/// chunk has records but none visible (bisection cannot place it).
+fn fill_hidden(raw: &[Option<i64>]) -> Option<Vec<i64>> {
+    let first = raw.iter().find_map(|t| *t);
+    if first.is_none() && !raw.is_empty() {
+        return None;
+    }
+    let mut prev = first.unwrap_or(0);
+    Some(
+        raw.iter()
+            .map(|t| {
+                if let Some(t) = t {
+                    prev = *t;
+                }
+                prev
+            })
+            .collect(),
+    )
 }
 
 /// Where a seek landed.
@@ -56,8 +80,13 @@ pub fn first_where(
     // Read (once) chunk c and check that it is non-decreasing.
     let mut read = |c: u64, seen: &mut HashMap<u64, Vec<i64>>, ordered: &mut bool| -> Result<()> {
         if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(c) {
-            let mut v = Vec::new();
-            probe.chunk_times(c, &mut v)?;
+            let mut raw = Vec::new();
+            probe.chunk_times(c, &mut raw)?;
+            // A chunk of hidden records only: scan.
+            let v = fill_hidden(&raw).unwrap_or_else(|| {
+                *ordered = false;
+                Vec::new()
+            });
             if v.windows(2).any(|w| w[1] < w[0]) {
                 *ordered = false;
             }
@@ -124,13 +153,13 @@ pub fn first_where(
             scanned: false,
         });
     }
-    // Disorder seen: scan.
-    let mut v = Vec::new();
+    // Disorder seen: scan, over the visible records.
+    let mut v: Vec<Option<i64>> = Vec::new();
     if from_end {
         for c in (0..chunks).rev() {
             v.clear();
             probe.chunk_times(c, &mut v)?;
-            if let Some(j) = v.iter().rposition(|&t| !pred(t)) {
+            if let Some(j) = v.iter().rposition(|t| t.is_some_and(|t| !pred(t))) {
                 return Ok(Found {
                     index: c * k + j as u64 + 1,
                     scanned: true,
@@ -145,7 +174,7 @@ pub fn first_where(
     for c in 0..chunks {
         v.clear();
         probe.chunk_times(c, &mut v)?;
-        if let Some(j) = v.iter().position(|&t| pred(t)) {
+        if let Some(j) = v.iter().position(|t| t.is_some_and(pred)) {
             return Ok(Found {
                 index: c * k + j as u64,
                 scanned: true,
@@ -176,11 +205,11 @@ mod tests {
         fn per_chunk(&self) -> u64 {
             self.k
         }
-        fn chunk_times(&mut self, c: u64, out: &mut Vec<i64>) -> Result<()> {
+        fn chunk_times(&mut self, c: u64, out: &mut Vec<Option<i64>>) -> Result<()> {
             self.reads += 1;
             let a = (c * self.k) as usize;
             let b = (a + self.k as usize).min(self.times.len());
-            out.extend_from_slice(&self.times[a..b]);
+            out.extend(self.times[a..b].iter().copied().map(Some));
             Ok(())
         }
     }
