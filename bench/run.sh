@@ -9,7 +9,10 @@
 #   5. peak RSS of the utx full read, on the file and on a 4x smaller one
 #   3b. the read() loop decoding each record into a normalized struct (the
 #       plain C reader the C API should be within 1.2x of: issue 13)
-# and prints PASS/MISS against the targets.
+#   6. utmp-rs (crates.io), a Rust reader, when it builds (in a throwaway
+#      cargo project under build/bench/utmp-rs, never a dependency of utx)
+# and prints PASS/MISS against the targets, and the rows of `make bench`'s
+# table (bench/lib.sh).
 #
 # Environment:
 #   UTX_BENCH_DIR      cache directory for the data file (default build/bench)
@@ -17,6 +20,7 @@
 #   UTX_BENCH_RUNS     runs per timed measurement (default 9)
 #   UTX_BENCH_GLIBC_BUDGET  seconds one glibc run may take before it is cut
 #                      short and scaled from the prefix it read (default 120)
+#   UTX_BENCH_RUST     0: no utmp-rs row (default 1: build it, once)
 #   UTX_LIB            static library to link (default: `make lib` and
 #                      build/libutx.a; without a Makefile, cargo build --release)
 #   CC                 C compiler (default cc)
@@ -24,6 +28,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 
 cache=${UTX_BENCH_DIR:-$root/build/bench}
 records=${UTX_BENCH_RECORDS:-2796202}
@@ -60,6 +66,27 @@ cflags=(-std=c99 -D_GNU_SOURCE -O2 -Wall -Wextra -Wpedantic -Werror)
 "$cc" "${cflags[@]}" -I"$root/include" -o "$tmp/bench" "$root/bench/bench.c" \
     "$lib" $native
 "$cc" "${cflags[@]}" -o "$tmp/utmpgen" "$root/tests/gen/utmpgen.c"
+
+# utmp-rs 0.3.0 from crates.io in its own cargo project (its own
+# [workspace], its own target directory), built once and kept.
+rust=""
+rust_note=""
+if [ "${UTX_BENCH_RUST:-1}" = 0 ]; then
+    rust_note="UTX_BENCH_RUST=0"
+elif ! command -v cargo >/dev/null; then
+    rust_note="cargo not installed"
+else
+    rdir=$cache/utmp-rs
+    mkdir -p "$rdir/src"
+    printf '%s\n' '[package]' 'name = "utmprs-peer"' 'version = "0.1.0"' 'edition = "2021"' \
+        '[workspace]' '[dependencies]' 'utmp-rs = "=0.3.0"' >"$rdir/Cargo.toml"
+    cmp -s "$root/bench/utmp-rs/main.rs" "$rdir/src/main.rs" || cp "$root/bench/utmp-rs/main.rs" "$rdir/src/main.rs"
+    if (cd "$rdir" && CARGO_TARGET_DIR=$rdir/target cargo build --release --quiet) >"$tmp/rust.log" 2>&1; then
+        rust=$rdir/target/release/utmprs-peer
+    else
+        rust_note="utmp-rs did not build: $(grep -m1 -E 'error|warning: spurious' "$tmp/rust.log" || tail -n1 "$tmp/rust.log")"
+    fi
+fi
 
 # --- data ----------------------------------------------------------------
 mkdir -p "$cache"
@@ -106,6 +133,8 @@ run_one() { # MODE FILE [ARG]: one process; its key=value output in $out
 : >"$tmp/read.cpu"
 : >"$tmp/decode.s"
 : >"$tmp/decode.cpu"
+: >"$tmp/rust.s"
+rust_n=""
 for _ in $(seq "$runs"); do
     # Interleaved so slow spells on the shared machine hit both alike.
     run_one utx "$data"
@@ -124,6 +153,13 @@ for _ in $(seq "$runs"); do
     get seconds "$out" >>"$tmp/decode.s"
     cpu "$out" >>"$tmp/decode.cpu"
     decode_sum=$(get checksum "$out")
+    if [ -n "$rust" ]; then
+        out=$tmp/out.$((++outn))
+        "$rust" "$data" >"$out"
+        get seconds "$out" >>"$tmp/rust.s"
+        rust_n=$(get records "$out")
+        rust_err=$(get errors "$out")
+    fi
 done
 read -r utx_min utx_med utx_max < <(stats <"$tmp/utx.s")
 read -r rd_min rd_med rd_max < <(stats <"$tmp/read.s")
@@ -228,4 +264,27 @@ say "  utx / decode     $dec_ratio x (median $dec_ratio_med x, CPU $dec_ratio_cp
 say "  glibc / utx      $glibc_ratio x  expected ~25x: $(verdict "$glibc_ratio >= 10") (at least 10x)"
 say "  newest 10        median $(calc "$nw_med") ms  target < 1 ms: $(verdict "$nw_med < 1.0")"
 say "  peak RSS         $(mib "$rss_max") MiB (1/4 size: $(mib "$srss_max") MiB)  target < 8 MiB and flat: $(verdict "$rss_max < 8192 && $rss_max - $srss_max < 1024")"
+if [ -n "$rust" ]; then
+    say "  utmp-rs          $(calc "$(bench_stats "$tmp/rust.s" | cut -d' ' -f3)") s median, $rust_n records ($rust_err refused)"
+    [ "$rust_n" = "$utx_n" ] || rust_note="utmp-rs returned $rust_n records, utx $utx_n"
+    [ "${rust_err:-0}" = 0 ] || rust_note="utmp-rs refused $rust_err records"
+else
+    say "  utmp-rs          not measured: $rust_note"
+fi
+
+# The rows of make bench's table: medians of the paired runs, spread.
+say ""
+bench_row read.decode "full read: C API vs read()+decode" s "$tmp/utx.s" "read()+decode" "$tmp/decode.s" utx/peer "<= 1.2"
+bench_row read.plain "full read: C API vs bare read()" s "$tmp/utx.s" "read() loop" "$tmp/read.s" utx/peer "<= 2" \
+    "the loop only sums 3 fields"
+bench_row read.glibc "full read: glibc getutxent vs C API" s "$tmp/utx.s" "getutxent" "$tmp/glibc.s" peer/utx ">= 10" \
+    "$glibc_note"
+if [ -n "$rust" ]; then
+    bench_row read.utmprs "full read: utmp-rs 0.3 vs C API" s "$tmp/utx.s" "utmp-rs" "$tmp/rust.s" peer/utx "" "$rust_note"
+else
+    bench_row read.utmprs "full read: utmp-rs 0.3 vs C API" s "$tmp/utx.s" "utmp-rs" "" peer/utx "" "$rust_note"
+fi
+bench_row read.newest10 "newest 10 (UT_OPEN_REVERSE)" ms "$tmp/newest.ms" "" "" value "< 1" "$reps opens"
+bench_row read.rss "peak RSS of the full read" MiB "$(mib "$rss_max")" "" "" value "< 8" \
+    "$(mib "$srss_max") MiB on a 4x smaller prefix"
 [ "$check_sums" = OK ]
