@@ -1,7 +1,8 @@
 /* Detection micro-benchmark (bench/detect.sh; not part of make test).
  *
  *   detect memory FILE   open + read FILE from memory, UT_FORMAT_AUTO and
- *                        with the format given (the one AUTO found)
+ *                        with the format given (the one AUTO found),
+ *                        25 interleaved batches of 500 each
  *   detect open FILE     ut_reader_open(FILE, UT_FORMAT_AUTO) alone
  *
  * Prints key=value lines: microseconds per operation (best batch of
@@ -63,21 +64,35 @@ static double batch_us(const unsigned char *bytes, size_t len, ut_format format,
     return (now_us() - t0) / reps;
 }
 
+#define BATCHES 25
+
 /* The best batch of each, AUTO and `given`, the two interleaved so that
- * a slow spell of the shared machine hits both alike. */
+ * a slow spell of the shared machine hits both alike; every batch's time
+ * in `as` and `gs`. */
 static void best_pair(const unsigned char *bytes, size_t len, ut_format given, double *autod,
-                      double *givend)
+                      double *givend, double *as, double *gs)
 {
     int b;
     *autod = *givend = 1e300;
-    for (b = 0; b < 25; b++) {
+    for (b = 0; b < BATCHES; b++) {
         double a = batch_us(bytes, len, UT_FORMAT_AUTO, 500);
         double g = batch_us(bytes, len, given, 500);
+        as[b] = a;
+        gs[b] = g;
         if (a < *autod)
             *autod = a;
         if (g < *givend)
             *givend = g;
     }
+}
+
+static void print_samples(const char *key, const double *v)
+{
+    int b;
+    printf("%s=", key);
+    for (b = 0; b < BATCHES; b++)
+        printf("%s%.3f", b ? "," : "", v[b]);
+    printf("\n");
 }
 
 int main(int argc, char **argv)
@@ -87,7 +102,7 @@ int main(int argc, char **argv)
         unsigned char *bytes = slurp(argv[2], &len);
         ut_format found = UT_FORMAT_AUTO;
         long n;
-        double autod, given;
+        double autod, given, as[BATCHES], gs[BATCHES];
         if (bytes == NULL) {
             perror(argv[2]);
             return 1;
@@ -97,7 +112,9 @@ int main(int argc, char **argv)
             fprintf(stderr, "detect: %s: not recognised\n", argv[2]);
             return 1;
         }
-        best_pair(bytes, len, found, &autod, &given);
+        best_pair(bytes, len, found, &autod, &given, as, gs);
+        print_samples("auto_samples_us", as);
+        print_samples("given_samples_us", gs);
         printf("bytes=%zu\nentries=%ld\nformat=%s\nauto_us=%.2f\ngiven_us=%.2f\nratio=%.2f\n", len, n,
                ut_format_name(found), autod, given, autod / given);
         free(bytes);
@@ -107,6 +124,7 @@ int main(int argc, char **argv)
         double best = 1e300;
         ut_status st = UT_OK;
         int i;
+        printf("open_samples_ms=");
         for (i = 0; i < 5; i++) {
             ut_reader *r = NULL;
             double t0 = now_us(), dt;
@@ -116,7 +134,9 @@ int main(int argc, char **argv)
                 ut_reader_close(r);
             if (dt < best)
                 best = dt;
+            printf("%s%.3f", i ? "," : "", dt / 1000.0);
         }
+        printf("\n");
         printf("open_ms=%.3f\nstatus=%s\n", best / 1000.0, ut_status_str(st));
         return 0;
     }

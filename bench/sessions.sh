@@ -143,3 +143,11 @@ say "4. seek_time to the middle: forward $fc chunks ($(calc "$(get forward_secon
 /usr/bin/time -f '%M' -o "$tmp/rss" "$utx" last -f "$data" >/dev/null 2>&1 || true
 rss=$(tail -n1 "$tmp/rss")
 say "5. utx last -f peak RSS: $(calc "$rss / 1024") MiB [< 16 MiB] $(verdict "$rss < 16384")"
+
+# The row of make bench's table (bench/all.sh sets UTX_BENCH_ROWS; see
+# bench/lib.sh): pairing against the read() loop, CPU seconds of each run.
+if [ -n "${UTX_BENCH_ROWS:-}" ]; then
+    . "$root/bench/lib.sh"
+    bench_row sessions.pair "session pairing vs read() loop, CPU" s "$(awk '{print $2}' "$tmp/pair_t")" \
+        "read() loop" "$(awk '{print $2}' "$tmp/read_t")" utx/peer "<= 2" "$(get sessions "$tmp/pair") sessions"
+fi
