@@ -12,6 +12,10 @@
  *                              reader the C API is compared with
  *   bench newest FILE REPS     open(UT_OPEN_REVERSE) + 10 nexts + close,
  *                              REPS times; prints each time in ms
+ *   bench seek   FILE REPS     ut_reader_seek_time to the middle record's
+ *                              time + 1 next, on a fresh reader, REPS
+ *                              times; prints each time in us (the open
+ *                              not included) and the chunks read
  *
  * Every mode touches the same fields of every record (type, first byte of
  * the user name, seconds) and prints their sum as `checksum`, so run.sh can
@@ -244,6 +248,43 @@ static int mode_newest(const char *path, int reps)
     return 0;
 }
 
+static int mode_seek(const char *path, int reps)
+{
+    int i;
+    uint64_t size = 0, mid, c0 = 0, c1 = 0;
+    int64_t target;
+    const ut_entry *e;
+    ut_reader *r = open_or_die(path, 0);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL || fseek(f, 0, SEEK_END) != 0)
+        die(path, strerror(errno));
+    size = (uint64_t)ftell(f);
+    fclose(f);
+    /* The bench files are glibc wtmps: the middle record's offset. */
+    mid = size / sizeof(struct utmpx) / 2 * sizeof(struct utmpx);
+    if (ut_reader_seek_offset(r, mid) != UT_OK || ut_reader_next(r, &e) != UT_OK)
+        die("ut_reader_seek_offset", path);
+    target = e->sec;
+    ut_reader_close(r);
+    for (i = 0; i < reps; i++) {
+        double t0;
+        r = open_or_die(path, 0);
+        ut_reader_chunks_read(r, &c0);
+        t0 = now();
+        if (ut_reader_seek_time(r, target) != UT_OK || ut_reader_next(r, &e) != UT_OK)
+            die("ut_reader_seek_time", path);
+        printf("us=%.3f\n", (now() - t0) * 1e6);
+        ut_reader_chunks_read(r, &c1);
+        if (e->sec < target)
+            die("ut_reader_seek_time", "landed before the time");
+        ut_reader_close(r);
+    }
+    printf("target_time=%lld\nchunks=%llu\n", (long long)target,
+           (unsigned long long)(c1 - c0));
+    print_peak();
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "utx") == 0)
@@ -258,7 +299,9 @@ int main(int argc, char **argv)
         return mode_read(argv[2], 1);
     if (argc >= 4 && strcmp(argv[1], "newest") == 0)
         return mode_newest(argv[2], atoi(argv[3]));
+    if (argc >= 4 && strcmp(argv[1], "seek") == 0)
+        return mode_seek(argv[2], atoi(argv[3]));
     fprintf(stderr, "usage: bench utx|batch|read|decode FILE | glibc FILE BUDGET_S | "
-                    "newest FILE REPS\n");
+                    "newest|seek FILE REPS\n");
     return 2;
 }

@@ -39,8 +39,8 @@ bench_row() {
     if [ -n "$peer" ]; then read -r pn pmin pmed pmax < <(bench_stats "$peer"); fi
     ratio=nan
     case $kind in
-        utx/peer) [ "$pn" -gt 0 ] && ratio=$(awk -v a="$umed" -v b="$pmed" 'BEGIN { printf "%.3g", (b > 0 ? a / b : 0) }') ;;
-        peer/utx) [ "$pn" -gt 0 ] && ratio=$(awk -v a="$pmed" -v b="$umed" 'BEGIN { printf "%.3g", (b > 0 ? a / b : 0) }') ;;
+        utx/peer) [ "$pn" -gt 0 ] && ratio=$(awk -v a="$umed" -v b="$pmed" 'BEGIN { if (b > 0) printf "%.3g", a / b; else printf "nan" }') ;;
+        peer/utx) [ "$pn" -gt 0 ] && ratio=$(awk -v a="$pmed" -v b="$umed" 'BEGIN { if (b > 0) printf "%.3g", a / b; else printf "nan" }') ;;
         value) ;;
         *) echo "bench_row: unknown kind $kind" >&2; return 2 ;;
     esac
