@@ -200,14 +200,10 @@ test: all
 	bash ci/test.sh
 
 # The bench links the library built here instead of rebuilding its own.
+# One table of ratios against the peers and build/bench.json (bench/all.sh
+# runs bench/{run,output,sessions,detect,scaling,write,bindings,fleet}.sh).
 bench: all
-	UTX_LIB=$(CURDIR)/$(B)/libutx.a bash bench/run.sh
-	UTX=$(CURDIR)/$(B)/utx bash bench/output.sh
-	UTX=$(CURDIR)/$(B)/utx bash bench/sessions.sh
-	UTX_LIB=$(CURDIR)/$(B)/libutx.a bash bench/detect.sh
-	UTX_LIB=$(CURDIR)/$(B)/libutx.a bash bench/write.sh
-	bash bench/bindings.sh
-	UTX=$(CURDIR)/$(B)/utx bash bench/fleet.sh
+	UTX=$(CURDIR)/$(B)/utx UTX_LIB=$(CURDIR)/$(B)/libutx.a bash bench/all.sh
 
 # The Python package as a platform wheel that bundles the library; built by
 # its own dependency-free backend, so it needs no network.

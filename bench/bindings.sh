@@ -9,9 +9,13 @@
 #
 # Environment: UTX_BENCH_DIR, UTX_BENCH_RECORDS as for bench/run.sh;
 # UTX_BENCH_RUNS (default 3) runs of C and Go (one of Python and Ruby).
+# Rows of make bench's table (bench/lib.sh): each binding against the C
+# API's ut_reader_next, medians of the runs.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 records=${UTX_BENCH_RECORDS:-2796202}
 data=${UTX_BENCH_DIR:-$root/build/bench}/wtmp-big-$records.bin
 runs=${UTX_BENCH_RUNS:-3}
@@ -21,15 +25,18 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/utx-bench-bindings.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 lib=$root/build/libutx.so.1
 
-# best SECONDS of CMD... run N times (each prints seconds=S records=N)
+# best N NAME CMD...: best SECONDS of CMD run N times (each prints
+# seconds=S records=N); every run's seconds in $tmp/NAME.s
 best() {
-    local n=$1 i s b=""
-    shift
+    local n=$1 name=$2 i s b=""
+    shift 2
+    : >"$tmp/$name.s"
     for i in $(seq "$n"); do
         out=$("$@")
         s=$(echo "$out" | tr ' ' '\n' | sed -n 's/^seconds=//p')
         got=$(echo "$out" | tr ' ' '\n' | sed -n 's/^records=//p')
         [ "$got" = "$records" ] || { echo "bench: $1 read $got records, want $records" >&2; return 1; }
+        echo "$s" >>"$tmp/$name.s"
         if [ -z "$b" ] || awk "BEGIN { exit !($s < $b) }"; then b=$s; fi
     done
     echo "$b"
@@ -40,33 +47,38 @@ row() { # LABEL SECONDS NOTE
 }
 
 cc -std=c99 -D_GNU_SOURCE -O2 -Iinclude -o "$tmp/bench" bench/bench.c build/libutx.a $(cat build/native-static-libs)
-c_s=$(best "$runs" "$tmp/bench" utx "$data")
-cb_s=$(best "$runs" "$tmp/bench" batch "$data")
+c_s=$(best "$runs" c "$tmp/bench" utx "$data")
+cb_s=$(best "$runs" cb "$tmp/bench" batch "$data")
 echo "bindings: $records entries of $data; best of $runs (C, Go) or 1 run (Python, Ruby)"
 row "C API (ut_reader_next)" "$c_s" ""
 row "C API (next_batch)" "$cb_s" "$(awk "BEGIN { printf \"%.2f\", $cb_s / $c_s }") x C"
+bench_row bindings.batch "ut_reader_next_batch vs ut_reader_next" s "$tmp/cb.s" ut_reader_next "$tmp/c.s" utx/peer ""
 if command -v go >/dev/null; then
     (cd bindings/go && go build -tags utx_static -o "$tmp/readall" ./cmd/readall)
-    go_s=$(best "$runs" "$tmp/readall" "$data")
+    go_s=$(best "$runs" go "$tmp/readall" "$data")
     ratio=$(awk "BEGIN { printf \"%.2f\", $go_s / $c_s }")
     row "Go (Next/Entry)" "$go_s" "$ratio x C, target <= 2x: $(awk "BEGIN { print ($ratio <= 2) ? \"PASS\" : \"MISS\" }")"
+    bench_row bindings.go "Go binding vs C API" s "$tmp/go.s" ut_reader_next "$tmp/c.s" utx/peer "<= 2"
 else
     echo "SKIP Go (go not installed)"
+    bench_row bindings.go "Go binding vs C API" s "" ut_reader_next "$tmp/c.s" utx/peer "<= 2" "go not installed"
 fi
 if command -v python3 >/dev/null; then
-    py_s=$(best 1 env PYTHONPATH=bindings/python UTX_LIBRARY="$lib" python3 -c '
+    py_s=$(best 1 py env PYTHONPATH=bindings/python UTX_LIBRARY="$lib" python3 -c '
 import sys, time, utx
 t = time.perf_counter(); n = 0
 for e in utx.open(sys.argv[1]): n += 1
 print("records=%d seconds=%.6f" % (n, time.perf_counter() - t))' "$data")
     row "Python (utx.open)" "$py_s" "$(awk "BEGIN { printf \"%.1f\", $py_s / $c_s }") x C (pure-Python PyPI utmp: about 6 us/entry)"
+    bench_row bindings.python "Python binding vs C API" s "$tmp/py.s" ut_reader_next "$tmp/c.s" utx/peer "" "1 run"
 fi
 if ruby -e 'require "ffi"' 2>/dev/null; then
-    rb_s=$(best 1 env UTX_LIBRARY="$lib" ruby -Ibindings/ruby/lib -rutx -e '
+    rb_s=$(best 1 rb env UTX_LIBRARY="$lib" ruby -Ibindings/ruby/lib -rutx -e '
 t = Process.clock_gettime(Process::CLOCK_MONOTONIC); n = 0
 Utx.open(ARGV[0]) { |r| r.each { n += 1 } }
 puts "records=#{n} seconds=#{Process.clock_gettime(Process::CLOCK_MONOTONIC) - t}"' "$data")
     row "Ruby (Utx.open.each)" "$rb_s" "$(awk "BEGIN { printf \"%.1f\", $rb_s / $c_s }") x C"
+    bench_row bindings.ruby "Ruby binding vs C API" s "$tmp/rb.s" ut_reader_next "$tmp/c.s" utx/peer "" "1 run"
 else
     echo "SKIP Ruby (ruby or ffi not installed)"
 fi

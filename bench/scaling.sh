@@ -42,7 +42,7 @@ trap 'exit 130' INT TERM
     "$root/bench/bench.c" "$lib" $(cat "$root/build/native-static-libs" 2>/dev/null)
 mkdir -p "$cache"
 data=$cache/wtmp-big-$records.bin
-if [ ! -f "$data" ] || [ "$(stat -c %s "$data")" -ne $((records * recsize)) ]; then
+if [ ! -f "$data" ] || [ "$(stat -L -c %s "$data")" -ne $((records * recsize)) ]; then
     "$cc" -std=c99 -O2 -o "$tmp/utmpgen" "$root/tests/gen/utmpgen.c"
     echo "generating $data ($records records) with utmpgen big ..."
     "$tmp/utmpgen" big "$data.part" "$records" >/dev/null
@@ -85,12 +85,12 @@ for i in 0 1 2; do
     echo "${names[$i]}: seek_time read $(get chunks "$tmp/seek.out") chunks"
 done
 
-# row ID LABEL UNIT KEY GOAL: largest size against the smallest
+# row ID LABEL UNIT KEY GOAL: largest size (the utx column) against the
+# smallest (the peer column), the median at each size in POINTS
 row() {
     local points="" i
     for i in 0 1 2; do points="$points${points:+;}${names[$i]}=$(med "$tmp/$4.$i")"; done
-    bench_row "$1" "$2" "$3" "$tmp/$4.2" "${names[0]}" "$tmp/$4.0" utx/peer "$5" \
-        "${names[2]} vs ${names[0]}; ${names[1]}: $(med "$tmp/$4.1") $3" "$points"
+    bench_row "$1" "$2" "$3" "$tmp/$4.2" "${names[0]}" "$tmp/$4.0" utx/peer "$5" "" "$points"
 }
 echo "scaling: ${names[*]} (${counts[*]} records), $runs interleaved runs; newest 10: 100 opens, seek: 50"
 row scale.read "scaling: full read, ns/record" ns "read" "<= 1.25"

@@ -6,9 +6,12 @@
 #      pututxline against ut_writer_put with UT_WRITE_SLOTS).
 # Environment: UTX_BENCH_APPENDS (default 1000000), UTX_BENCH_UPDATES
 # (default 100000), UTX_BENCH_SLOTS (default 1000), UTX_LIB (libutx.a).
+# Rows of make bench's table (bench/lib.sh): one run each, for reading.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 n=${UTX_BENCH_APPENDS:-1000000}
 m=${UTX_BENCH_UPDATES:-100000}
 slots=${UTX_BENCH_SLOTS:-1000}
@@ -28,6 +31,8 @@ b=$(run append-batch "$tmp/f" "$n")
 cmp -s "$tmp/f" "$tmp/glibc.wtmp" || same="$same; BATCH FILE DIFFERS"
 printf '%-44s glibc %7.3f s  utx %7.3f s (%s)  batch %7.3f s (%s)  [%s]\n' \
     "append $n records to a wtmp" "$g" "$u" "$(ratio "$g" "$u")" "$b" "$(ratio "$g" "$b")" "$same"
+bench_row write.append "append: ut_writer_put vs updwtmpx" s "$u" updwtmpx "$g" peer/utx "" "$n records, $same"
+bench_row write.batch "append: ut_writer_put_many vs updwtmpx" s "$b" updwtmpx "$g" peer/utx "" "$n records, $same"
 : >"$tmp/s"
 "$tmp/write" slots-glibc "$tmp/s" "$slots" "$slots" >/dev/null
 cp "$tmp/s" "$tmp/u"
@@ -36,3 +41,5 @@ u=$("$tmp/write" slots-utx "$tmp/u" "$m" "$slots")
 cmp -s "$tmp/s" "$tmp/u" && same="identical files" || same="FILES DIFFER"
 printf '%-44s glibc %7.3f s  utx %7.3f s (%s)  [%s]\n' \
     "$m pututxline on a $slots-slot utmp" "$g" "$u" "$(ratio "$g" "$u")" "$same"
+bench_row write.slots "utmp slots: ut_writer_put vs pututxline" s "$u" pututxline "$g" peer/utx "" \
+    "$m updates on $slots slots, $same"

@@ -447,6 +447,25 @@ step_soak() {
 # and one utmp under concurrent readers (tests/write/run.sh).
 step_write() { bash tests/write/run.sh; }
 
+# make bench at tiny sizes, one run (bench/all.sh, UTX_BENCH_QUICK=1, into
+# build/bench-smoke.json): every script runs its correctness checks (the
+# peers print the same output, the readers see the same records), the
+# table prints, and the JSON parses with every row present and a verdict
+# on each.  No timing is checked.
+BENCH_ROWS="read.decode read.plain read.glibc read.utmprs read.newest10 read.rss dump last lastb who
+    sessions.pair detect.auto detect.zeros detect.sparse scale.read scale.read.rss scale.last
+    scale.last.rss scale.newest10 scale.seek"
+step_bench_smoke() {
+    UTX=$PWD/$B/utx UTX_LIB=$PWD/$B/libutx.a UTX_BENCH_QUICK=1 UTX_BENCH_JSON=$PWD/$B/bench-smoke.json \
+        timeout -k 5 300 bash bench/all.sh >$B/bench-smoke.txt
+    local rc=$?
+    cat $B/bench-smoke.txt
+    [ $rc = 0 ] || return 1
+    grep -q '^goals: [0-9]* PASS, [0-9]* MISS' $B/bench-smoke.txt || { echo "no table printed"; return 1; }
+    # shellcheck disable=SC2086 # a list of row ids
+    python3 bench/table.py check $B/bench-smoke.json $BENCH_ROWS
+}
+
 # ---- bindings (bindings/go, bindings/ruby, bindings/python) ------------------
 
 # readme_block LANG FILE: the README's ```LANG example, written to FILE.
@@ -614,7 +633,7 @@ step_fuzz_smoke() { bash fuzz/run.sh "$FUZZ_SMOKE_SECONDS"; }
 
 # ---- driver ----------------------------------------------------------------
 
-ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname abi c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan compat install examples man completion follow run hostile soak parity write python go ruby clickhouse fuzz-replay fuzz-smoke"
+ALL_STEPS="cargo-test fmt clippy no-sqlite header symbols soname abi c-static c-dynamic c-asan c-valgrind c-nonroot utx-asan compat install examples man completion follow run hostile soak parity write bench-smoke python go ruby clickhouse fuzz-replay fuzz-smoke"
 steps=${*:-$ALL_STEPS}
 for s in $steps; do
     case $s in
