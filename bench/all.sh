@@ -87,7 +87,8 @@ print(json.dumps({
     "date": e["DATE"], "uname": " ".join(platform.uname()[i] for i in (0, 2, 4)),
     "cpus": os.cpu_count(), "load_start": e["LOAD_START"], "load_end": e["LOAD_END"],
     "commit": e["COMMIT"], "dirty": e["DIRTY"] == "true",
-    "records": records, "size": "%.3g MiB" % (records * 384 / 2**20),
+    "records": records, "size": ("%.3g GiB" % (records * 384 / 2**30)) if records * 384 >= 1000 * 2**20
+        else "%.3g MiB" % (records * 384 / 2**20),
     "runs": int(e["UTX_BENCH_RUNS"]) if e.get("UTX_BENCH_RUNS") else "script defaults",
     "quick": e.get("UTX_BENCH_QUICK") == "1", "seconds": int(e["SECONDS_ALL"]),
     "scripts": scripts,

@@ -20,6 +20,24 @@
 #   peer_max ratio kind goal verdict note points
 # bench/table.py turns those rows into the table and build/bench.json.
 
+bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# bench_wtmp CACHE RECORDS TMP: prints the path of the benchmark's glibc
+# wtmp of RECORDS records (`tests/gen/utmpgen big`, 384-byte records),
+# written into CACHE once and kept (a symbolic link to such a file is
+# used as it is); TMP holds the generator.
+bench_wtmp() {
+    local data=$1/wtmp-big-$2.bin
+    mkdir -p "$1" || return 1
+    if [ ! -f "$data" ] || [ "$(stat -L -c %s "$data")" -ne $(($2 * 384)) ]; then
+        "${CC:-cc}" -std=c99 -O2 -o "$3/utmpgen" "$bench_root/tests/gen/utmpgen.c" || return 1
+        echo "generating $data ($2 records) with utmpgen big ..." >&2
+        "$3/utmpgen" big "$data.part" "$2" >/dev/null || return 1
+        mv "$data.part" "$data" || return 1
+    fi
+    echo "$data"
+}
+
 # bench_stats SAMPLES -> "n min median max" (nan when empty)
 bench_stats() {
     local src=$1

@@ -40,18 +40,11 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/utx-bench-output.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
-mkdir -p "$cache"
-data=$cache/wtmp-big-$records.bin
-if [ ! -f "$data" ] || [ "$(stat -c %s "$data")" -ne $((records * recsize)) ]; then
-    "$cc" -std=c99 -O2 -o "$tmp/utmpgen" "$root/tests/gen/utmpgen.c"
-    echo "generating $data ($records records) with utmpgen big ..."
-    "$tmp/utmpgen" big "$data.part" "$records" >/dev/null
-    mv "$data.part" "$data"
-fi
+data=$(bench_wtmp "$cache" "$records" "$tmp")
 # btmp-like: the 14 failed logins of utmpgen's btmp scenario, repeated.
 btrecords=$((records / 4 > 14 ? records / 4 : 14))
 btmp=$cache/btmp-like-$btrecords.bin
-if [ ! -f "$btmp" ] || [ "$(stat -c %s "$btmp")" -ne $((btrecords * recsize)) ]; then
+if [ ! -f "$btmp" ] || [ "$(stat -L -c %s "$btmp")" -ne $((btrecords * recsize)) ]; then
     "$cc" -std=c99 -O2 -o "$tmp/utmpgen" "$root/tests/gen/utmpgen.c"
     "$tmp/utmpgen" btmp "$tmp/bt" >/dev/null
     while [ "$(stat -c %s "$tmp/bt")" -lt $((btrecords * recsize)) ]; do
@@ -62,7 +55,7 @@ fi
 # who: a utmp of UTX_BENCH_WHO_SLOTS live USER_PROCESS slots.
 slots=${UTX_BENCH_WHO_SLOTS:-10000}
 utmp=$cache/utmp-$slots-slots.bin
-if [ ! -f "$utmp" ] || [ "$(stat -c %s "$utmp")" -ne $((slots * recsize)) ]; then
+if [ ! -f "$utmp" ] || [ "$(stat -L -c %s "$utmp")" -ne $((slots * recsize)) ]; then
     lib=${UTX_LIB:-$root/build/libutx.a}
     [ -f "$lib" ] || make -s -C "$root" lib >/dev/null
     # shellcheck disable=SC2046 # the native libraries are a list

@@ -65,7 +65,6 @@ cflags=(-std=c99 -D_GNU_SOURCE -O2 -Wall -Wextra -Wpedantic -Werror)
 # shellcheck disable=SC2086 # $native is a list of linker flags
 "$cc" "${cflags[@]}" -I"$root/include" -o "$tmp/bench" "$root/bench/bench.c" \
     "$lib" $native
-"$cc" "${cflags[@]}" -o "$tmp/utmpgen" "$root/tests/gen/utmpgen.c"
 
 # utmp-rs 0.3.0 from crates.io in its own cargo project (its own
 # [workspace], its own target directory), built once and kept.
@@ -89,14 +88,7 @@ else
 fi
 
 # --- data ----------------------------------------------------------------
-mkdir -p "$cache"
-data=$cache/wtmp-big-$records.bin
-want=$((records * recsize))
-if [ ! -f "$data" ] || [ "$(stat -c %s "$data")" -ne "$want" ]; then
-    say "generating $data ($records records) with utmpgen big ..."
-    "$tmp/utmpgen" big "$data.part" "$records" >/dev/null
-    mv "$data.part" "$data"
-fi
+data=$(bench_wtmp "$cache" "$records" "$tmp")
 small=$tmp/wtmp-quarter.bin
 head -c $((records / 4 * recsize)) "$data" >"$small"
 

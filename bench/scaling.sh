@@ -40,14 +40,7 @@ trap 'exit 130' INT TERM
 # shellcheck disable=SC2046 # the native libraries are a list
 "$cc" -std=c99 -D_GNU_SOURCE -O2 -Wall -Wextra -Wpedantic -Werror -I"$root/include" -o "$tmp/bench" \
     "$root/bench/bench.c" "$lib" $(cat "$root/build/native-static-libs" 2>/dev/null)
-mkdir -p "$cache"
-data=$cache/wtmp-big-$records.bin
-if [ ! -f "$data" ] || [ "$(stat -L -c %s "$data")" -ne $((records * recsize)) ]; then
-    "$cc" -std=c99 -O2 -o "$tmp/utmpgen" "$root/tests/gen/utmpgen.c"
-    echo "generating $data ($records records) with utmpgen big ..."
-    "$tmp/utmpgen" big "$data.part" "$records" >/dev/null
-    mv "$data.part" "$data"
-fi
+data=$(bench_wtmp "$cache" "$records" "$tmp")
 
 # The three files: prefixes (whole records) and the file itself.
 names=() files=() counts=()

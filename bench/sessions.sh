@@ -59,7 +59,7 @@ fi
 mkdir -p "$cache"
 data=$cache/wtmp-big-$records.bin
 want=$((records * recsize))
-if [ ! -f "$data" ] || [ "$(stat -c %s "$data")" -ne "$want" ]; then
+if [ ! -f "$data" ] || [ "$(stat -L -c %s "$data")" -ne "$want" ]; then
     say "generating $data ($records records) with utmpgen big ..."
     "$tmp/utmpgen" big "$data.part" "$records" >/dev/null
     mv "$data.part" "$data"
