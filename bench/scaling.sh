@@ -17,7 +17,7 @@
 # run goes through every size in turn.
 #
 # Environment: UTX_BENCH_DIR, UTX_BENCH_RECORDS (as bench/run.sh),
-# UTX_BENCH_RUNS (default 3), UTX (build/utx), UTX_LIB (build/libutx.a),
+# UTX_BENCH_RUNS (default 5), UTX (build/utx), UTX_LIB (build/libutx.a),
 # CC.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,7 +27,7 @@ cd "$root"
 export LC_ALL=C TZ=UTC
 cache=${UTX_BENCH_DIR:-$root/build/bench}
 records=${UTX_BENCH_RECORDS:-2796202}
-runs=${UTX_BENCH_RUNS:-3}
+runs=${UTX_BENCH_RUNS:-5}
 utx=${UTX:-$root/build/utx}
 lib=${UTX_LIB:-$root/build/libutx.a}
 cc=${CC:-cc}
