@@ -12,6 +12,10 @@
  *                              reader the C API is compared with
  *   bench newest FILE REPS     open(UT_OPEN_REVERSE) + 10 nexts + close,
  *                              REPS times; prints each time in ms
+ *   bench spawn  CMD ARG...    run CMD with its output to /dev/null; print
+ *                              its CPU time (user + system) and peak RSS
+ *                              from wait4 (the peak includes this small
+ *                              process before the exec, as /usr/bin/time's)
  *   bench seek   FILE REPS     ut_reader_seek_time to the middle record's
  *                              time + 1 next, on a fresh reader, REPS
  *                              times; prints each time in us (the open
@@ -34,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <utmpx.h>
@@ -248,6 +253,30 @@ static int mode_newest(const char *path, int reps)
     return 0;
 }
 
+static int mode_spawn(char **argv)
+{
+    struct rusage ru;
+    int status;
+    double t0 = now();
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork", strerror(errno));
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        if (fd < 0 || dup2(fd, 1) < 0)
+            _exit(127);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    if (wait4(pid, &status, 0, &ru) < 0)
+        die("wait4", strerror(errno));
+    printf("seconds=%.6f\ncpu_s=%.6f\nmaxrss_kib=%ld\nstatus=%d\n", now() - t0,
+           (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+               (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6,
+           ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
 static int mode_seek(const char *path, int reps)
 {
     int i;
@@ -299,9 +328,11 @@ int main(int argc, char **argv)
         return mode_read(argv[2], 1);
     if (argc >= 4 && strcmp(argv[1], "newest") == 0)
         return mode_newest(argv[2], atoi(argv[3]));
+    if (argc >= 3 && strcmp(argv[1], "spawn") == 0)
+        return mode_spawn(argv + 2);
     if (argc >= 4 && strcmp(argv[1], "seek") == 0)
         return mode_seek(argv[2], atoi(argv[3]));
     fprintf(stderr, "usage: bench utx|batch|read|decode FILE | glibc FILE BUDGET_S | "
-                    "newest|seek FILE REPS\n");
+                    "newest|seek FILE REPS | spawn CMD ARG...\n");
     return 2;
 }

@@ -266,7 +266,9 @@ fi
 
 # The rows of make bench's table: medians of the paired runs, spread.
 say ""
-bench_row read.decode "full read: C API vs read()+decode" s "$tmp/utx.s" "read()+decode" "$tmp/decode.s" utx/peer "<= 1.2"
+cpu_med() { bench_stats "$1" | cut -d' ' -f3; }
+bench_row read.decode "full read: C API vs read()+decode" s "$tmp/utx.s" "read()+decode" "$tmp/decode.s" utx/peer "<= 1.2" \
+    "CPU (user+sys) medians $(cpu_med "$tmp/utx.cpu") s vs $(cpu_med "$tmp/decode.cpu") s: $(calc "$(cpu_med "$tmp/utx.cpu") / $(cpu_med "$tmp/decode.cpu")")x"
 bench_row read.plain "full read: C API vs bare read()" s "$tmp/utx.s" "read() loop" "$tmp/read.s" utx/peer "<= 2" \
     "the loop only sums 3 fields"
 bench_row read.glibc "full read: glibc getutxent vs C API" s "$tmp/utx.s" "getutxent" "$tmp/glibc.s" peer/utx ">= 10" \

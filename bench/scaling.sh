@@ -4,10 +4,11 @@
 # glibc wtmp: prefixes of bench/run.sh's file holding 1/16, 1/4 and all of
 # its records (64 MiB, 256 MiB and 1 GiB by default):
 #   1. the full read through the C API (bench/bench.c utx) and
-#      2. `utx last -f FILE >/dev/null`: time per record at each size, the
-#      ratio of the largest to the smallest (linear in size: about 1), and
-#      peak RSS (ru_maxrss; /usr/bin/time %M for utx last, whose wall time
-#      includes /usr/bin/time's fork and exec): flat;
+#      2. `utx last -f FILE >/dev/null`: CPU time (user + system: the wall
+#      clock of a shared machine measures the neighbours too) per record at
+#      each size, the ratio of the largest to the smallest (linear in size:
+#      about 1), and peak RSS (ru_maxrss, from getrusage in bench.c and
+#      from wait4 for utx last, `bench spawn`): flat;
 #   3. the newest 10 entries (ut_reader_open with UT_OPEN_REVERSE, 10
 #      ut_reader_next) and 4. ut_reader_seek_time to the middle record's
 #      time (+ 1 next): microseconds at each size, flat as the file grows.
@@ -62,13 +63,12 @@ for _ in $(seq "$runs"); do
     for i in 0 1 2; do
         "$tmp/bench" utx "${files[$i]}" >"$tmp/out"
         [ "$(get records "$tmp/out")" = "${counts[$i]}" ] || { echo "scaling: read $(get records "$tmp/out") records of ${counts[$i]}" >&2; exit 1; }
-        awk -v s="$(get seconds "$tmp/out")" -v n="${counts[$i]}" 'BEGIN { printf "%.3f\n", s * 1e9 / n }' >>"$tmp/read.$i"
+        awk -v u="$(get user_s "$tmp/out")" -v s="$(get sys_s "$tmp/out")" -v n="${counts[$i]}" \
+            'BEGIN { printf "%.3f\n", (u + s) * 1e9 / n }' >>"$tmp/read.$i"
         awk -v k="$(get maxrss_kib "$tmp/out")" 'BEGIN { printf "%.3f\n", k / 1024 }' >>"$tmp/readrss.$i"
-        t0=$(date +%s%N)
-        /usr/bin/time -f '%M' -o "$tmp/t" "$utx" last -f "${files[$i]}" >/dev/null
-        t1=$(date +%s%N)
-        awk -v a="$t0" -v b="$t1" -v n="${counts[$i]}" 'BEGIN { printf "%.3f\n", (b - a) / n }' >>"$tmp/last.$i"
-        awk '{ printf "%.3f\n", $1 / 1024 }' "$tmp/t" >>"$tmp/lastrss.$i"
+        "$tmp/bench" spawn "$utx" last -f "${files[$i]}" >"$tmp/t"
+        awk -v n="${counts[$i]}" '{ printf "%.3f\n", $1 * 1e9 / n }' <<<"$(get cpu_s "$tmp/t")" >>"$tmp/last.$i"
+        awk '{ printf "%.3f\n", $1 / 1024 }' <<<"$(get maxrss_kib "$tmp/t")" >>"$tmp/lastrss.$i"
     done
 done
 for i in 0 1 2; do
@@ -86,9 +86,9 @@ row() {
     bench_row "$1" "$2" "$3" "$tmp/$4.2" "${names[0]}" "$tmp/$4.0" utx/peer "$5" "" "$points"
 }
 echo "scaling: ${names[*]} (${counts[*]} records), $runs interleaved runs; newest 10: 100 opens, seek: 50"
-row scale.read "scaling: full read, ns/record" ns "read" "<= 1.25"
+row scale.read "scaling: full read, CPU ns/record" ns "read" "<= 1.25"
 row scale.read.rss "scaling: full read, peak RSS" MiB "readrss" "<= 1.25"
-row scale.last "scaling: utx last -f, ns/record" ns "last" "<= 1.25"
+row scale.last "scaling: utx last -f, CPU ns/record" ns "last" "<= 1.25"
 row scale.last.rss "scaling: utx last -f, peak RSS" MiB "lastrss" "<= 1.25"
 row scale.newest10 "scaling: newest 10 (reverse open)" us "newest" "<= 2"
 row scale.seek "scaling: ut_reader_seek_time" us "seek" "<= 2"
