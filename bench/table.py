@@ -147,6 +147,10 @@ def compare(old, new):
     o = {r["id"]: r for r in old["rows"]}
     print("old: %s %s   new: %s %s" % (old["meta"].get("date"), old["meta"].get("commit", "")[:12],
                                        new["meta"].get("date"), new["meta"].get("commit", "")[:12]))
+    for k in ("records", "runs", "quick"):
+        if old["meta"].get(k) != new["meta"].get(k):
+            print("NOTE: the runs differ in %s (%s, %s): their times do not compare" % (
+                k, old["meta"].get(k), new["meta"].get(k)))
     head = ("work", "old ratio", "new ratio", "utx old", "utx new", "new/old", "verdict")
     lines = []
     for r in new["rows"]:
