@@ -85,15 +85,15 @@ utmpdump "$tmp/prefix" 2>/dev/null >"$tmp/peer.txt" || true
 cmp -s "$tmp/peer.txt" "$tmp/utx.txt" || same="DIFFERENT (dump)"
 last -f "$tmp/prefix" >"$tmp/peer.txt" 2>/dev/null || true
 "$utx" last -f "$tmp/prefix" >"$tmp/utx.txt" 2>/dev/null || true
-cmp -s "$tmp/peer.txt" "$tmp/utx.txt" || same="$same DIFFERENT (last)"
+cmp -s "$tmp/peer.txt" "$tmp/utx.txt" || same="${same#OK} DIFFERENT (last)"
 head -c $((20000 * recsize)) "$btmp" >"$tmp/btprefix"
 lastb -f "$tmp/btprefix" >"$tmp/peer.txt" 2>/dev/null || true
 "$utx" lastb -f "$tmp/btprefix" >"$tmp/utx.txt" 2>/dev/null || true
-cmp -s "$tmp/peer.txt" "$tmp/utx.txt" || same="$same DIFFERENT (lastb)"
+cmp -s "$tmp/peer.txt" "$tmp/utx.txt" || same="${same#OK} DIFFERENT (lastb)"
 who "$utmp" >"$tmp/peer.txt" 2>/dev/null || true
 "$utx" who "$utmp" >"$tmp/utx.txt" 2>/dev/null || true
-cmp -s "$tmp/peer.txt" "$tmp/utx.txt" || same="$same DIFFERENT (who)"
-[ "$(wc -l <"$tmp/utx.txt")" -eq "$slots" ] || same="$same (who: $(wc -l <"$tmp/utx.txt") lines, want $slots)"
+cmp -s "$tmp/peer.txt" "$tmp/utx.txt" || same="${same#OK} DIFFERENT (who)"
+[ "$(wc -l <"$tmp/utx.txt")" -eq "$slots" ] || same="${same#OK} (who: $(wc -l <"$tmp/utx.txt") lines, want $slots)"
 same=${same# }
 
 # secs10 CMD...: wall milliseconds of one of 10 runs in a row
