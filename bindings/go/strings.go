@@ -15,7 +15,7 @@ const longMax = 64
 // them safely. A reader's cache is used with its mutex held; it holds at
 // most 5*64 strings of up to longMax bytes.
 type stringCache struct {
-	short [8][64]shortString // up to 15 bytes, keyed by their bytes
+	short [5][64]shortString // up to 15 bytes, keyed by their bytes
 	long  [5][64]string      // 16 to longMax bytes, by a hash
 	block []byte             // the rest of the block newString cuts from
 }
@@ -56,45 +56,64 @@ const lo8, hi8 = 0x0101010101010101, 0x8080808080808080
 // bytes after the first zero one: only the lowest set bit is exact).
 func zeroBytes(x uint64) uint64 { return (x - lo8) &^ x & hi8 }
 
-// get is the string at p (NUL-terminated C memory) for field f.
-func (c *stringCache) get(f int, p unsafe.Pointer) string {
-	// Two words from p when they stay in p's page (4 KiB or larger),
-	// where the string's first byte is: such loads fault no more than
-	// the string's own.
-	if !wordLoads || p == nil || uintptr(p)&4095 > 4096-16 {
-		return c.getLong(f, p)
+// getAll sets out[f] to the string at ps[f] (NUL-terminated C memory,
+// or nil for ""), for each of the 5 fields, in one loop (no call per
+// string on the common path).
+func (c *stringCache) getAll(ps *[5]unsafe.Pointer, out *[5]string) {
+	for f, p := range ps {
+		// Two words from p when they stay in p's page (4 KiB or larger),
+		// where the string's first byte is: such loads fault no more
+		// than the string's own.
+		if !wordLoads || p == nil || uintptr(p)&4095 > 4096-16 {
+			out[f] = c.getLong(f, p)
+			continue
+		}
+		w0 := *(*uint64)(p)
+		if w0&0xff == 0 {
+			out[f] = ""
+			continue
+		}
+		w1 := *(*uint64)(unsafe.Add(p, 8))
+		z0, z1 := zeroBytes(w0), zeroBytes(w1)
+		if z0|z1 == 0 { // no NUL in 16 bytes
+			out[f] = c.getLong(f, p)
+			continue
+		}
+		// The bytes before the NUL, zero-padded, without branches: below
+		// the lowest bit of z0 (all of w0 when z0 is 0), and of w1 only
+		// when w0 has no NUL.
+		w0 &= z0&-z0 - 1
+		w1 &= (z1&-z1 - 1) &^ -((z0 | -z0) >> 63)
+		e := &c.short[f][((w0^bits.RotateLeft64(w1, 29))*0x9e3779b97f4a7c15)>>58]
+		if (e.w0^w0)|(e.w1^w1) != 0 {
+			c.miss(e, w0, w1)
+		}
+		out[f] = e.s
 	}
-	w0 := *(*uint64)(p)
-	if w0&0xff == 0 {
-		return ""
-	}
-	w1 := *(*uint64)(unsafe.Add(p, 8))
-	z0, z1 := zeroBytes(w0), zeroBytes(w1)
-	if z0|z1 == 0 { // no NUL in 16 bytes
-		return c.getLong(f, p)
-	}
-	// The bytes before the NUL, zero-padded, without branches: below
-	// the lowest bit of z0 (all of w0 when z0 is 0), and of w1 only when
-	// w0 has no NUL. The empty string is 0, 0, which the zero slot holds.
-	w0 &= z0&-z0 - 1
-	w1 &= (z1&-z1 - 1) &^ -((z0 | -z0) >> 63)
-	e := &c.short[f&7][((w0^bits.RotateLeft64(w1, 29))*0x9e3779b97f4a7c15)>>58]
-	if (e.w0^w0)|(e.w1^w1) != 0 {
-		c.miss(e, p, w0, w1)
-	}
-	return e.s
 }
 
-// miss puts the string at p, whose bytes are w0, w1, in slot e.
+// miss puts the string whose bytes are w0, w1 (1 to 15 of them) in slot e.
 //
 //go:noinline
-func (c *stringCache) miss(e *shortString, p unsafe.Pointer, w0, w1 uint64) {
+func (c *stringCache) miss(e *shortString, w0, w1 uint64) {
 	n := (64-bits.LeadingZeros64(w0)+7)/8 + (64-bits.LeadingZeros64(w1)+7)/8
-	e.w0, e.w1, e.s = w0, w1, c.newString(p, n)
+	if len(c.block) < 16 {
+		c.block = make([]byte, blockSize)
+	}
+	// Both words go in (this runs only with wordLoads: little-endian,
+	// unaligned stores); the next string overwrites the bytes after n.
+	*(*uint64)(unsafe.Pointer(&c.block[0])) = w0
+	*(*uint64)(unsafe.Pointer(&c.block[8])) = w1
+	b := c.block[:n:n]
+	c.block = c.block[n:]
+	e.w0, e.w1, e.s = w0, w1, *(*string)(unsafe.Pointer(&b)) // b[:n] is never written again
 }
 
 // getLong is get for any string, comparing its bytes with the slot's.
 func (c *stringCache) getLong(f int, p unsafe.Pointer) string {
+	if p == nil {
+		return ""
+	}
 	n := cstrlen(p)
 	if n == 0 {
 		return ""

@@ -655,11 +655,9 @@ func goString(p *C.char) string {
 func (r *Reader) copyEntry(d *Entry, e *C.ut_entry) {
 	d.Type = EntryType(e.entry_type)
 	d.RawType = int(e.raw_type)
-	d.User = r.strs.get(0, unsafe.Pointer(e.user))
-	d.Line = r.strs.get(1, unsafe.Pointer(e.line))
-	d.ID = r.strs.get(2, unsafe.Pointer(e.id))
-	d.Host = r.strs.get(3, unsafe.Pointer(e.host))
-	d.Service = r.strs.get(4, unsafe.Pointer(e.service))
+	// user .. service, and User .. Service, are 5 fields in a row (the
+	// declarations after copyEntry check it when compiling).
+	r.strs.getAll((*[5]unsafe.Pointer)(unsafe.Pointer(&e.user)), (*[5]string)(unsafe.Pointer(&d.User)))
 	d.PID = int64(e.pid)
 	d.Session = int64(e.session)
 	d.UID = int64(e.uid)
@@ -673,3 +671,16 @@ func (r *Reader) copyEntry(d *Entry, e *C.ut_entry) {
 	d.Offset = uint64(e.offset)
 	d.Flags = Flags(e.flags)
 }
+
+// Compiled only when ut_entry's user .. service and Entry's User ..
+// Service are each 5 fields in a row, as copyEntry reads and writes them.
+var (
+	_ = [1]int{}[unsafe.Offsetof(C.ut_entry{}.service)-unsafe.Offsetof(C.ut_entry{}.user)-4*unsafe.Sizeof(unsafe.Pointer(nil))]
+	_ = [1]int{}[unsafe.Offsetof(C.ut_entry{}.line)-unsafe.Offsetof(C.ut_entry{}.user)-unsafe.Sizeof(unsafe.Pointer(nil))]
+	_ = [1]int{}[unsafe.Offsetof(C.ut_entry{}.id)-unsafe.Offsetof(C.ut_entry{}.line)-unsafe.Sizeof(unsafe.Pointer(nil))]
+	_ = [1]int{}[unsafe.Offsetof(C.ut_entry{}.host)-unsafe.Offsetof(C.ut_entry{}.id)-unsafe.Sizeof(unsafe.Pointer(nil))]
+	_ = [1]int{}[unsafe.Offsetof(Entry{}.Service)-unsafe.Offsetof(Entry{}.User)-4*unsafe.Sizeof("")]
+	_ = [1]int{}[unsafe.Offsetof(Entry{}.Line)-unsafe.Offsetof(Entry{}.User)-unsafe.Sizeof("")]
+	_ = [1]int{}[unsafe.Offsetof(Entry{}.ID)-unsafe.Offsetof(Entry{}.Line)-unsafe.Sizeof("")]
+	_ = [1]int{}[unsafe.Offsetof(Entry{}.Host)-unsafe.Offsetof(Entry{}.ID)-unsafe.Sizeof("")]
+)

@@ -24,7 +24,11 @@ func main() {
 	}
 	n, sum := 0, int64(0)
 	if batch {
-		buf := make([]utx.Entry, 256)
+		size := 256
+		if s := os.Getenv("READALL_BATCH"); s != "" {
+			fmt.Sscan(s, &size)
+		}
+		buf := make([]utx.Entry, size)
 		for {
 			k, err := r.NextBatch(buf)
 			for i := range buf[:k] {
