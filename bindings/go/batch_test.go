@@ -262,13 +262,18 @@ func TestStringsAtPageEndsAndCollisions(t *testing.T) {
 		for f := range ps {
 			ps[f] = unsafe.Pointer(&mem[at])
 		}
+		var first [5]string
 		for round := 0; round < 2; round++ { // a miss, then a hit
 			c.getAll(&ps, &out)
 			for f, got := range out {
 				if got != s {
 					t.Fatalf("field %d, round %d: %q at %d, want %q", f, round, got, at, s)
 				}
+				if round == 1 && len(s) <= longMax && stringData(got) != stringData(first[f]) {
+					t.Fatalf("field %d: %q again is a new string", f, s)
+				}
 			}
+			first = out
 		}
 	}
 	rng := rand.New(rand.NewSource(1))
@@ -296,8 +301,15 @@ func TestStringsAtPageEndsAndCollisions(t *testing.T) {
 	if out != [5]string{} {
 		t.Fatalf("NULL: %q", out)
 	}
+	// New short strings are cut from one block.
+	a, b := c.newString(unsafe.Pointer(&mem[0]), 3), c.newString(unsafe.Pointer(&mem[0]), 5)
+	if stringData(b) != stringData(a)+3 {
+		t.Fatalf("two new strings: %x then %x", stringData(a), stringData(b))
+	}
 	for i := 0; i < 20000; i++ {
 		s := "x" + strconv.Itoa(i%3000) + strings.Repeat("y", i%20)
 		check(s, rng.Intn(page-len(s)-1))
 	}
 }
+
+func stringData(s string) uintptr { return (*reflect.StringHeader)(unsafe.Pointer(&s)).Data }

@@ -15,11 +15,23 @@
 // closes. A Reader has a mutex, so using one from several goroutines is
 // safe but serialised; different readers are independent.
 //
+// NextBatch is the fast way to read: it fills a slice of entries the
+// caller reuses, taking the mutex once per call and asking the library
+// for up to 256 entries at a time (Next and Entry take the mutex for
+// each entry and copy each Entry once more).
+//
 // Next takes entries from the library in batches (ut_reader_next_batch,
 // up to 256 per call), so the library's position may be ahead of the
 // entries Next has returned: Sessions and CountUsers, which start where
 // the library stands, return ErrReadAhead until Next has returned the
-// whole batch (or after Rewind or SeekTime).
+// whole batch (or after Rewind or SeekTime). NextBatch leaves nothing
+// read ahead.
+//
+// Strings are converted without a cgo call: a reader keeps the strings
+// it made last (per field, by content), so entries that repeat a user,
+// line, id or host share one Go string, and short new strings are cut
+// from 1 KiB blocks, so a string kept after its reader moved on may keep
+// its block (at most 1 KiB) alive.
 package utx
 
 /*

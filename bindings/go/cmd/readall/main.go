@@ -24,11 +24,7 @@ func main() {
 	}
 	n, sum := 0, int64(0)
 	if batch {
-		size := 256
-		if s := os.Getenv("READALL_BATCH"); s != "" {
-			fmt.Sscan(s, &size)
-		}
-		buf := make([]utx.Entry, size)
+		buf := make([]utx.Entry, 256)
 		for {
 			k, err := r.NextBatch(buf)
 			for i := range buf[:k] {
