@@ -13,11 +13,12 @@ const longMax = 64
 // users, lines and ids (and often hosts), and a repeat costs a compare
 // instead of an allocation. Go strings are immutable, so entries share
 // them safely. A reader's cache is used with its mutex held; it holds at
-// most 5*64 strings of up to longMax bytes.
+// most 5*256 strings of up to 15 bytes (a server's few hundred ttys fit)
+// and 5*64 of up to longMax bytes, in 45 KiB.
 type stringCache struct {
-	short [5][64]shortString // up to 15 bytes, keyed by their bytes
-	long  [5][64]string      // 16 to longMax bytes, by a hash
-	block []byte             // the rest of the block newString cuts from
+	short [5][256]shortString // up to 15 bytes, keyed by their bytes
+	long  [5][64]string       // 16 to longMax bytes, by a hash
+	block []byte              // the rest of the block newString cuts from
 }
 
 // blockSize is what newString allocates at once for short strings: an
@@ -84,7 +85,7 @@ func (c *stringCache) getAll(ps *[5]unsafe.Pointer, out *[5]string) {
 		// when w0 has no NUL.
 		w0 &= z0&-z0 - 1
 		w1 &= (z1&-z1 - 1) &^ -((z0 | -z0) >> 63)
-		e := &c.short[f][((w0^bits.RotateLeft64(w1, 29))*0x9e3779b97f4a7c15)>>58]
+		e := &c.short[f][((w0^bits.RotateLeft64(w1, 29))*0x9e3779b97f4a7c15)>>56]
 		if (e.w0^w0)|(e.w1^w1) != 0 {
 			c.miss(e, w0, w1)
 		}
