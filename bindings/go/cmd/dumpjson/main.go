@@ -22,8 +22,8 @@ func main() {
 	enc := json.NewEncoder(out)
 	for _, path := range os.Args[1:] {
 		fmt.Fprintln(out, "FILE "+path)
-		entries := readNext(path)
-		if batch := readBatch(path); !reflect.DeepEqual(batch, entries) {
+		entries := read(path, false)
+		if batch := read(path, true); !reflect.DeepEqual(batch, entries) {
 			fmt.Fprintf(os.Stderr, "%s: NextBatch read %d entries that differ from the %d of Next\n", path, len(batch), len(entries))
 			os.Exit(1)
 		}
@@ -44,43 +44,32 @@ func main() {
 	}
 }
 
-func open(path string) *utx.Reader {
+// read gives every entry of path, read with NextBatch into a slice of
+// 100 when batch is set, else with Next; it exits on an error.
+func read(path string, batch bool) []utx.Entry {
 	r, err := utx.Open(path)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	return r
-}
-
-func readNext(path string) []utx.Entry {
-	r := open(path)
 	defer r.Close()
 	var es []utx.Entry
-	for r.Next() {
-		es = append(es, r.Entry())
+	buf := make([]utx.Entry, 100)
+	for err == nil {
+		if !batch {
+			for r.Next() {
+				es = append(es, r.Entry())
+			}
+			err = r.Err()
+			break
+		}
+		var n int
+		n, err = r.NextBatch(buf)
+		es = append(es, buf[:n]...)
 	}
-	if err := r.Err(); err != nil {
+	if err != nil && err != io.EOF {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	return es
-}
-
-func readBatch(path string) []utx.Entry {
-	r := open(path)
-	defer r.Close()
-	var es []utx.Entry
-	buf := make([]utx.Entry, 100)
-	for {
-		n, err := r.NextBatch(buf)
-		es = append(es, buf[:n]...)
-		if err == io.EOF {
-			return es
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "NextBatch:", err)
-			os.Exit(1)
-		}
-	}
 }
