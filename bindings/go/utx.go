@@ -483,13 +483,13 @@ func (r *Reader) fill(dst []Entry) int {
 }
 
 // Entry is the entry Next read (a copy); the zero Entry before Next.
-func (r *Reader) Entry() Entry {
+func (r *Reader) Entry() (e Entry) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.next == 0 {
-		return Entry{}
+	if r.next > 0 {
+		e = r.buf[r.next-1]
 	}
-	return r.buf[r.next-1]
+	r.mu.Unlock()
+	return e
 }
 
 // dropBatch forgets the entries read ahead (the reader moved); r.mu held.
