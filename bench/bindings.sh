@@ -11,47 +11,47 @@
 # Timings are for reading, never for assertions.
 #
 # Environment: UTX_BENCH_DIR, UTX_BENCH_RECORDS as for bench/run.sh;
-# UTX_BENCH_RUNS (default 3) runs of C and Go (one of Python and Ruby).
+# UTX_BENCH_RUNS (default 5) runs of C and Go (one of Python and Ruby).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 records=${UTX_BENCH_RECORDS:-2796202}
 data=${UTX_BENCH_DIR:-$root/build/bench}/wtmp-big-$records.bin
-runs=${UTX_BENCH_RUNS:-3}
+runs=${UTX_BENCH_RUNS:-5}
 [ -f "$data" ] || { echo "bench/bindings.sh: $data missing; run bench/run.sh first" >&2; exit 1; }
 make -s lib >/dev/null
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/utx-bench-bindings.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 lib=$root/build/libutx.so.1
 
-# best SECONDS of CMD... run N times (each prints seconds=S records=N)
-best() {
-    local n=$1 i s b=""
+# median CPU SECONDS (user+sys, as bash's time gives them) of CMD... run
+# N times; each run prints records=N, which is checked.  CPU time, not
+# wall time: the machine may be shared.
+median_cpu() {
+    local n=$1 i got TIMEFORMAT='%3U %3S'
     shift
     for i in $(seq "$n"); do
-        out=$("$@")
-        s=$(echo "$out" | tr ' ' '\n' | sed -n 's/^seconds=//p')
-        got=$(echo "$out" | tr ' ' '\n' | sed -n 's/^records=//p')
+        { time "$@" > "$tmp/out"; } 2> "$tmp/time"
+        got=$(tr ' ' '\n' < "$tmp/out" | sed -n 's/^records=//p')
         [ "$got" = "$records" ] || { echo "bench: $1 read $got records, want $records" >&2; return 1; }
-        if [ -z "$b" ] || awk "BEGIN { exit !($s < $b) }"; then b=$s; fi
-    done
-    echo "$b"
+        tail -n1 "$tmp/time" | awk '{ print $1 + $2 }'
+    done | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 row() { # LABEL SECONDS NOTE
-    printf '%-24s %8.3f s %10.0f entries/s %7.2f us/entry  %s\n' "$1" "$2" \
+    printf '%-24s %8.3f s CPU %10.0f entries/s %7.2f us/entry  %s\n' "$1" "$2" \
         "$(awk "BEGIN { print $records / $2 }")" "$(awk "BEGIN { print $2 * 1e6 / $records }")" "$3"
 }
 
 cc -std=c99 -D_GNU_SOURCE -O2 -Iinclude -o "$tmp/bench" bench/bench.c build/libutx.a $(cat build/native-static-libs)
-c_s=$(best "$runs" "$tmp/bench" utx "$data")
-cb_s=$(best "$runs" "$tmp/bench" batch "$data")
-echo "bindings: $records entries of $data; best of $runs (C, Go) or 1 run (Python, Ruby)"
+c_s=$(median_cpu "$runs" "$tmp/bench" utx "$data")
+cb_s=$(median_cpu "$runs" "$tmp/bench" batch "$data")
+echo "bindings: $records entries of $data; median CPU time (user+sys) of $runs runs (C, Go) or 1 run (Python, Ruby)"
 row "C API (ut_reader_next)" "$c_s" ""
 row "C API (next_batch)" "$cb_s" "$(awk "BEGIN { printf \"%.2f\", $cb_s / $c_s }") x C"
 if command -v go >/dev/null; then
     (cd bindings/go && go build -tags utx_static -o "$tmp/readall" ./cmd/readall)
-    go_s=$(best "$runs" "$tmp/readall" "$data")
-    gob_s=$(best "$runs" "$tmp/readall" -batch "$data")
+    go_s=$(median_cpu "$runs" "$tmp/readall" "$data")
+    gob_s=$(median_cpu "$runs" "$tmp/readall" -batch "$data")
     for r in "Go (Next/Entry):$go_s" "Go (NextBatch):$gob_s"; do
         ratio=$(awk "BEGIN { printf \"%.2f\", ${r##*:} / $c_s }")
         row "${r%:*}" "${r##*:}" "$ratio x C, target <= 2x: $(awk "BEGIN { print ($ratio <= 2) ? \"PASS\" : \"MISS\" }")"
@@ -60,7 +60,7 @@ else
     echo "SKIP Go (go not installed)"
 fi
 if command -v python3 >/dev/null; then
-    py_s=$(best 1 env PYTHONPATH=bindings/python UTX_LIBRARY="$lib" python3 -c '
+    py_s=$(median_cpu 1 env PYTHONPATH=bindings/python UTX_LIBRARY="$lib" python3 -c '
 import sys, time, utx
 t = time.perf_counter(); n = 0
 for e in utx.open(sys.argv[1]): n += 1
@@ -68,7 +68,7 @@ print("records=%d seconds=%.6f" % (n, time.perf_counter() - t))' "$data")
     row "Python (utx.open)" "$py_s" "$(awk "BEGIN { printf \"%.1f\", $py_s / $c_s }") x C (pure-Python PyPI utmp: about 6 us/entry)"
 fi
 if ruby -e 'require "ffi"' 2>/dev/null; then
-    rb_s=$(best 1 env UTX_LIBRARY="$lib" ruby -Ibindings/ruby/lib -rutx -e '
+    rb_s=$(median_cpu 1 env UTX_LIBRARY="$lib" ruby -Ibindings/ruby/lib -rutx -e '
 t = Process.clock_gettime(Process::CLOCK_MONOTONIC); n = 0
 Utx.open(ARGV[0]) { |r| r.each { n += 1 } }
 puts "records=#{n} seconds=#{Process.clock_gettime(Process::CLOCK_MONOTONIC) - t}"' "$data")
