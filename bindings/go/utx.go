@@ -15,11 +15,23 @@
 // closes. A Reader has a mutex, so using one from several goroutines is
 // safe but serialised; different readers are independent.
 //
+// NextBatch is the fast way to read: it fills a slice of entries the
+// caller reuses, taking the mutex once per call and asking the library
+// for up to 256 entries at a time (Next and Entry take the mutex for
+// each entry and copy each Entry once more).
+//
 // Next takes entries from the library in batches (ut_reader_next_batch,
 // up to 256 per call), so the library's position may be ahead of the
 // entries Next has returned: Sessions and CountUsers, which start where
 // the library stands, return ErrReadAhead until Next has returned the
-// whole batch (or after Rewind or SeekTime).
+// whole batch (or after Rewind or SeekTime). NextBatch leaves nothing
+// read ahead.
+//
+// Strings are converted without a cgo call: a reader keeps the strings
+// it made last (per field, by content), so entries that repeat a user,
+// line, id or host share one Go string, and short new strings are cut
+// from 1 KiB blocks, so a string kept after its reader moved on may keep
+// its block (at most 1 KiB) alive.
 package utx
 
 /*
@@ -31,6 +43,7 @@ import "C"
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/netip"
 	"runtime"
@@ -229,10 +242,14 @@ type Reader struct {
 	h    *C.ut_reader
 	err  error
 	done bool
+	pend error // an error met after entries, for the next fill
 	// The entries of the last batch, copied; Next has returned buf[:next].
-	buf   []Entry
-	next  int
-	batch [batchSize]*C.ut_entry
+	buf  []Entry
+	next int
+	// batch is C memory (no cgo pointer check per call): the library's
+	// pointers to a batch of entries.
+	batch **C.ut_entry
+	strs  stringCache
 }
 
 func newConfig(opts []Option) (*config, C.ut_format, error) {
@@ -257,6 +274,11 @@ func newConfig(opts []Option) (*config, C.ut_format, error) {
 func newReader(h *C.ut_reader, c *config) (*Reader, error) {
 	r := &Reader{h: h}
 	runtime.SetFinalizer(r, (*Reader).Close)
+	r.batch = (**C.ut_entry)(C.malloc(C.size_t(batchSize) * C.size_t(unsafe.Sizeof((*C.ut_entry)(nil)))))
+	if r.batch == nil {
+		r.Close()
+		return nil, newError(C.UT_ERR_NOMEM, "no memory for a batch", 0)
+	}
 	if len(c.types) > 0 {
 		var mask C.uint32_t
 		for _, t := range c.types {
@@ -374,48 +396,100 @@ func (r *Reader) lastError(st C.ut_status) error {
 // Next reads the next entry; false at the end or on an error (see Err).
 func (r *Reader) Next() bool {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.next < len(r.buf) {
 		r.next++
+		r.mu.Unlock()
 		return true
-	}
-	if r.done {
-		return false
-	}
-	if r.h == nil {
-		r.err, r.done = ErrClosed, true
-		return false
-	}
-	var n C.size_t
-	st := C.ut_reader_next_batch(r.h, &r.batch[0], batchSize, &n)
-	switch {
-	case st == C.UT_OK:
-		if r.buf == nil {
-			r.buf = make([]Entry, 0, batchSize)
-		}
-		r.buf = r.buf[:n]
-		for i := range r.buf {
-			copyEntry(&r.buf[i], r.batch[i])
-		}
-		r.next = 1
-		return true
-	case st == C.UT_END:
-		r.done = true
-	default:
-		r.err, r.done = r.lastError(st), true
 	}
 	r.dropBatch()
-	return false
+	if r.buf == nil {
+		r.buf = make([]Entry, batchSize)
+	}
+	n := r.fill(r.buf[:batchSize])
+	r.buf = r.buf[:n]
+	if n > 0 {
+		r.next = 1
+	}
+	r.mu.Unlock()
+	return n > 0
+}
+
+// NextBatch reads up to len(dst) entries into dst[:n], overwriting what
+// dst held, with one library call per UT_BATCH_MAX (256) entries and one
+// lock of the reader per call: the fast way to read many entries. It
+// returns n > 0 and a nil error while entries come (an error met after
+// some entries is returned by the next call, with n = 0), 0 and io.EOF
+// at the end, 0 and the error that stopped the reader otherwise (also
+// kept for Err). Next and NextBatch can be mixed: NextBatch starts with
+// the entries Next had read ahead, and Entry is the zero Entry after it.
+func (r *Reader) NextBatch(dst []Entry) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(dst) == 0 {
+		return 0, nil
+	}
+	n := copy(dst, r.buf[r.next:])
+	r.dropBatch()
+	n += r.fill(dst[n:])
+	switch {
+	case n > 0:
+		return n, nil
+	case r.err != nil:
+		return 0, r.err
+	}
+	return 0, io.EOF
+}
+
+// fill reads up to len(dst) entries from the library into dst and says
+// how many; it sets r.done at the end or on an error (then r.err). An
+// error met after some entries waits in r.pend for the next fill, as the
+// library keeps one for the next call. r.mu held.
+func (r *Reader) fill(dst []Entry) int {
+	if r.pend != nil {
+		r.err, r.done, r.pend = r.pend, true, nil
+		return 0
+	}
+	n := 0
+	for n < len(dst) && !r.done {
+		if r.h == nil {
+			r.err, r.done = ErrClosed, true
+			break
+		}
+		want := len(dst) - n
+		if want > batchSize {
+			want = batchSize
+		}
+		var got C.size_t
+		st := C.ut_reader_next_batch(r.h, r.batch, C.size_t(want), &got)
+		switch {
+		case st == C.UT_OK && got > 0 && int(got) <= want:
+			for i, e := range unsafe.Slice(r.batch, int(got)) {
+				r.copyEntry(&dst[n+i], e)
+			}
+			n += int(got)
+		case st == C.UT_OK:
+			r.err, r.done = newError(C.UT_ERR_INTERNAL, "ut_reader_next_batch gave "+
+				strconv.FormatUint(uint64(got), 10)+" entries for "+strconv.Itoa(want), 0), true
+		case st == C.UT_END:
+			r.done = true
+		case n > 0:
+			r.pend = r.lastError(st)
+			return n
+		default:
+			r.err, r.done = r.lastError(st), true
+		}
+	}
+	return n
 }
 
 // Entry is the entry Next read (a copy); the zero Entry before Next.
-func (r *Reader) Entry() Entry {
+func (r *Reader) Entry() (e Entry) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.next == 0 {
-		return Entry{}
+	if r.next > 0 {
+		e = r.buf[r.next-1]
 	}
-	return r.buf[r.next-1]
+	r.mu.Unlock()
+	return e
 }
 
 // dropBatch forgets the entries read ahead (the reader moved); r.mu held.
@@ -436,7 +510,8 @@ func (r *Reader) Close() error {
 	defer r.mu.Unlock()
 	if r.h != nil {
 		C.ut_reader_close(r.h)
-		r.h = nil
+		C.free(unsafe.Pointer(r.batch))
+		r.h, r.batch, r.pend = nil, nil, nil
 		r.dropBatch()
 		runtime.SetFinalizer(r, nil)
 	}
@@ -446,7 +521,7 @@ func (r *Reader) Close() error {
 // Rewind starts again from the first entry (newest for a reverse reader).
 func (r *Reader) Rewind() error {
 	return r.call(func() C.ut_status {
-		r.done, r.err = false, nil
+		r.done, r.err, r.pend = false, nil, nil
 		r.dropBatch()
 		return C.ut_reader_rewind(r.h)
 	})
@@ -456,7 +531,7 @@ func (r *Reader) Rewind() error {
 // newest at or before t for a reverse reader).
 func (r *Reader) SeekTime(t time.Time) error {
 	return r.call(func() C.ut_status {
-		r.done = false
+		r.done, r.pend = false, nil
 		r.dropBatch()
 		return C.ut_reader_seek_time(r.h, C.int64_t(t.Unix()))
 	})
@@ -588,14 +663,13 @@ func goString(p *C.char) string {
 	return C.GoString(p)
 }
 
-func copyEntry(d *Entry, e *C.ut_entry) {
+// copyEntry converts the library's entry into d, in Go: no cgo call.
+func (r *Reader) copyEntry(d *Entry, e *C.ut_entry) {
 	d.Type = EntryType(e.entry_type)
 	d.RawType = int(e.raw_type)
-	d.User = goString(e.user)
-	d.Line = goString(e.line)
-	d.ID = goString(e.id)
-	d.Host = goString(e.host)
-	d.Service = goString(e.service)
+	// user .. service, and User .. Service, are 5 fields in a row (the
+	// declarations after copyEntry check it when compiling).
+	r.strs.getAll((*[5]unsafe.Pointer)(unsafe.Pointer(&e.user)), (*[5]string)(unsafe.Pointer(&d.User)))
 	d.PID = int64(e.pid)
 	d.Session = int64(e.session)
 	d.UID = int64(e.uid)
@@ -609,3 +683,16 @@ func copyEntry(d *Entry, e *C.ut_entry) {
 	d.Offset = uint64(e.offset)
 	d.Flags = Flags(e.flags)
 }
+
+// Compiled only when ut_entry's user .. service and Entry's User ..
+// Service are each 5 fields in a row, as copyEntry reads and writes them.
+var (
+	_ = [1]int{}[unsafe.Offsetof(C.ut_entry{}.service)-unsafe.Offsetof(C.ut_entry{}.user)-4*unsafe.Sizeof(unsafe.Pointer(nil))]
+	_ = [1]int{}[unsafe.Offsetof(C.ut_entry{}.line)-unsafe.Offsetof(C.ut_entry{}.user)-unsafe.Sizeof(unsafe.Pointer(nil))]
+	_ = [1]int{}[unsafe.Offsetof(C.ut_entry{}.id)-unsafe.Offsetof(C.ut_entry{}.line)-unsafe.Sizeof(unsafe.Pointer(nil))]
+	_ = [1]int{}[unsafe.Offsetof(C.ut_entry{}.host)-unsafe.Offsetof(C.ut_entry{}.id)-unsafe.Sizeof(unsafe.Pointer(nil))]
+	_ = [1]int{}[unsafe.Offsetof(Entry{}.Service)-unsafe.Offsetof(Entry{}.User)-4*unsafe.Sizeof("")]
+	_ = [1]int{}[unsafe.Offsetof(Entry{}.Line)-unsafe.Offsetof(Entry{}.User)-unsafe.Sizeof("")]
+	_ = [1]int{}[unsafe.Offsetof(Entry{}.ID)-unsafe.Offsetof(Entry{}.Line)-unsafe.Sizeof("")]
+	_ = [1]int{}[unsafe.Offsetof(Entry{}.Host)-unsafe.Offsetof(Entry{}.ID)-unsafe.Sizeof("")]
+)

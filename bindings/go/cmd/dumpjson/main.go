@@ -1,4 +1,7 @@
 // Command dumpjson prints every entry of each file for bindings/compare-dump.py.
+// It reads each file twice, with Next and with NextBatch (into a slice
+// of 100, so batches of the library split across calls), and fails when
+// the two differ: the corpus check covers both.
 package main
 
 import (
@@ -6,7 +9,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"reflect"
 
 	"utx"
 )
@@ -17,13 +22,12 @@ func main() {
 	enc := json.NewEncoder(out)
 	for _, path := range os.Args[1:] {
 		fmt.Fprintln(out, "FILE "+path)
-		r, err := utx.Open(path)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
+		entries := read(path, false)
+		if batch := read(path, true); !reflect.DeepEqual(batch, entries) {
+			fmt.Fprintf(os.Stderr, "%s: NextBatch read %d entries that differ from the %d of Next\n", path, len(batch), len(entries))
 			os.Exit(1)
 		}
-		for r.Next() {
-			e := r.Entry()
+		for _, e := range entries {
 			addr := ""
 			if e.Addr.IsValid() {
 				addr = e.Addr.String()
@@ -37,10 +41,35 @@ func main() {
 				"sec": e.Sec, "usec": e.Usec, "addr": addr, "flags": uint32(e.Flags),
 			})
 		}
-		if err := r.Err(); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		r.Close()
 	}
+}
+
+// read gives every entry of path, read with NextBatch into a slice of
+// 100 when batch is set, else with Next; it exits on an error.
+func read(path string, batch bool) []utx.Entry {
+	r, err := utx.Open(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	defer r.Close()
+	var es []utx.Entry
+	buf := make([]utx.Entry, 100)
+	for err == nil {
+		if !batch {
+			for r.Next() {
+				es = append(es, r.Entry())
+			}
+			err = r.Err()
+			break
+		}
+		var n int
+		n, err = r.NextBatch(buf)
+		es = append(es, buf[:n]...)
+	}
+	if err != nil && err != io.EOF {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	return es
 }
