@@ -169,15 +169,17 @@ static void copy_str(char *dst, size_t n, const char *src)
     dst[i] = '\0';
 }
 
-/* Decimal digits of v, zero-padded to `width`; returns the end. */
-static char *put_num(char *p, long long v, int width)
+/* "00" to "99", two bytes each. */
+static const char two_digits[] = "0001020304050607080910111213141516171819"
+                                 "2021222324252627282930313233343536373839"
+                                 "4041424344454647484950515253545556575859"
+                                 "6061626364656667686970717273747576777879"
+                                 "8081828384858687888990919293949596979899";
+
+/* put_num() but for two digits. */
+static char *put_num_wide(char *p, long long v, int width)
 {
     char tmp[24];
-    if (width == 2 && v >= 0 && v < 100) { /* hours, minutes, seconds */
-        p[0] = (char)('0' + v / 10);
-        p[1] = (char)('0' + v % 10);
-        return p + 2;
-    }
     if (width <= 4 && v >= 1000 && v < 10000) { /* years */
         p[0] = (char)('0' + v / 1000);
         p[1] = (char)('0' + v / 100 % 10);
@@ -200,6 +202,16 @@ static char *put_num(char *p, long long v, int width)
     while (n)
         *p++ = tmp[--n];
     return p;
+}
+
+/* Decimal digits of v, zero-padded to `width`; returns the end. */
+static inline char *put_num(char *p, long long v, int width)
+{
+    if (width == 2 && v >= 0 && v < 100) { /* hours, minutes, seconds */
+        memcpy(p, two_digits + 2 * v, 2);
+        return p + 2;
+    }
+    return put_num_wide(p, v, width);
 }
 
 /* Seconds east of UTC at `when` (like tm_gmtoff, portably). */
@@ -278,43 +290,64 @@ static size_t format_tm(int fmt, char *dst, int64_t when, const struct tm *t, in
     return (size_t)(p - dst);
 }
 
-/* util-linux time_formatter(): "" (none), "HH:MM", ctime() without the
- * newline, or ISO 8601 with the UTC offset, at DST (which holds at least
- * 64 bytes); returns the length of the text.
- * The text of a few UTC minutes is kept: within one, only the seconds
- * change (in zones whose offset is whole minutes: checked). */
-static size_t format_time(int fmt, char *dst, size_t len, int64_t when)
+/* The text of one UTC minute in one format (format_time's cache). */
+struct minute_text {
+    int64_t minute; /* its first second */
+    int have, sec_at;
+    size_t len;
+    char text[64];
+};
+
+/* Per format (login and logout times have their own), 8 minutes. */
+static struct minute_text minute_texts[TF_HHMM + 1][8];
+
+/* format_time() of a minute not kept: formats it and keeps it in C. */
+static size_t format_minute(int fmt, char *dst, size_t len, int64_t when, int64_t m,
+                            struct minute_text *c)
 {
-    /* Per format (login and logout times have their own), 8 minutes. */
-    static struct minute_text {
-        int64_t minute; /* its first second */
-        int have, sec_at;
-        size_t len;
-        char text[64];
-    } slot[TF_HHMM + 1][8];
-    struct minute_text *c;
     struct tm tm;
-    int64_t m = when - ((when % 60) + 60) % 60;
-    int d = (int)(when - m);
-    dst[0] = '\0';
-    if (fmt <= TF_NONE || fmt > TF_HHMM || len < 64)
-        return 0;
-    c = &slot[fmt][(uint64_t)(m / 60) & 7];
-    if (c->have && c->minute == m) {
-        memcpy(dst, c->text, sizeof c->text);
-        if (c->sec_at >= 0)
-            put_num(dst + c->sec_at, d, 2);
-        return c->len;
-    }
     if (!local_tm(when, &tm)) {
         int n = snprintf(dst, len, "%lld", (long long)when);
         return n > 0 ? (size_t)n : 0;
     }
     c->len = format_tm(fmt, dst, when, &tm, &c->sec_at);
     /* Kept when the local minute is the UTC one. */
-    c->have = tm.tm_sec == d;
+    c->have = tm.tm_sec == (int)(when - m);
     c->minute = m;
     memcpy(c->text, dst, sizeof c->text);
+    return c->len;
+}
+
+/* util-linux time_formatter(): "" (none), "HH:MM", ctime() without the
+ * newline, or ISO 8601 with the UTC offset, at DST (which holds at least
+ * 64 bytes); returns the length of the text.
+ * The text of a few UTC minutes is kept: within one, only the seconds
+ * change (in zones whose offset is whole minutes: checked). */
+static inline size_t format_time(int fmt, char *dst, size_t len, int64_t when)
+{
+    struct minute_text *c;
+    int64_t q, m; /* the minute's number (floor(when / 60)) and first second */
+    int d;
+    dst[0] = '\0';
+    if (fmt <= TF_NONE || fmt > TF_HHMM || len < 64)
+        return 0;
+    if (when >= 0) {
+        q = (int64_t)((uint64_t)when / 60);
+        m = q * 60;
+    } else if (when >= INT64_MIN + 60) {
+        m = when - ((when % 60) + 60) % 60;
+        q = m / 60;
+    } else { /* no minute of its own: localtime_r fails there anyway */
+        int n = snprintf(dst, len, "%lld", (long long)when);
+        return n > 0 ? (size_t)n : 0;
+    }
+    d = (int)(when - m);
+    c = &minute_texts[fmt][(uint64_t)q & 7];
+    if (!c->have || c->minute != m)
+        return format_minute(fmt, dst, len, when, m, c);
+    memcpy(dst, c->text, sizeof c->text);
+    if (c->sec_at >= 0)
+        memcpy(dst + c->sec_at, two_digits + 2 * d, 2);
     return c->len;
 }
 
@@ -629,9 +662,17 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
         /* "(%d+%02d:%02d)", " (%02d:%02d)" or " (-00:%02d)"; hours and
          * minutes print without a sign even when secs < 0, as there. */
         int64_t secs = in->logout - in->login;
-        int mins = (int)((secs / 60) % 60);
-        int hours = (int)((secs / 3600) % 24);
-        int days = (int)(secs / 86400);
+        int mins, hours, days;
+        if (secs >= 0 && secs < 86400) { /* the usual case, without signed divisions */
+            unsigned u = (unsigned)secs;
+            mins = (int)(u / 60 % 60);
+            hours = (int)(u / 3600);
+            days = 0;
+        } else {
+            mins = (int)((secs / 60) % 60);
+            hours = (int)((secs / 3600) % 24);
+            days = (int)(secs / 86400);
+        }
         p = length;
         if (days) {
             *p++ = '(';

@@ -51,9 +51,9 @@ fn words_of(bytes: &[u8]) -> [u64; 4] {
     words
 }
 
-/// The words folded with rotations, then mixed (the multiplication only
-/// carries upwards: the high half is folded down so the index bits see
-/// every byte, "pts/1" vs "pts/2").
+/// The words folded with rotations, then mixed by two multiplications
+/// (the first spreads the bytes upwards, the second brings every bit to
+/// the top, where the table takes its index from).
 #[inline(always)]
 fn hash(words: &[u64; 4], len: u8) -> u64 {
     let x = words[0]
@@ -61,14 +61,17 @@ fn hash(words: &[u64; 4], len: u8) -> u64 {
         ^ words[2].rotate_left(32)
         ^ words[3].rotate_left(48)
         ^ (len as u64).rotate_right(8);
-    let h = (x ^ (x >> 29)).wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^ (h >> 32)
+    let h = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    (h ^ (h >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 #[derive(Default)]
 pub(super) struct Pending {
-    /// A power of two in length (or empty), at most half live.
+    /// A power of two in length (or empty), at most a quarter live: a
+    /// lookup then mostly ends at its first slot.
     slots: Vec<Slot>,
+    /// 64 - log2(slots.len()): a hash's top bits are its home slot.
+    shift: u32,
     /// The live generation; 0 marks a dead slot and is never live.
     gen: u32,
     /// Live slots.
@@ -106,7 +109,7 @@ impl Pending {
             return self.long.insert(key.to_vec(), m);
         }
         let (words, len) = (words_of(key), key.len() as u8);
-        if (self.live + 1) * 2 > self.slots.len() {
+        if (self.live + 1) * 4 > self.slots.len() {
             self.grow();
         }
         let i = match self.find(&words, len) {
@@ -155,11 +158,11 @@ impl Pending {
     }
 
     /// The slot holding the key (`Ok`), or the free slot that ends its
-    /// probe sequence (`Err`). The table is never full (at most half).
+    /// probe sequence (`Err`). The table is never full.
     #[inline(always)]
     fn find(&self, words: &[u64; 4], len: u8) -> std::result::Result<usize, usize> {
         let mask = self.slots.len() - 1;
-        let mut i = hash(words, len) as usize & mask;
+        let mut i = (hash(words, len) >> self.shift) as usize;
         loop {
             let s = &self.slots[i];
             if s.gen != self.gen {
@@ -183,7 +186,7 @@ impl Pending {
             if s.gen != self.gen {
                 break;
             }
-            let home = hash(&s.words, s.len) as usize & mask;
+            let home = (hash(&s.words, s.len) >> self.shift) as usize;
             // The slot stays when its home lies cyclically in (i, j].
             let stays = if i <= j {
                 i < home && home <= j
@@ -204,13 +207,14 @@ impl Pending {
     fn grow(&mut self) {
         let cap = (self.slots.len() * 2).max(16);
         let old = std::mem::replace(&mut self.slots, vec![DEAD; cap]);
+        self.shift = 64 - cap.trailing_zeros();
         let gen = self.gen;
         if self.gen == 0 {
             self.gen = 1;
         }
         let mask = cap - 1;
         for s in old.into_iter().filter(|s| s.gen == gen && gen != 0) {
-            let mut i = hash(&s.words, s.len) as usize & mask;
+            let mut i = (hash(&s.words, s.len) >> self.shift) as usize;
             while self.slots[i].gen == self.gen {
                 i = (i + 1) & mask;
             }
