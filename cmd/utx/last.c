@@ -443,16 +443,23 @@ static int parse_time(const char *s, int64_t *out)
 /* ------------------------------------------------------------------ */
 /* output of one line (util-linux list())                              */
 
-/* isprint() of every byte in the current locale, computed once: the
- * listing asks for every byte of every line. */
-static const unsigned char *printable_table(void)
+/* isprint() (and what fputc_careful() passes as it is) and isspace() of
+ * every byte in the current locale, computed once: the listing asks for
+ * bytes of every line. */
+#define BYTE_PRINTS 1
+#define BYTE_SPACE 2
+static const unsigned char *byte_class(void)
 {
     static unsigned char table[256];
     static int ready;
     int c;
     if (!ready) {
         for (c = 0; c < 256; c++)
-            table[c] = isprint(c) || c == '\a' || c == '\t' || c == '\r' || c == '\n';
+            table[c] = (unsigned char)((isprint(c) || c == '\a' || c == '\t' || c == '\r' ||
+                                                c == '\n'
+                                            ? BYTE_PRINTS
+                                            : 0) |
+                                       (isspace(c) ? BYTE_SPACE : 0));
         ready = 1;
     }
     return table;
@@ -474,34 +481,44 @@ static void last_flush(void)
  * and those bytes at 4 each after put_careful. */
 #define LINE_ROOM 4096
 
+/* Whether the N bytes at S print as they are (put_careful would leave
+ * them). Printable ASCII (0x20-0x7e, printable in every locale) is
+ * checked 8 bytes at a time: per byte, no high bit, >= 0x20 (b + 0x60
+ * sets the high bit) and not 0x7f (b + 1 does not); other bytes go to the
+ * locale's table. */
+static int prints_as_is(const char *s, size_t n)
+{
+    const uint64_t hi = 0x8080808080808080ULL;
+    const unsigned char *cls = byte_class();
+    uint64_t odd = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w, t;
+        memcpy(&w, s + i, 8);
+        t = w & ~hi;
+        odd |= ~(~w & (t + 0x6060606060606060ULL) & ~(t + 0x0101010101010101ULL)) & hi;
+    }
+    if (odd)
+        i = 0; /* a byte outside 0x20-0x7e: the table decides them all */
+    for (; i < n; i++)
+        if (!(cls[(unsigned char)s[i]] & BYTE_PRINTS))
+            return 0;
+    return 1;
+}
+
 /* The N bytes at S as util-linux prints them, through fputc_careful(c,
  * stdout, '*'): control characters as '*' and the character ^ 0x40,
  * other non-ASCII bytes as a backslash and 3 octal digits. S is where
  * the line was written in last_ob; returns where its careful text ends. */
 static char *put_careful(char *s, size_t n)
 {
-    const unsigned char *ok = printable_table();
+    const unsigned char *cls = byte_class();
     char raw[FINAL_LEN + 1], *p = s;
-    size_t i = 0;
-    /* Printable ASCII (0x20-0x7e, printable in every locale) 8 bytes at
-     * a time; the table decides the rest. Per byte: no high bit, >= 0x20
-     * (b + 0x60 sets the high bit) and not 0x7f (b + 1 does not). */
-    for (; i + 8 <= n; i += 8) {
-        const uint64_t hi = 0x8080808080808080ULL;
-        uint64_t w, t;
-        memcpy(&w, s + i, 8);
-        t = w & ~hi;
-        if ((~w & (t + 0x6060606060606060ULL) & ~(t + 0x0101010101010101ULL) & hi) != hi)
-            break;
-    }
-    while (i < n && ok[(unsigned char)s[i]])
-        i++;
-    if (i == n) /* the usual case: nothing to replace */
-        return s + n;
+    size_t i;
     memcpy(raw, s, n); /* n <= FINAL_LEN: the cut line and its newline */
     for (i = 0; i < n; i++) {
         unsigned char u = (unsigned char)raw[i];
-        if (ok[u]) {
+        if (cls[u] & BYTE_PRINTS) {
             *p++ = (char)u;
         } else if (u >= 0x80) {
             *p++ = '\\';
@@ -533,8 +550,9 @@ static size_t min_size(size_t a, size_t b)
  * white space, end with "\n" (and a NUL); returns the new length. */
 static size_t trim_trailing_spaces(char *s, size_t n)
 {
+    const unsigned char *cls = byte_class();
     char *p = s + n;
-    while (p > s && isspace((unsigned char)*--p))
+    while (p > s && (cls[(unsigned char)*--p] & BYTE_SPACE))
         continue;
     if (p > s)
         ++p;
@@ -590,7 +608,7 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
     char domain[UT_HOST_FIELD], length[32];
     const char *host = in->host, *lo_text = NULL, *len_text = NULL;
     size_t ln, n, hlen = 0, lenlen, total;
-    int fmt = ctl->time_fmt;
+    int fmt = ctl->time_fmt, plain;
     int il = timefmts[fmt].in_len, ol = timefmts[fmt].out_len;
     char *start, *p;
 
@@ -718,6 +736,9 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
         p = put_col(p, host, hlen, 16);
         *p++ = ' ';
     }
+    /* The file's strings end here (but for the host of -a): the rest is
+     * text of our own, which prints as it is. */
+    plain = prints_as_is(start, (size_t)(p - start));
     /* The times are formatted in place (format_time needs 64 bytes). */
     n = format_time(timefmts[fmt].in_fmt, p, 96, in->login);
     p = utx_put_spaces(p + min_size(n, (size_t)il), il - (int)min_size(n, (size_t)il));
@@ -735,6 +756,7 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
         p = put_col(p, len_text, min_size(lenlen, 12), 12);
         *p++ = ' ';
         memcpy(p, host, hlen);
+        plain = plain && prints_as_is(p, hlen);
         p += hlen;
     } else {
         memcpy(p, len_text, lenlen);
@@ -744,7 +766,8 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
     /* util-linux's snprintf into final[512] keeps 511 bytes; its result
      * (the full length) decides the extra newline. */
     total = (size_t)(p - start);
-    p = put_careful(start, trim_trailing_spaces(start, min_size(total, FINAL_LEN - 1)));
+    n = trim_trailing_spaces(start, min_size(total, FINAL_LEN - 1));
+    p = plain ? start + n : put_careful(start, n);
     if (total >= FINAL_LEN)
         *p++ = '\n';
     utx_ob_commit(&last_ob, p);
