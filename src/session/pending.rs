@@ -39,16 +39,40 @@ const DEAD: Slot = Slot {
 };
 
 /// A key of up to 32 bytes as four little-endian words, zero-padded.
+/// Keys of up to 8 bytes (tty lines) get theirs without a store: a word
+/// stored by index and loaded back as a pair stalled on store forwarding.
 #[inline(always)]
 fn words_of(bytes: &[u8]) -> [u64; 4] {
+    if bytes.len() <= 8 {
+        return [last_word(bytes), 0, 0, 0];
+    }
     let mut words = [0u64; 4];
     for (w, c) in words.iter_mut().zip(bytes.chunks(8)) {
-        *w = match c.first_chunk::<8>() {
-            Some(a) => u64::from_le_bytes(*a),
-            None => crate::entry::tail_word(c),
-        };
+        *w = last_word(c);
     }
     words
+}
+
+/// Up to 8 bytes as a little-endian word, zero-filled, with no branch on
+/// the length but "at least 4" (a tty line's "pts/N" and "pts/NN" take
+/// the same path): two overlapping 4-byte loads, or three single bytes.
+#[inline(always)]
+fn last_word(b: &[u8]) -> u64 {
+    let n = b.len();
+    debug_assert!(n <= 8);
+    if let (Some(lo), Some(hi)) = (b.first_chunk::<4>(), b.last_chunk::<4>()) {
+        u32::from_le_bytes(*lo) as u64 | (u32::from_le_bytes(*hi) as u64) << (8 * (n - 4))
+    } else if let Some(&first) = b.first() {
+        first as u64 | (b[n / 2] as u64) << (8 * (n / 2)) | (b[n - 1] as u64) << (8 * (n - 1))
+    } else {
+        0
+    }
+}
+
+/// Whether two keys' words are equal, word by word in registers.
+#[inline(always)]
+fn same(a: &[u64; 4], b: &[u64; 4]) -> bool {
+    ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3])) == 0
 }
 
 /// The words folded with rotations, then mixed by two multiplications
@@ -168,7 +192,7 @@ impl Pending {
             if s.gen != self.gen {
                 return Err(i);
             }
-            if s.words == *words && s.len == len {
+            if same(&s.words, words) && s.len == len {
                 return Ok(i);
             }
             i = (i + 1) & mask;
@@ -280,6 +304,20 @@ mod tests {
             );
         }
         assert_eq!(p.len(), 0);
+    }
+
+    #[test]
+    fn words_are_the_bytes_zero_padded() {
+        for n in 0..=32usize {
+            let key: Vec<u8> = (1..=n as u8).map(|b| b.wrapping_mul(37) | 1).collect();
+            let mut padded = [0u8; 32];
+            padded[..n].copy_from_slice(&key);
+            let want: Vec<u64> = padded
+                .chunks_exact(8)
+                .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
+                .collect();
+            assert_eq!(words_of(&key).to_vec(), want, "{n} bytes");
+        }
     }
 
     #[test]
