@@ -484,23 +484,25 @@ static void last_flush(void)
 /* Whether the N bytes at S print as they are (put_careful would leave
  * them). Printable ASCII (0x20-0x7e, printable in every locale) is
  * checked 8 bytes at a time: per byte, no high bit, >= 0x20 (b + 0x60
- * sets the high bit) and not 0x7f (b + 1 does not); other bytes go to the
- * locale's table. */
+ * sets the high bit) and not 0x7f (b + 1 does not). The words may run
+ * up to 7 bytes past N (S must have that many more readable bytes): when
+ * any byte is not printable ASCII, the locale's table decides the N bytes
+ * themselves. */
 static int prints_as_is(const char *s, size_t n)
 {
     const uint64_t hi = 0x8080808080808080ULL;
     const unsigned char *cls = byte_class();
     uint64_t odd = 0;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
+    size_t i;
+    for (i = 0; i < n; i += 8) {
         uint64_t w, t;
         memcpy(&w, s + i, 8);
         t = w & ~hi;
         odd |= ~(~w & (t + 0x6060606060606060ULL) & ~(t + 0x0101010101010101ULL)) & hi;
     }
-    if (odd)
-        i = 0; /* a byte outside 0x20-0x7e: the table decides them all */
-    for (; i < n; i++)
+    if (!odd)
+        return 1;
+    for (i = 0; i < n; i++)
         if (!(cls[(unsigned char)s[i]] & BYTE_PRINTS))
             return 0;
     return 1;
@@ -610,7 +612,8 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
     size_t ln, n, hlen = 0, lenlen, total;
     int fmt = ctl->time_fmt, plain;
     int il = timefmts[fmt].in_len, ol = timefmts[fmt].out_len;
-    char *start, *p;
+    char *start, *p, *host_at = NULL;
+    size_t data_len;
 
     /* The line, at most 32 bytes, with ftpNNN and uucpNNN cut. */
     ln = strnlen(in->line, UT_LINE_FIELD);
@@ -738,7 +741,7 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
     }
     /* The file's strings end here (but for the host of -a): the rest is
      * text of our own, which prints as it is. */
-    plain = prints_as_is(start, (size_t)(p - start));
+    data_len = (size_t)(p - start);
     /* The times are formatted in place (format_time needs 64 bytes). */
     n = format_time(timefmts[fmt].in_fmt, p, 96, in->login);
     p = utx_put_spaces(p + min_size(n, (size_t)il), il - (int)min_size(n, (size_t)il));
@@ -756,13 +759,16 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
         p = put_col(p, len_text, min_size(lenlen, 12), 12);
         *p++ = ' ';
         memcpy(p, host, hlen);
-        plain = plain && prints_as_is(p, hlen);
+        host_at = p;
         p += hlen;
     } else {
         memcpy(p, len_text, lenlen);
         p += lenlen;
     }
     *p++ = '\n';
+    /* Checked now that the line is written: the words may read into the
+     * text after the strings (and past the line, into last_ob's room). */
+    plain = prints_as_is(start, data_len) && (!host_at || prints_as_is(host_at, hlen));
     /* util-linux's snprintf into final[512] keeps 511 bytes; its result
      * (the full length) decides the extra newline. */
     total = (size_t)(p - start);
