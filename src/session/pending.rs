@@ -124,7 +124,7 @@ impl Pending {
     }
 
     /// Set `key`'s mark to `m`; returns the mark it replaced.
-    #[inline]
+    #[inline(always)]
     pub(super) fn replace(&mut self, key: &[u8], m: Mark) -> Option<Mark> {
         if key.len() > SHORT {
             if let Some(v) = self.long.get_mut(key) {
