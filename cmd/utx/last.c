@@ -469,6 +469,7 @@ static const unsigned char *byte_class(void)
  * write; last_flush() hands them over before anything else is written to
  * stdout (JSON, "begins", messages on stderr) and at the end. */
 static struct utx_obuf last_ob;
+static int last_ob_eager; /* stdout is a terminal: each line as it is made */
 
 static void last_flush(void)
 {
@@ -777,6 +778,8 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
     if (total >= FINAL_LEN)
         *p++ = '\n';
     utx_ob_commit(&last_ob, p);
+    if (last_ob_eager)
+        last_flush();
 
     ctl->recsdone++;
     return ctl->maxrecs && ctl->maxrecs <= ctl->recsdone;
@@ -1435,7 +1438,8 @@ int utx_last_main(int argc, char **argv)
     int a, rc = 0, only_args = 0, saw_F = 0, saw_tf = 0;
 
     memset(&ctl, 0, sizeof ctl);
-    if (!isatty(STDOUT_FILENO))
+    last_ob_eager = isatty(STDOUT_FILENO);
+    if (!last_ob_eager)
         setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     utx_ob_init(&last_ob, stdout);
     ctl.prog = argc > 0 && strcmp(base_name(argv[0]), "lastb") == 0 ? "lastb" : "last";
