@@ -294,6 +294,7 @@ static size_t format_tm(int fmt, char *dst, int64_t when, const struct tm *t, in
 struct minute_text {
     int64_t minute; /* its first second */
     int have, sec_at;
+    int min_at, tm_min; /* where the local minute's digits are, and its value */
     size_t len;
     char text[64];
 };
@@ -301,18 +302,42 @@ struct minute_text {
 /* Per format (login and logout times have their own), 8 minutes. */
 static struct minute_text minute_texts[TF_HHMM + 1][8];
 
-/* format_time() of a minute not kept: formats it and keeps it in C. */
-static size_t format_minute(int fmt, char *dst, size_t len, int64_t when, int64_t m,
-                            struct minute_text *c)
+/* format_time() of a minute not kept (the Qth, from second M): formats it
+ * and keeps it in C. */
+static size_t format_minute(int fmt, char *dst, size_t len, int64_t when, int64_t q,
+                            int64_t m, struct minute_text *c)
 {
     struct tm tm;
+    int k;
+    /* The minute before or after, when kept and in the same UTC quarter-
+     * hour (local_tm's rule: the offset is the same all through it), is
+     * the same text but for the minute's two digits, unless the local
+     * hour changes in between. */
+    for (k = -1; m >= 0 && m < INT64_MAX / 2 && k <= 1; k += 2) {
+        const struct minute_text *o = &minute_texts[fmt][(uint64_t)(q + k) & 7];
+        int lm = o->tm_min - k;
+        if (o->have && o->minute == m + 60 * k && m / 900 == (m + 60 * k) / 900 && lm >= 0 &&
+            lm <= 59) {
+            *c = *o;
+            c->minute = m;
+            c->tm_min = lm;
+            memcpy(c->text + c->min_at, two_digits + 2 * lm, 2);
+            memcpy(dst, c->text, sizeof c->text);
+            if (c->sec_at >= 0)
+                memcpy(dst + c->sec_at, two_digits + 2 * (when - m), 2);
+            return c->len;
+        }
+    }
     if (!local_tm(when, &tm)) {
         int n = snprintf(dst, len, "%lld", (long long)when);
         return n > 0 ? (size_t)n : 0;
     }
     c->len = format_tm(fmt, dst, when, &tm, &c->sec_at);
+    /* HH:MM, or "...:MM:SS..." */
+    c->min_at = fmt == TF_HHMM ? 3 : c->sec_at - 3;
+    c->tm_min = tm.tm_min;
     /* Kept when the local minute is the UTC one. */
-    c->have = tm.tm_sec == (int)(when - m);
+    c->have = tm.tm_sec == (int)(when - m) && c->min_at >= 0;
     c->minute = m;
     memcpy(c->text, dst, sizeof c->text);
     return c->len;
@@ -344,7 +369,7 @@ static inline size_t format_time(int fmt, char *dst, size_t len, int64_t when)
     d = (int)(when - m);
     c = &minute_texts[fmt][(uint64_t)q & 7];
     if (!c->have || c->minute != m)
-        return format_minute(fmt, dst, len, when, m, c);
+        return format_minute(fmt, dst, len, when, q, m, c);
     memcpy(dst, c->text, sizeof c->text);
     if (c->sec_at >= 0)
         memcpy(dst + c->sec_at, two_digits + 2 * d, 2);
@@ -489,10 +514,10 @@ static void last_flush(void)
  * up to 7 bytes past N (S must have that many more readable bytes): when
  * any byte is not printable ASCII, the locale's table decides the N bytes
  * themselves. */
-static int prints_as_is(const char *s, size_t n)
+static inline int prints_as_is(const char *s, size_t n)
 {
     const uint64_t hi = 0x8080808080808080ULL;
-    const unsigned char *cls = byte_class();
+    const unsigned char *cls;
     uint64_t odd = 0;
     size_t i;
     for (i = 0; i < n; i += 8) {
@@ -503,6 +528,7 @@ static int prints_as_is(const char *s, size_t n)
     }
     if (!odd)
         return 1;
+    cls = byte_class();
     for (i = 0; i < n; i++)
         if (!(cls[(unsigned char)s[i]] & BYTE_PRINTS))
             return 0;
