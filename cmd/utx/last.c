@@ -169,15 +169,17 @@ static void copy_str(char *dst, size_t n, const char *src)
     dst[i] = '\0';
 }
 
-/* Decimal digits of v, zero-padded to `width`; returns the end. */
-static char *put_num(char *p, long long v, int width)
+/* "00" to "99", two bytes each. */
+static const char two_digits[] = "0001020304050607080910111213141516171819"
+                                 "2021222324252627282930313233343536373839"
+                                 "4041424344454647484950515253545556575859"
+                                 "6061626364656667686970717273747576777879"
+                                 "8081828384858687888990919293949596979899";
+
+/* put_num() but for two digits. */
+static char *put_num_wide(char *p, long long v, int width)
 {
     char tmp[24];
-    if (width == 2 && v >= 0 && v < 100) { /* hours, minutes, seconds */
-        p[0] = (char)('0' + v / 10);
-        p[1] = (char)('0' + v % 10);
-        return p + 2;
-    }
     if (width <= 4 && v >= 1000 && v < 10000) { /* years */
         p[0] = (char)('0' + v / 1000);
         p[1] = (char)('0' + v / 100 % 10);
@@ -202,6 +204,16 @@ static char *put_num(char *p, long long v, int width)
     return p;
 }
 
+/* Decimal digits of v, zero-padded to `width`; returns the end. */
+static inline char *put_num(char *p, long long v, int width)
+{
+    if (width == 2 && v >= 0 && v < 100) { /* hours, minutes, seconds */
+        memcpy(p, two_digits + 2 * v, 2);
+        return p + 2;
+    }
+    return put_num_wide(p, v, width);
+}
+
 /* Seconds east of UTC at `when` (like tm_gmtoff, portably). */
 static long utc_offset(int64_t when, const struct tm *local)
 {
@@ -218,8 +230,9 @@ static long utc_offset(int64_t when, const struct tm *local)
 }
 
 /* format_time's text of one local time TM (of WHEN) in FMT at DST; the
- * offset of its seconds' two digits in *SEC_AT (-1: none shown). */
-static void format_tm(int fmt, char *dst, int64_t when, const struct tm *t, int *sec_at)
+ * offset of its seconds' two digits in *SEC_AT (-1: none shown). Returns
+ * its length. */
+static size_t format_tm(int fmt, char *dst, int64_t when, const struct tm *t, int *sec_at)
 {
     struct tm tm = *t;
     char *p = dst;
@@ -274,43 +287,93 @@ static void format_tm(int fmt, char *dst, int64_t when, const struct tm *t, int 
     }
     }
     *p = '\0';
+    return (size_t)(p - dst);
+}
+
+/* The text of one UTC minute in one format (format_time's cache). */
+struct minute_text {
+    int64_t minute; /* its first second */
+    int have, sec_at;
+    int min_at, tm_min; /* where the local minute's digits are, and its value */
+    size_t len;
+    char text[64];
+};
+
+/* Per format (login and logout times have their own), 8 minutes. */
+static struct minute_text minute_texts[TF_HHMM + 1][8];
+
+/* format_time() of a minute not kept (the Qth, from second M): formats it
+ * and keeps it in C. */
+static size_t format_minute(int fmt, char *dst, size_t len, int64_t when, int64_t q,
+                            int64_t m, struct minute_text *c)
+{
+    struct tm tm;
+    int k;
+    /* The minute before or after, when kept and in the same UTC quarter-
+     * hour (local_tm's rule: the offset is the same all through it), is
+     * the same text but for the minute's two digits, unless the local
+     * hour changes in between. */
+    for (k = -1; m >= 0 && m < INT64_MAX / 2 && k <= 1; k += 2) {
+        const struct minute_text *o = &minute_texts[fmt][(uint64_t)(q + k) & 7];
+        int lm = o->tm_min - k;
+        if (o->have && o->minute == m + 60 * k && m / 900 == (m + 60 * k) / 900 && lm >= 0 &&
+            lm <= 59) {
+            *c = *o;
+            c->minute = m;
+            c->tm_min = lm;
+            memcpy(c->text + c->min_at, two_digits + 2 * lm, 2);
+            memcpy(dst, c->text, sizeof c->text);
+            if (c->sec_at >= 0)
+                memcpy(dst + c->sec_at, two_digits + 2 * (when - m), 2);
+            return c->len;
+        }
+    }
+    if (!local_tm(when, &tm)) {
+        int n = snprintf(dst, len, "%lld", (long long)when);
+        return n > 0 ? (size_t)n : 0;
+    }
+    c->len = format_tm(fmt, dst, when, &tm, &c->sec_at);
+    /* HH:MM, or "...:MM:SS..." */
+    c->min_at = fmt == TF_HHMM ? 3 : c->sec_at - 3;
+    c->tm_min = tm.tm_min;
+    /* Kept when the local minute is the UTC one. */
+    c->have = tm.tm_sec == (int)(when - m) && c->min_at >= 0;
+    c->minute = m;
+    memcpy(c->text, dst, sizeof c->text);
+    return c->len;
 }
 
 /* util-linux time_formatter(): "" (none), "HH:MM", ctime() without the
- * newline, or ISO 8601 with the UTC offset. `dst` holds at least 64.
+ * newline, or ISO 8601 with the UTC offset, at DST (which holds at least
+ * 64 bytes); returns the length of the text.
  * The text of a few UTC minutes is kept: within one, only the seconds
  * change (in zones whose offset is whole minutes: checked). */
-static void format_time(int fmt, char *dst, size_t len, int64_t when)
+static inline size_t format_time(int fmt, char *dst, size_t len, int64_t when)
 {
-    /* Per format (login and logout times have their own), 8 minutes. */
-    static struct minute_text {
-        int64_t minute; /* its first second */
-        int have, sec_at;
-        char text[64];
-    } slot[TF_HHMM + 1][8];
     struct minute_text *c;
-    struct tm tm;
-    int64_t m = when - ((when % 60) + 60) % 60;
-    int d = (int)(when - m);
+    int64_t q, m; /* the minute's number (floor(when / 60)) and first second */
+    int d;
     dst[0] = '\0';
     if (fmt <= TF_NONE || fmt > TF_HHMM || len < 64)
-        return;
-    c = &slot[fmt][(uint64_t)(m / 60) & 7];
-    if (c->have && c->minute == m) {
-        memcpy(dst, c->text, sizeof c->text);
-        if (c->sec_at >= 0)
-            put_num(dst + c->sec_at, d, 2);
-        return;
+        return 0;
+    if (when >= 0) {
+        q = (int64_t)((uint64_t)when / 60);
+        m = q * 60;
+    } else if (when >= INT64_MIN + 60) {
+        m = when - ((when % 60) + 60) % 60;
+        q = m / 60;
+    } else { /* no minute of its own: localtime_r fails there anyway */
+        int n = snprintf(dst, len, "%lld", (long long)when);
+        return n > 0 ? (size_t)n : 0;
     }
-    if (!local_tm(when, &tm)) {
-        snprintf(dst, len, "%lld", (long long)when);
-        return;
-    }
-    format_tm(fmt, dst, when, &tm, &c->sec_at);
-    /* Kept when the local minute is the UTC one. */
-    c->have = tm.tm_sec == d;
-    c->minute = m;
-    memcpy(c->text, dst, sizeof c->text);
+    d = (int)(when - m);
+    c = &minute_texts[fmt][(uint64_t)q & 7];
+    if (!c->have || c->minute != m)
+        return format_minute(fmt, dst, len, when, q, m, c);
+    memcpy(dst, c->text, sizeof c->text);
+    if (c->sec_at >= 0)
+        memcpy(dst + c->sec_at, two_digits + 2 * d, 2);
+    return c->len;
 }
 
 /* ------------------------------------------------------------------ */
@@ -405,49 +468,86 @@ static int parse_time(const char *s, int64_t *out)
 /* ------------------------------------------------------------------ */
 /* output of one line (util-linux list())                              */
 
-/* isprint() of every byte in the current locale, computed once: the
- * listing asks for every byte of every line. */
-static const unsigned char *printable_table(void)
+/* isprint() (and what fputc_careful() passes as it is) and isspace() of
+ * every byte in the current locale, computed once: the listing asks for
+ * bytes of every line. */
+#define BYTE_PRINTS 1
+#define BYTE_SPACE 2
+static const unsigned char *byte_class(void)
 {
     static unsigned char table[256];
     static int ready;
     int c;
     if (!ready) {
         for (c = 0; c < 256; c++)
-            table[c] = isprint(c) || c == '\a' || c == '\t' || c == '\r' || c == '\n';
+            table[c] = (unsigned char)((isprint(c) || c == '\a' || c == '\t' || c == '\r' ||
+                                                c == '\n'
+                                            ? BYTE_PRINTS
+                                            : 0) |
+                                       (isspace(c) ? BYTE_SPACE : 0));
         ready = 1;
     }
     return table;
 }
 
-/* Print `s` as util-linux does, through fputc_careful(c, stdout, '*'):
- * control characters as '*' and the character ^ 0x40, other non-ASCII
- * bytes as a backslash and 3 octal digits. One fwrite per line. */
-static void put_careful(const char *s, size_t n)
+/* The listing's lines go through this buffer to stdout, 64 KiB per
+ * write; last_flush() hands them over before anything else is written to
+ * stdout (JSON, "begins", messages on stderr) and at the end. */
+static struct utx_obuf last_ob;
+static int last_ob_eager; /* stdout is a terminal: each line as it is made */
+
+static void last_flush(void)
 {
-    const unsigned char *ok = printable_table();
-    char out[4 * 4096], *p = out;
-    size_t i = 0;
-    /* Printable ASCII (0x20-0x7e, printable in every locale) 8 bytes at
-     * a time; the table decides the rest. Per byte: no high bit, >= 0x20
-     * (b + 0x60 sets the high bit) and not 0x7f (b + 1 does not). */
-    for (; i + 8 <= n; i += 8) {
-        const uint64_t hi = 0x8080808080808080ULL;
+    if (last_ob.out)
+        utx_ob_flush(&last_ob);
+}
+
+/* Room one line may take in last_ob: the fields at their widest (a 255-byte
+ * host twice at most, times, spaces) before the cut at FINAL_LEN - 1 bytes,
+ * and those bytes at 4 each after put_careful. */
+#define LINE_ROOM 4096
+
+/* Whether the N bytes at S print as they are (put_careful would leave
+ * them). Printable ASCII (0x20-0x7e, printable in every locale) is
+ * checked 8 bytes at a time: per byte, no high bit, >= 0x20 (b + 0x60
+ * sets the high bit) and not 0x7f (b + 1 does not). The words may run
+ * up to 7 bytes past N (S must have that many more readable bytes): when
+ * any byte is not printable ASCII, the locale's table decides the N bytes
+ * themselves. */
+static inline int prints_as_is(const char *s, size_t n)
+{
+    const uint64_t hi = 0x8080808080808080ULL;
+    const unsigned char *cls;
+    uint64_t odd = 0;
+    size_t i;
+    for (i = 0; i < n; i += 8) {
         uint64_t w, t;
         memcpy(&w, s + i, 8);
         t = w & ~hi;
-        if ((~w & (t + 0x6060606060606060ULL) & ~(t + 0x0101010101010101ULL) & hi) != hi)
-            break;
+        odd |= ~(~w & (t + 0x6060606060606060ULL) & ~(t + 0x0101010101010101ULL)) & hi;
     }
-    while (i < n && ok[(unsigned char)s[i]])
-        i++;
-    if (i == n) { /* the usual case: nothing to replace */
-        fwrite(s, 1, n, stdout);
-        return;
-    }
+    if (!odd)
+        return 1;
+    cls = byte_class();
+    for (i = 0; i < n; i++)
+        if (!(cls[(unsigned char)s[i]] & BYTE_PRINTS))
+            return 0;
+    return 1;
+}
+
+/* The N bytes at S as util-linux prints them, through fputc_careful(c,
+ * stdout, '*'): control characters as '*' and the character ^ 0x40,
+ * other non-ASCII bytes as a backslash and 3 octal digits. S is where
+ * the line was written in last_ob; returns where its careful text ends. */
+static char *put_careful(char *s, size_t n)
+{
+    const unsigned char *cls = byte_class();
+    char raw[FINAL_LEN + 1], *p = s;
+    size_t i;
+    memcpy(raw, s, n); /* n <= FINAL_LEN: the cut line and its newline */
     for (i = 0; i < n; i++) {
-        unsigned char u = (unsigned char)s[i];
-        if (ok[u]) {
+        unsigned char u = (unsigned char)raw[i];
+        if (cls[u] & BYTE_PRINTS) {
             *p++ = (char)u;
         } else if (u >= 0x80) {
             *p++ = '\\';
@@ -459,34 +559,29 @@ static void put_careful(const char *s, size_t n)
             *p++ = (char)(u ^ 0x40);
         }
     }
-    fwrite(out, 1, (size_t)(p - out), stdout);
+    return p;
 }
 
-/* printf's "%-W.Ps": at most `prec` bytes of s, left-justified in `width`
- * columns, without going past `end`. */
-static char *put_field(char *p, char *end, const char *s, int width, int prec)
+/* printf's "%-W.Ps" of S whose length, already cut to P, is N: the end.
+ * Writes up to UTX_SPACES_SLACK bytes past it. */
+static inline char *put_col(char *p, const char *s, size_t n, int width)
 {
-    size_t room = (size_t)(end - p);
-    size_t pr = prec > 0 ? (size_t)prec : 0;
-    size_t n = strnlen(s, pr < room ? pr : room);
-    size_t w = width > 0 ? (size_t)width : 0;
     memcpy(p, s, n);
-    p += n;
-    room -= n;
-    if (w > n) {
-        w = w - n < room ? w - n : room;
-        memset(p, ' ', w);
-        p += w;
-    }
-    return p;
+    return utx_put_spaces(p + n, width - (int)n);
+}
+
+static size_t min_size(size_t a, size_t b)
+{
+    return a < b ? a : b;
 }
 
 /* util-linux trim_trailing_spaces() on the n bytes at s: cut trailing
  * white space, end with "\n" (and a NUL); returns the new length. */
 static size_t trim_trailing_spaces(char *s, size_t n)
 {
+    const unsigned char *cls = byte_class();
     char *p = s + n;
-    while (p > s && isspace((unsigned char)*--p))
+    while (p > s && (cls[(unsigned char)*--p] & BYTE_SPACE))
         continue;
     if (p > s)
         ++p;
@@ -535,24 +630,29 @@ struct line_in {
     int what;
 };
 
-/* Print one line unless filtered. Returns 1 when the -n limit is reached. */
+/* Print one line unless filtered. Returns 1 when the -n limit is reached.
+ * The line is util-linux list()'s, built straight into last_ob. */
 static int list(struct last_ctl *ctl, const struct line_in *in)
 {
-    char logintime[96], logouttime[96], length[32];
-    size_t total;
-    char utline[UT_LINE_FIELD + 1], domain[UT_HOST_FIELD];
-    int64_t secs;
-    int mins, hours, days, r;
-    int fmt = ctl->time_fmt;
+    char domain[UT_HOST_FIELD], length[32];
+    const char *host = in->host, *lo_text = NULL, *len_text = NULL;
+    size_t ln, n, hlen = 0, lenlen, total;
+    int fmt = ctl->time_fmt, plain;
+    int il = timefmts[fmt].in_len, ol = timefmts[fmt].out_len;
+    char *start, *p, *host_at = NULL;
+    size_t data_len;
 
-    copy_str(utline, sizeof utline, in->line);
-    if (strncmp(utline, "ftp", 3) == 0 && isdigit((unsigned char)utline[3]))
-        utline[3] = '\0';
-    if (strncmp(utline, "uucp", 4) == 0 && isdigit((unsigned char)utline[4]))
-        utline[4] = '\0';
+    /* The line, at most 32 bytes, with ftpNNN and uucpNNN cut. */
+    ln = strnlen(in->line, UT_LINE_FIELD);
+    if (ln > 3 && memcmp(in->line, "ftp", 3) == 0 && isdigit((unsigned char)in->line[3]))
+        ln = 3;
+    else if (ln > 4 && memcmp(in->line, "uucp", 4) == 0 && isdigit((unsigned char)in->line[4]))
+        ln = 4;
 
     if (ctl->show) {
-        char **walk;
+        char utline[UT_LINE_FIELD + 1], **walk;
+        memcpy(utline, in->line, ln);
+        utline[ln] = '\0';
         for (walk = ctl->show; *walk; walk++) {
             if (strncmp(in->user, *walk, UT_USER_FIELD) == 0 || strcmp(utline, *walk) == 0 ||
                 (strncmp(utline, "tty", 3) == 0 && strcmp(utline + 3, *walk) == 0))
@@ -568,27 +668,60 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
             return 0;
     }
 
-    format_time(timefmts[fmt].in_fmt, logintime, sizeof logintime, in->login);
-    secs = in->logout - in->login;
-    mins = (int)((secs / 60) % 60);
-    hours = (int)((secs / 3600) % 24);
-    days = (int)(secs / 86400);
-
-    strcpy(logouttime, "- ");
-    format_time(timefmts[fmt].out_fmt, logouttime + 2, sizeof logouttime - 2, in->logout);
-
+    /* The logout column and the length when they are words, not a time
+     * and a duration (util-linux overwrites them in this order). */
     if (in->logout == ctl->currentdate) {
+        lo_text = fmt > TF_SHORT ? "  still running" : "  still";
+        len_text = fmt > TF_SHORT ? "" : "running";
+    }
+    switch (in->what) {
+    case R_CRASH:
+        lo_text = "- crash";
+        break;
+    case R_DOWN:
+        lo_text = "- down ";
+        break;
+    case R_NOW:
+        lo_text = fmt > TF_SHORT ? "  still logged in" : "  still";
+        len_text = fmt > TF_SHORT ? "" : "logged in";
+        break;
+    case R_PHANTOM:
         if (fmt > TF_SHORT) {
-            copy_str(logouttime, sizeof logouttime, "  still running");
-            length[0] = '\0';
+            lo_text = "  gone - no logout";
+            len_text = "";
+        } else if (fmt == TF_SHORT) {
+            lo_text = "   gone";
+            len_text = "- no logout";
         } else {
-            copy_str(logouttime, sizeof logouttime, "  still");
-            copy_str(length, sizeof length, "running");
+            lo_text = "";
+            len_text = "no logout";
         }
+        break;
+    case R_TIMECHANGE:
+        lo_text = "";
+        len_text = "";
+        break;
+    default:
+        break;
+    }
+    if (len_text) {
+        lenlen = strlen(len_text);
     } else {
         /* "(%d+%02d:%02d)", " (%02d:%02d)" or " (-00:%02d)"; hours and
          * minutes print without a sign even when secs < 0, as there. */
-        char *p = length;
+        int64_t secs = in->logout - in->login;
+        int mins, hours, days;
+        if (secs >= 0 && secs < 86400) { /* the usual case, without signed divisions */
+            unsigned u = (unsigned)secs;
+            mins = (int)(u / 60 % 60);
+            hours = (int)(u / 3600);
+            days = 0;
+        } else {
+            mins = (int)((secs / 60) % 60);
+            hours = (int)((secs / 3600) % 24);
+            days = (int)(secs / 86400);
+        }
+        p = length;
         if (days) {
             *p++ = '(';
             p = put_num(p, days, 0);
@@ -607,84 +740,72 @@ static int list(struct last_ctl *ctl, const struct line_in *in)
         *p++ = ':';
         p = put_num(p, (days || hours || secs < 0) ? abs(mins) : mins, 2);
         *p++ = ')';
-        *p = '\0';
+        len_text = length;
+        lenlen = (size_t)(p - length);
     }
 
-    switch (in->what) {
-    case R_CRASH:
-        copy_str(logouttime, sizeof logouttime, "- crash");
-        break;
-    case R_DOWN:
-        copy_str(logouttime, sizeof logouttime, "- down ");
-        break;
-    case R_NOW:
-        if (fmt > TF_SHORT) {
-            copy_str(logouttime, sizeof logouttime, "  still logged in");
-            length[0] = '\0';
-        } else {
-            copy_str(logouttime, sizeof logouttime, "  still");
-            copy_str(length, sizeof length, "logged in");
-        }
-        break;
-    case R_PHANTOM:
-        if (fmt > TF_SHORT) {
-            copy_str(logouttime, sizeof logouttime, "  gone - no logout");
-            length[0] = '\0';
-        } else if (fmt == TF_SHORT) {
-            copy_str(logouttime, sizeof logouttime, "   gone");
-            copy_str(length, sizeof length, "- no logout");
-        } else {
-            logouttime[0] = '\0';
-            copy_str(length, sizeof length, "no logout");
-        }
-        break;
-    case R_TIMECHANGE:
-        logouttime[0] = '\0';
-        length[0] = '\0';
-        break;
-    default:
-        break;
+    if (ctl->showhost) {
+        /* At most 255 bytes of the host (util-linux's copy into a
+         * 256-byte buffer), or its address through getnameinfo. */
+        if ((ctl->usedns || ctl->useip) &&
+            dns_lookup(domain, sizeof domain, ctl->useip, in->addr) == 0)
+            host = domain;
+        hlen = strnlen(host, ctl->altlist ? UT_HOST_FIELD - 1
+                                          : min_size(UT_HOST_FIELD - 1, (size_t)ctl->domain_len));
     }
 
-    r = -1;
-    if (ctl->usedns || ctl->useip)
-        r = dns_lookup(domain, sizeof domain, ctl->useip, in->addr);
-    if (r != 0)
-        copy_str(domain, sizeof domain, in->host); /* at most 255 bytes */
-
-    {
-        /* The snprintf of util-linux list(), field by field: "%-8.*s
-         * %-12.12s %-16.*s %-*.*s %-*.*s %s\n" (or the -a / -R shapes),
-         * cut at FINAL_LEN - 1 bytes like its snprintf into final[512]. */
-        int il = timefmts[fmt].in_len, ol = timefmts[fmt].out_len;
-        char full[4096], *p = full, *end = full + sizeof full - 1;
-        p = put_field(p, end, in->user, 8, ctl->name_len);
+    /* The snprintf of util-linux list(), field by field: "%-8.*s
+     * %-12.12s %-16.*s %-*.*s %-*.*s %s\n" (or the -a / -R shapes),
+     * cut at FINAL_LEN - 1 bytes like its snprintf into final[512]. */
+    start = p = utx_ob_room(&last_ob, LINE_ROOM);
+    p = put_col(p, in->user, strnlen(in->user, (size_t)ctl->name_len), 8);
+    *p++ = ' ';
+    p = put_col(p, in->line, min_size(ln, 12), 12);
+    *p++ = ' ';
+    if (ctl->showhost && !ctl->altlist) {
+        p = put_col(p, host, hlen, 16);
         *p++ = ' ';
-        p = put_field(p, end, utline, 12, 12);
+    }
+    /* The file's strings end here (but for the host of -a): the rest is
+     * text of our own, which prints as it is. */
+    data_len = (size_t)(p - start);
+    /* The times are formatted in place (format_time needs 64 bytes). */
+    n = format_time(timefmts[fmt].in_fmt, p, 96, in->login);
+    p = utx_put_spaces(p + min_size(n, (size_t)il), il - (int)min_size(n, (size_t)il));
+    *p++ = ' ';
+    if (lo_text) {
+        p = put_col(p, lo_text, min_size(strlen(lo_text), (size_t)ol), ol);
+    } else {
+        p[0] = '-';
+        p[1] = ' ';
+        n = 2 + format_time(timefmts[fmt].out_fmt, p + 2, 96, in->logout);
+        p = utx_put_spaces(p + min_size(n, (size_t)ol), ol - (int)min_size(n, (size_t)ol));
+    }
+    *p++ = ' ';
+    if (ctl->showhost && ctl->altlist) {
+        p = put_col(p, len_text, min_size(lenlen, 12), 12);
         *p++ = ' ';
-        if (ctl->showhost && !ctl->altlist) {
-            p = put_field(p, end, domain, 16, ctl->domain_len);
-            *p++ = ' ';
-        }
-        p = put_field(p, end, logintime, il, il);
-        *p++ = ' ';
-        p = put_field(p, end, logouttime, ol, ol);
-        *p++ = ' ';
-        if (ctl->showhost && ctl->altlist) {
-            p = put_field(p, end, length, 12, 12);
-            *p++ = ' ';
-            p = put_field(p, end, domain, 0, INT_MAX);
-        } else {
-            p = put_field(p, end, length, 0, INT_MAX);
-        }
+        memcpy(p, host, hlen);
+        host_at = p;
+        p += hlen;
+    } else {
+        memcpy(p, len_text, lenlen);
+        p += lenlen;
+    }
+    *p++ = '\n';
+    /* Checked now that the line is written: the words may read into the
+     * text after the strings (and past the line, into last_ob's room). */
+    plain = prints_as_is(start, data_len) && (!host_at || prints_as_is(host_at, hlen));
+    /* util-linux's snprintf into final[512] keeps 511 bytes; its result
+     * (the full length) decides the extra newline. */
+    total = (size_t)(p - start);
+    n = trim_trailing_spaces(start, min_size(total, FINAL_LEN - 1));
+    p = plain ? start + n : put_careful(start, n);
+    if (total >= FINAL_LEN)
         *p++ = '\n';
-        /* util-linux's snprintf into final[512] keeps 511 bytes; its
-         * result (the full length) decides the extra newline. */
-        total = (size_t)(p - full);
-        put_careful(full, trim_trailing_spaces(full, total < FINAL_LEN - 1 ? total : FINAL_LEN - 1));
-        if (total >= FINAL_LEN)
-            putchar('\n');
-    }
+    utx_ob_commit(&last_ob, p);
+    if (last_ob_eager)
+        last_flush();
 
     ctl->recsdone++;
     return ctl->maxrecs && ctl->maxrecs <= ctl->recsdone;
@@ -708,6 +829,7 @@ static void json_source(const struct last_ctl *ctl)
 
 static void json_session(const struct last_ctl *ctl, const ut_session *s)
 {
+    last_flush();
     printf("{\"kind\":\"%s\",\"user\":", s->kind < 5 ? kind_names[s->kind] : "unknown");
     utx_json_str(stdout, s->user);
     fputs(",\"line\":", stdout);
@@ -740,6 +862,7 @@ static void json_session(const struct last_ctl *ctl, const ut_session *s)
 
 static void json_entry(const struct last_ctl *ctl, const ut_entry *e)
 {
+    last_flush();
     fputs("{\"user\":", stdout);
     utx_json_str(stdout, e->user);
     fputs(",\"line\":", stdout);
@@ -801,8 +924,7 @@ static int session_line(const struct last_ctl *ctl, const ut_session *s, char *l
     in->host = s->host;
     in->addr = s->addr;
     in->login = host_time(s->format, s->login_sec);
-    in->line = line;
-    copy_str(line, linelen, s->line);
+    in->line = s->line; /* list() reads at most UT_LINE_FIELD bytes of it */
     switch (s->kind) {
     case UT_KIND_USER:
         in->logout = has ? logout : 0;
@@ -828,6 +950,7 @@ static int session_line(const struct last_ctl *ctl, const ut_session *s, char *l
         if (!s->user[0])
             in->user = "reboot";
         copy_str(line, linelen, "system boot");
+        in->line = line;
         in->logout = has ? logout : ctl->currentdate;
         in->what = R_REBOOT;
         return 1;
@@ -835,17 +958,20 @@ static int session_line(const struct last_ctl *ctl, const ut_session *s, char *l
         if (!s->user[0])
             in->user = "shutdown";
         copy_str(line, linelen, "system down");
+        in->line = line;
         in->logout = has ? logout : 0;
         in->what = R_NORMAL;
         return ctl->extended;
     case UT_KIND_RUN_LEVEL:
         snprintf(line, linelen, "(to lvl %c)", (char)(s->runlevel & 0xff));
+        in->line = line;
         in->logout = has ? logout : ctl->currentdate;
         in->what = R_NORMAL;
         return ctl->extended;
     case UT_KIND_CLOCK_CHANGE:
         snprintf(line, linelen, "%s",
                  s->time_change == UT_TIME_CHANGE_NEW ? "new time" : "old time");
+        in->line = line;
         in->logout = has ? logout : ctl->currentdate;
         in->what = R_TIMECHANGE;
         return ctl->extended;
@@ -861,6 +987,7 @@ static int reader_failed(const struct last_ctl *ctl, struct ut_reader *r, int st
     int32_t os_errno = 0;
     char buf[256];
     ut_reader_error(r, &msg, &os_errno);
+    last_flush();
     fflush(stdout);
     fprintf(stderr, "%s: %s: %s\n", ctl->prog, path,
             os_errno > 0 ? strerror((int)os_errno) : utx_os_message(NULL, st, msg, buf, sizeof buf));
@@ -915,9 +1042,11 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
         struct stat sb;
         char buf[256];
         if (!ctl->host_db && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            last_flush();
             fflush(stdout);
             fprintf(stderr, "%s: cannot read %s: %s\n", ctl->prog, path, strerror(EISDIR));
         } else if (!file_size_is_zero(path)) {
+            last_flush();
             fflush(stdout);
             fprintf(stderr, "%s: cannot open %s: %s\n", ctl->prog, path,
                     utx_os_message(ctl->host_db ? NULL : path, st, err, buf, sizeof buf));
@@ -993,6 +1122,7 @@ static int process_file(struct last_ctl *ctl, const char *path, char **files, si
     if (!ctl->json && ctl->time_fmt != TF_NONE) {
         char timestr[96];
         format_time(timefmts[ctl->time_fmt].in_fmt, timestr, sizeof timestr, begintime);
+        last_flush();
         printf("\n%s begins %s\n", base_name(path), timestr);
     }
     return rc;
@@ -1072,6 +1202,7 @@ static void show_session(struct last_ctl *ctl, const ut_session *s)
         json_session(ctl, s);
     else
         (void)list(ctl, &in); /* -n limits the listing, not the following */
+    last_flush();
 }
 
 /* The slot of the login on LINE, or NULL. */
@@ -1109,6 +1240,7 @@ static int follow_show(void *ctx, const ut_entry *e)
         in.login = in.logout = host_time(e->format, e->sec);
         in.what = R_NORMAL;
         (void)list(ctl, &in);
+        last_flush();
         return 0;
     }
     switch (e->entry_type) {
@@ -1332,8 +1464,10 @@ int utx_last_main(int argc, char **argv)
     int a, rc = 0, only_args = 0, saw_F = 0, saw_tf = 0;
 
     memset(&ctl, 0, sizeof ctl);
-    if (!isatty(STDOUT_FILENO))
+    last_ob_eager = isatty(STDOUT_FILENO);
+    if (!last_ob_eager)
         setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+    utx_ob_init(&last_ob, stdout);
     ctl.prog = argc > 0 && strcmp(base_name(argv[0]), "lastb") == 0 ? "lastb" : "last";
     ctl.lastb = ctl.prog[4] == 'b';
     ctl.showhost = 1;
@@ -1476,6 +1610,7 @@ int utx_last_main(int argc, char **argv)
                 rc = 1;
     if (ctl.fl.follow && rc == 0)
         rc = last_follow(&ctl, files[nfiles - 1]);
+    last_flush();
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "%s: write error\n", ctl.prog);
         rc = 1;

@@ -11,11 +11,12 @@
 //! login with its logout) live in [`rules`]; the engine here is shared.
 
 pub mod count;
+mod pending;
 pub mod rules;
 
 use std::borrow::BorrowMut;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+use pending::Pending;
 
 use crate::entry::{AddrFamily, Entry, Field};
 use crate::error::{Error, ErrorKind, Result};
@@ -194,90 +195,6 @@ impl Mark {
     }
 }
 
-/// A word-at-a-time multiplicative hash (FxHash's): keys are short tty
-/// names, and SipHash's DoS resistance buys nothing for a table bounded
-/// by the lines of one file.
-#[derive(Default)]
-struct WordHash(u64);
-
-impl Hasher for WordHash {
-    fn finish(&self) -> u64 {
-        // Multiplication only carries upwards; fold the high bits down so
-        // the table's index bits see every byte ("pts/1" vs "pts/2").
-        let h = (self.0 ^ (self.0 >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^ (h >> 33)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut h = self.0;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-            h = (h.rotate_left(5) ^ w).wrapping_mul(K);
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            // Assembled in a register: copying the tail to a stack word
-            // and loading it back stalled on store forwarding.
-            h = (h.rotate_left(5) ^ crate::entry::tail_word(rest)).wrapping_mul(K);
-        }
-        self.0 = h;
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-/// A pairing key as the table holds it. Keys of up to 32 bytes (every
-/// tty line) are words in place: hashed and compared without a call or
-/// an allocation (a `Vec` key cost a hash loop and a `memcmp` per
-/// record, a fifth of pairing). Longer ones are kept as bytes.
-#[derive(Clone, PartialEq, Eq)]
-enum Key {
-    /// The length and the bytes, zero-padded.
-    Short(u8, [u64; 4]),
-    Long(Vec<u8>),
-}
-
-impl Key {
-    #[inline(always)]
-    fn of(bytes: &[u8]) -> Key {
-        if bytes.len() > 32 {
-            return Key::Long(bytes.to_vec());
-        }
-        let mut words = [0u64; 4];
-        for (w, c) in words.iter_mut().zip(bytes.chunks(8)) {
-            *w = match c.first_chunk::<8>() {
-                Some(a) => u64::from_le_bytes(*a),
-                None => crate::entry::tail_word(c),
-            };
-        }
-        Key::Short(bytes.len() as u8, words)
-    }
-}
-
-impl Hash for Key {
-    #[inline(always)]
-    fn hash<H: Hasher>(&self, h: &mut H) {
-        match self {
-            // One word for the table's hasher: the words folded with
-            // rotations (a collision only costs a comparison).
-            Key::Short(len, w) => h.write_u64(
-                w[0] ^ w[1].rotate_left(16)
-                    ^ w[2].rotate_left(32)
-                    ^ w[3].rotate_left(48)
-                    ^ (*len as u64).rotate_right(8),
-            ),
-            Key::Long(bytes) => h.write(bytes),
-        }
-    }
-}
-
-type Pending = HashMap<Key, Mark, BuildHasherDefault<WordHash>>;
-
 /// The pairing state machine: feed entries newest first, get sessions.
 pub struct Pairing {
     rules: &'static Rules,
@@ -388,46 +305,36 @@ impl Pairing {
                 self.last_rch = Some(Mark::of(e));
             }
             Event::Login => {
-                (self.rules.key)(e, &mut self.key);
-                let storable = (self.rules.storable)(e);
-                out.start(SessionKind::User, e);
                 // The nearest later record of this key closes the login,
-                // which then takes its place (one lookup, no allocation).
-                let key = Key::of(&self.key);
-                let found = match self.pending.get_mut(&key) {
-                    Some(m) if storable => Some(std::mem::replace(m, Mark::of(e))),
-                    Some(_) => self.pending.remove(&key),
-                    None => {
-                        if storable {
-                            self.pending.insert(key, Mark::of(e));
-                        }
-                        None
+                // which then takes its place (one probe, no allocation).
+                let mark = Mark::of(e);
+                let found = {
+                    let key = (self.rules.key)(e, &mut self.key);
+                    if (self.rules.storable)(e) {
+                        self.pending.replace(key, mark)
+                    } else {
+                        self.pending.remove(key)
                     }
                 };
-                match found {
-                    Some(m) => out.ended(SessionEnd::LoggedOut, Some(m)),
-                    None => match self.last_boot {
-                        Some(b) => {
-                            let why = if self.last_boot_was_shutdown {
-                                SessionEnd::Down
-                            } else {
-                                SessionEnd::Crash
-                            };
-                            out.ended(why, Some(b));
+                // Decided before `start` takes the login's strings (the
+                // liveness rule reads its user and line).
+                let (end, at) = match (found, self.last_boot) {
+                    (Some(m), _) => (SessionEnd::LoggedOut, Some(m)),
+                    (None, Some(b)) if self.last_boot_was_shutdown => (SessionEnd::Down, Some(b)),
+                    (None, Some(b)) => (SessionEnd::Crash, Some(b)),
+                    (None, None) => {
+                        let gone = self
+                            .liveness
+                            .is_some_and(|boot| crate::host::gone_by_last_rule(e, boot));
+                        if gone {
+                            (SessionEnd::Gone, None)
+                        } else {
+                            (SessionEnd::StillLoggedIn, None)
                         }
-                        None => {
-                            let gone = self
-                                .liveness
-                                .is_some_and(|boot| crate::host::gone_by_last_rule(e, boot));
-                            let why = if gone {
-                                SessionEnd::Gone
-                            } else {
-                                SessionEnd::StillLoggedIn
-                            };
-                            out.ended(why, None);
-                        }
-                    },
-                }
+                    }
+                };
+                out.start(SessionKind::User, e);
+                out.ended(end, at);
                 produced = true;
             }
             Event::Logout => self.remember(e),
@@ -443,16 +350,9 @@ impl Pairing {
 
     /// Keep `e` as the nearest later record of its key.
     fn remember(&mut self, e: &Entry) {
-        if !(self.rules.storable)(e) {
-            return;
-        }
-        (self.rules.key)(e, &mut self.key);
-        let key = Key::of(&self.key);
-        match self.pending.get_mut(&key) {
-            Some(m) => *m = Mark::of(e),
-            None => {
-                self.pending.insert(key, Mark::of(e));
-            }
+        if (self.rules.storable)(e) {
+            let key = (self.rules.key)(e, &mut self.key);
+            self.pending.replace(key, Mark::of(e));
         }
     }
 }

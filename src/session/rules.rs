@@ -27,8 +27,9 @@ pub enum Event {
 pub struct Rules {
     pub name: &'static str,
     pub classify: fn(&Entry) -> Event,
-    /// Write the pairing key of a login or logout record into the buffer.
-    pub key: fn(&Entry, &mut Vec<u8>),
+    /// The pairing key of a login or logout record: a field of the entry,
+    /// or built in the buffer when it is made of several.
+    pub key: for<'a> fn(&'a Entry, &'a mut Vec<u8>) -> &'a [u8],
     /// Whether a login or logout record is kept for pairing at all.
     pub storable: fn(&Entry) -> bool,
     /// A change to run level 0 or 6 ends sessions as a shutdown does.
@@ -86,9 +87,8 @@ fn linux_classify(e: &Entry) -> Event {
     }
 }
 
-fn key_line(e: &Entry, key: &mut Vec<u8>) {
-    key.clear();
-    key.extend_from_slice(e.line.as_bytes());
+fn key_line<'a>(e: &'a Entry, _: &'a mut Vec<u8>) -> &'a [u8] {
+    e.line.as_bytes()
 }
 
 fn has_line(e: &Entry) -> bool {
@@ -124,26 +124,26 @@ fn always(_: &Entry) -> bool {
 }
 
 /// FreeBSD `last`: logins and logouts pair by `ut_id`.
-fn key_id(e: &Entry, key: &mut Vec<u8>) {
-    key.clear();
-    key.extend_from_slice(e.id.as_bytes());
+fn key_id<'a>(e: &'a Entry, _: &'a mut Vec<u8>) -> &'a [u8] {
+    e.id.as_bytes()
 }
 
 /// Apple `last`: by `ut_id` and `ut_pid` together.
-fn key_id_pid(e: &Entry, key: &mut Vec<u8>) {
-    key_id(e, key);
+fn key_id_pid<'a>(e: &'a Entry, key: &'a mut Vec<u8>) -> &'a [u8] {
+    key.clear();
+    key.extend_from_slice(e.id.as_bytes());
     key.push(0);
     key.extend_from_slice(&e.pid.to_le_bytes());
+    key
 }
 
 /// BSD `last`: by line, with `ftpNNN` and `uucpNNN` cut to `ftp`/`uucp`.
-fn key_bsd_line(e: &Entry, key: &mut Vec<u8>) {
+fn key_bsd_line<'a>(e: &'a Entry, _: &'a mut Vec<u8>) -> &'a [u8] {
     let line = e.line.as_bytes();
     let cut = [&b"ftp"[..], &b"uucp"[..]]
         .into_iter()
         .find(|p| line.starts_with(p) && line.get(p.len()).is_some_and(|c| c.is_ascii_digit()));
-    key.clear();
-    key.extend_from_slice(cut.unwrap_or(line));
+    cut.map_or(line, |p| &line[..p.len()])
 }
 
 pub static FREEBSD: Rules = Rules {

@@ -190,6 +190,34 @@ fn gone_when_the_last_rule_says_so() {
 }
 
 #[test]
+fn liveness_is_judged_on_the_login_itself() {
+    // `out` still holds another session's strings when the login comes;
+    // the rule must read the login's user and line, not those. No process
+    // has this pid, so root's login on "null" is judged by who owns
+    // /dev/null: root, so not gone (where root and /dev/null exist).
+    let e = rec(
+        UserProcess,
+        "root",
+        "null",
+        i64::from(i32::MAX),
+        i64::from(u32::MAX),
+    );
+    let want = crate::host::gone_by_last_rule(&e, crate::host::boot_time());
+    let mut p = Pairing::new(&rules::LINUX, true);
+    let mut s = Session::default();
+    s.user.set(b"no-such-user-utx");
+    s.line.set(b"no-such-line-utx");
+    assert!(p.feed(&mut e.clone(), &mut s));
+    let want = if want {
+        SessionEnd::Gone
+    } else {
+        SessionEnd::StillLoggedIn
+    };
+    assert_eq!(s.end, want);
+    assert_eq!(s.user.as_bytes(), b"root");
+}
+
+#[test]
 fn pending_table_is_bounded_by_distinct_lines() {
     let mut p = Pairing::new(&rules::LINUX, false);
     let mut s = Session::default();
