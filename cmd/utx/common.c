@@ -365,7 +365,7 @@ void utx_ob_write(struct utx_obuf *b, const char *s, size_t n)
     }
 }
 
-static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324"
+const char utx_digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
                                   "25262728293031323334353637383940414243444546474849"
                                   "50515253545556575859606162636465666768697071727374"
                                   "75767778798081828384858687888990919293949596979899";
@@ -373,7 +373,7 @@ static const char digit_pairs[] = "000102030405060708091011121314151617181920212
 /* The digits of V, at the end of a 20-byte TMP: the first one. */
 static char *u64_digits(char *end, uint64_t v)
 {
-    const char *pairs = digit_pairs;
+    const char *pairs = utx_digit_pairs;
     char *p = end;
     while (v >= 100) {
         unsigned k = (unsigned)(v % 100) * 2;
@@ -418,21 +418,24 @@ char *utx_put_i64(char *p, int64_t v)
 }
 
 /* What utx_cleanse writes for each byte; 0 for NUL. */
-static char cleansed[256];
-
-char *utx_put_cleansed(char *p, const char *src, size_t max)
-{
-    const unsigned char *s = (const unsigned char *)src;
-    size_t i;
-    char c;
-    if (cleansed['a'] == 0) {
-        for (i = 1; i < 256; i++)
-            cleansed[i] = (i < 0x20 || i >= 0x7f || i == '[' || i == ']') ? '?' : (char)i;
-    }
-    for (i = 0; i < max && (c = cleansed[s[i]]) != 0; i++)
-        p[i] = c;
-    return p + i;
-}
+const char utx_cleanse_map[256] = {
+    0, '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+    '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+    ' ', '!', '"', '#', '$', '%', '&', '\'', '(', ')', '*', '+', ',', '-', '.', '/',
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', ':', ';', '<', '=', '>', '?',
+    '@', 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'O',
+    'P', 'Q', 'R', 'S', 'T', 'U', 'V', 'W', 'X', 'Y', 'Z', '?', '\\', '?', '^', '_',
+    '`', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
+    'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', '{', '|', '}', '~', '?',
+    '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+    '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+    '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+    '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+    '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+    '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+    '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+    '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+};
 
 /* "0." .. "255.", and the length of each without the dot. */
 static char octets[256][4];
@@ -440,11 +443,15 @@ static unsigned char octet_len[256];
 
 char *utx_put_compat_addr(char *p, const ut_entry *e)
 {
-    static const uint64_t zero[2];
-    int i;
-    if (memcmp(e->addr + 4, zero, sizeof(e->addr) - 4) == 0) {
-        /* IPv4, as inet_ntop writes it */
+    uint32_t mid;
+    uint64_t tail;
+    memcpy(&mid, e->addr + 4, 4);
+    memcpy(&tail, e->addr + 8, 8);
+    if ((mid | tail) == 0) {
+        /* IPv4, as inet_ntop writes it: each octet's text and a dot */
+        const unsigned char *a = e->addr;
         if (octet_len[255] == 0) {
+            int i;
             for (i = 0; i < 256; i++) {
                 char *q = utx_put_i64(octets[i], i);
                 octet_len[i] = (unsigned char)(q - octets[i]);
@@ -452,11 +459,14 @@ char *utx_put_compat_addr(char *p, const ut_entry *e)
                     *q = '.';
             }
         }
-        for (i = 0; i < 4; i++) {
-            memcpy(p, octets[e->addr[i]], 4);
-            p += octet_len[e->addr[i]] + 1;
-        }
-        return p - 1;
+        memcpy(p, octets[a[0]], 4);
+        p += octet_len[a[0]] + 1;
+        memcpy(p, octets[a[1]], 4);
+        p += octet_len[a[1]] + 1;
+        memcpy(p, octets[a[2]], 4);
+        p += octet_len[a[2]] + 1;
+        memcpy(p, octets[a[3]], 4);
+        return p + octet_len[a[3]];
     }
     utx_fmt_compat_addr(p, 46, e);
     return p + strlen(p);
@@ -464,11 +474,11 @@ char *utx_put_compat_addr(char *p, const ut_entry *e)
 
 static char *put2(char *p, int v)
 {
-    memcpy(p, digit_pairs + 2 * v, 2);
+    memcpy(p, utx_digit_pairs + 2 * v, 2);
     return p + 2;
 }
 
-char *utx_put_utmpdump_time(char *p, struct utx_daycache *c, int64_t sec, int32_t usec)
+char *utx_put_utmpdump_time_slow(char *p, struct utx_daycache *c, int64_t sec, int32_t usec)
 {
     int r;
 
@@ -488,20 +498,16 @@ char *utx_put_utmpdump_time(char *p, struct utx_daycache *c, int64_t sec, int32_
         utx_fmt_utmpdump_time(p, 64, sec, usec);
         return p + strlen(p);
     }
-    memcpy(p, c->prefix, 11); /* "YYYY-MM-DDT": years 0..9999 */
-    p += 11;
+    /* The minute's text from the day's ("YYYY-MM-DDT": years 0..9999). */
     r = (int)(sec - c->day_start);
-    p = put2(p, r / 3600);
-    *p++ = ':';
-    p = put2(p, r / 60 % 60);
-    *p++ = ':';
-    p = put2(p, r % 60);
-    *p++ = ',';
-    p = put2(p, (int)(usec / 10000));
-    p = put2(p, (int)(usec / 100 % 100));
-    p = put2(p, (int)(usec % 100));
-    memcpy(p, "+00:00", 6);
-    return p + 6;
+    memcpy(c->minute, c->prefix, 11);
+    put2(c->minute + 11, r / 3600);
+    c->minute[13] = ':';
+    put2(c->minute + 14, r / 60 % 60);
+    c->minute[16] = ':';
+    c->min_start = sec - r % 60;
+    c->min_valid = 1;
+    return utx_put_utmpdump_time(p, c, sec, usec);
 }
 
 /* ------------------------------------------------------------------ */

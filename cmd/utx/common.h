@@ -187,22 +187,63 @@ static inline char *utx_put_spaces(char *p, int n)
     return p + n;
 }
 
+/* What utx_cleanse writes for each byte (0 for NUL, '?' for what it
+ * replaces), and "00".."99" (the text of N at 2 * N). */
+extern const char utx_cleanse_map[256];
+extern const char utx_digit_pairs[201];
+
 /* SRC cleansed as utx_cleanse does, at most MAX bytes of it: the end. */
-char *utx_put_cleansed(char *p, const char *src, size_t max);
+static inline char *utx_put_cleansed(char *p, const char *src, size_t max)
+{
+    const unsigned char *s = (const unsigned char *)src;
+    size_t i;
+    char c;
+    for (i = 0; i < max && (c = utx_cleanse_map[s[i]]) != 0; i++)
+        p[i] = c;
+    return p + i;
+}
 
 /* Address as utx_fmt_compat_addr prints it: the end.  P needs 46 bytes. */
 char *utx_put_compat_addr(char *p, const ut_entry *e);
 
-/* The last day formatted by utx_put_utmpdump_time (one per caller). */
+/* The last day and minute formatted by utx_put_utmpdump_time (one per
+ * caller; all zero to start). */
 struct utx_daycache {
     int64_t day_start; /* first second of the cached day */
     int valid;
     char prefix[40];   /* "YYYY-MM-DDT" */
+    int64_t min_start; /* first second of the cached minute */
+    int min_valid;
+    char minute[24];   /* "YYYY-MM-DDTHH:MM:" */
 };
 
-/* utx_fmt_utmpdump_time's text at P, the date taken from C when SEC is in
- * the day it holds: the end.  P needs 64 bytes. */
-char *utx_put_utmpdump_time(char *p, struct utx_daycache *c, int64_t sec, int32_t usec);
+/* utx_put_utmpdump_time when the minute is not cached. */
+char *utx_put_utmpdump_time_slow(char *p, struct utx_daycache *c, int64_t sec, int32_t usec);
+
+/* utx_fmt_utmpdump_time's text at P, the date and time up to the minute
+ * taken from C when SEC is in the minute it holds: the end.  P needs 64
+ * bytes. */
+static inline char *utx_put_utmpdump_time(char *p, struct utx_daycache *c, int64_t sec,
+                                          int32_t usec)
+{
+    const char *d = utx_digit_pairs;
+    uint64_t s = (uint64_t)sec - (uint64_t)c->min_start;
+    uint32_t u = (uint32_t)usec, hi, mid;
+    if (s >= 60 || !c->min_valid || u > 999999)
+        return utx_put_utmpdump_time_slow(p, c, sec, usec);
+    memcpy(p, c->minute, 17);
+    memcpy(p + 17, d + 2 * s, 2);
+    p[19] = ',';
+    hi = u / 10000;
+    u -= hi * 10000;
+    mid = u / 100;
+    u -= mid * 100;
+    memcpy(p + 20, d + 2 * hi, 2);
+    memcpy(p + 22, d + 2 * mid, 2);
+    memcpy(p + 24, d + 2 * u, 2);
+    memcpy(p + 26, "+00:00", 6);
+    return p + 32;
+}
 
 /* ------------------------------------------------------------------ */
 /* JSON                                                                */

@@ -76,14 +76,90 @@ static inline void dump_column(struct utx_obuf *b, const char *s, struct column 
 static struct utx_obuf dump_ob;
 static struct utx_daycache dump_day;
 
+/* What the entries' format means for their text, kept while it is the
+ * same from entry to entry. */
+static struct {
+    uint32_t format;
+    int known, linux_rec, time32;
+} dump_fmt;
+
+/* Room for the longest line of a Linux record: the cut columns (4 + 32 +
+ * 32 + 256), numbers, address and time, and UTX_SPACES_SLACK. */
+#define DUMP_LINE_ROOM 640
+
+/* "[S] " for a column cut at PREC bytes and padded to WIDTH < 32, with the
+ * next column's "[": the end.  Up to 32 bytes past P are written. */
+static inline char *dump_cut_column(char *p, const char *s, size_t prec, int width)
+{
+    char *end;
+    p = utx_put_spaces(p, width); /* writes UTX_SPACES_SLACK spaces */
+    end = utx_put_cleansed(p - width, s, prec);
+    if (end < p)
+        end = p;
+    memcpy(end, "] [", 3);
+    return end + 3;
+}
+
+/* A Linux record's line: one room check, columns cut at the field sizes. */
+static inline void dump_linux_line(struct utx_obuf *b, const ut_entry *e)
+{
+    const int64_t two31 = INT64_C(1) << 31;
+    const char *d = utx_digit_pairs;
+    char *p = utx_ob_room(b, DUMP_LINE_ROOM), *a;
+    int64_t sec = e->sec;
+
+    *p++ = '[';
+    if ((uint32_t)e->raw_type < 10)
+        *p++ = (char)('0' + e->raw_type);
+    else
+        p = utx_put_i64(p, e->raw_type);
+    memcpy(p, "] [", 3);
+    p += 3;
+    if ((uint64_t)e->pid < 10000000) { /* "%05d": pids have 5 to 7 digits */
+        uint32_t v = (uint32_t)e->pid, top = v / 10000, mid;
+        v -= top * 10000;
+        if (top >= 100) {
+            uint32_t h = top / 100;
+            *p++ = (char)('0' + h);
+            memcpy(p, d + 2 * (top - h * 100), 2);
+            p += 2;
+        } else if (top >= 10) {
+            memcpy(p, d + 2 * top, 2);
+            p += 2;
+        } else {
+            *p++ = (char)('0' + top);
+        }
+        mid = v / 100;
+        v -= mid * 100;
+        memcpy(p, d + 2 * mid, 2);
+        memcpy(p + 2, d + 2 * v, 2);
+        p += 4;
+    } else {
+        p = utx_put_i64_zero(p, e->pid, 5);
+    }
+    memcpy(p, "] [", 3);
+    p = dump_cut_column(p + 3, e->id, COL_ID.prec, COL_ID.width);
+    p = dump_cut_column(p, e->user, COL_USER.prec, COL_USER.width);
+    p = dump_cut_column(p, e->line, COL_LINE.prec, COL_LINE.width);
+    p = dump_cut_column(p, e->host, COL_HOST.prec, COL_HOST.width);
+    a = p;
+    p = utx_put_compat_addr(p, e);
+    p = utx_put_spaces(p, 15 - (int)(p - a));
+    memcpy(p, "] [", 3);
+    /* utx_peer_sec: a 32-bit tv_sec read as int32_t */
+    if (dump_fmt.time32 && (uint64_t)(sec - two31) < (uint64_t)two31)
+        sec -= 2 * two31;
+    p = utx_put_utmpdump_time(p + 3, &dump_day, sec, e->usec);
+    memcpy(p, "]\n", 2);
+    utx_ob_commit(b, p + 2);
+}
+
 /* One entry in utmpdump's layout:
  * [type] [pid] [id] [user] [line] [host] [addr] [time] */
 static void dump_text(FILE *out, const ut_entry *e)
 {
-    int linux_rec = utx_format_is_linux_utmp(e->format);
-    int type = linux_rec ? e->raw_type : e->entry_type;
-    int64_t pid = (e->pid < 0 && !linux_rec) ? 0 : e->pid;
     struct utx_obuf *b = &dump_ob;
+    int64_t pid;
     char *p, *a;
 
     if (b->out != out) {
@@ -91,17 +167,30 @@ static void dump_text(FILE *out, const ut_entry *e)
             utx_ob_flush(b);
         utx_ob_init(b, out);
     }
+    if (!dump_fmt.known || dump_fmt.format != e->format) {
+        dump_fmt.format = e->format;
+        dump_fmt.linux_rec = utx_format_is_linux_utmp(e->format);
+        dump_fmt.time32 = utx_format_has_time32(e->format);
+        dump_fmt.known = 1;
+    }
+    if (dump_fmt.linux_rec) {
+        dump_linux_line(b, e);
+        return;
+    }
+    /* Other formats: the normalized type, no negative pid, and columns
+     * not cut at the Linux field sizes. */
+    pid = e->pid < 0 ? 0 : e->pid;
     p = utx_ob_room(b, 64);
     *p++ = '[';
-    p = utx_put_i64(p, type);
+    p = utx_put_i64(p, e->entry_type);
     memcpy(p, "] [", 3);
     p = utx_put_i64_zero(p + 3, pid, 5);
     memcpy(p, "] ", 2);
     utx_ob_commit(b, p + 2);
-    dump_column(b, e->id, COL_ID, linux_rec);
-    dump_column(b, e->user, COL_USER, linux_rec);
-    dump_column(b, e->line, COL_LINE, linux_rec);
-    dump_column(b, e->host, COL_HOST, linux_rec);
+    dump_column(b, e->id, COL_ID, 0);
+    dump_column(b, e->user, COL_USER, 0);
+    dump_column(b, e->line, COL_LINE, 0);
+    dump_column(b, e->host, COL_HOST, 0);
     p = utx_ob_room(b, 176);
     *p++ = '[';
     a = p;
