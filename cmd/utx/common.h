@@ -68,10 +68,20 @@ const char *utx_os_message(const char *path, ut_status st, const char *msg, char
  * exist); returns UTX_EXIT_OK and stores the reader otherwise. */
 int utx_open(const struct utx_input *in, ut_reader **out);
 
+/* utx_next after ut_reader_next gave ST: the partial records, errors and
+ * the end. */
+ut_status utx_next_slow(ut_reader *r, const char *label, const ut_entry **e, ut_status st);
+
 /* Next entry that is not a trailing partial record (those are reported on
  * stderr as "utx: LABEL: trailing partial record at offset N ignored").
  * Returns UT_OK, UT_END, or an error status after printing it. */
-ut_status utx_next(ut_reader *r, const char *label, const ut_entry **e);
+static inline ut_status utx_next(ut_reader *r, const char *label, const ut_entry **e)
+{
+    ut_status st = ut_reader_next(r, e);
+    if (st == UT_OK && !((*e)->flags & UT_ENTRY_PARTIAL_RECORD))
+        return UT_OK;
+    return utx_next_slow(r, label, e, st);
+}
 
 /* ------------------------------------------------------------------ */
 /* formats                                                             */
@@ -192,19 +202,59 @@ static inline char *utx_put_spaces(char *p, int n)
 extern const char utx_cleanse_map[256];
 extern const char utx_digit_pairs[201];
 
-/* SRC cleansed as utx_cleanse does, at most MAX bytes of it: the end. */
+/* SRC cleansed as utx_cleanse does, at most MAX bytes of it: the end.
+ * Unrolled by 4: no count to test between the bytes of a group. */
 static inline char *utx_put_cleansed(char *p, const char *src, size_t max)
 {
     const unsigned char *s = (const unsigned char *)src;
-    size_t i;
+    const char *map = utx_cleanse_map;
+    size_t i = 0;
     char c;
-    for (i = 0; i < max && (c = utx_cleanse_map[s[i]]) != 0; i++)
+    for (; i + 4 <= max; i += 4) {
+        if ((c = map[s[i]]) == 0)
+            return p + i;
+        p[i] = c;
+        if ((c = map[s[i + 1]]) == 0)
+            return p + i + 1;
+        p[i + 1] = c;
+        if ((c = map[s[i + 2]]) == 0)
+            return p + i + 2;
+        p[i + 2] = c;
+        if ((c = map[s[i + 3]]) == 0)
+            return p + i + 3;
+        p[i + 3] = c;
+    }
+    for (; i < max && (c = map[s[i]]) != 0; i++)
         p[i] = c;
     return p + i;
 }
 
+/* "0." .. "255.": each octet's text and a dot in 4 bytes, for addresses,
+ * then the length of the two (2..4). */
+extern const char utx_octet_dot[256][6];
+
+/* Address as utx_fmt_compat_addr prints it (NOT IPv4: bytes 4..15 are not
+ * all zero): the end.  P needs 46 bytes. */
+char *utx_put_compat_addr_v6(char *p, const ut_entry *e);
+
 /* Address as utx_fmt_compat_addr prints it: the end.  P needs 46 bytes. */
-char *utx_put_compat_addr(char *p, const ut_entry *e);
+static inline char *utx_put_compat_addr(char *p, const ut_entry *e)
+{
+    const unsigned char *a = e->addr;
+    uint32_t mid;
+    uint64_t tail;
+    int i;
+    memcpy(&mid, a + 4, 4);
+    memcpy(&tail, a + 8, 8);
+    if ((mid | tail) != 0)
+        return utx_put_compat_addr_v6(p, e);
+    /* IPv4, as inet_ntop writes it */
+    for (i = 0; i < 4; i++) {
+        memcpy(p, utx_octet_dot[a[i]], 4);
+        p += utx_octet_dot[a[i]][4];
+    }
+    return p - 1;
+}
 
 /* The last day and minute formatted by utx_put_utmpdump_time (one per
  * caller; all zero to start). */
