@@ -327,8 +327,19 @@ static int for_each_entry(const struct utx_input *in, FILE *out,
         return rc;
     if (banner) /* as utmpdump does */
         fprintf(stderr, "Utmp dump of %s\n", label);
-    while ((st = utx_next(r, label, &e)) == UT_OK)
-        show(out, e);
+    if (show == dump_text) {
+        /* The plain dump's loop: a Linux record's line written here when
+         * the format is the last one's. */
+        while ((st = utx_next(r, label, &e)) == UT_OK) {
+            if (dump_fmt.linux_rec && e->format == dump_fmt.format && dump_ob.out == out)
+                dump_linux_line(&dump_ob, e);
+            else
+                dump_text(out, e);
+        }
+    } else {
+        while ((st = utx_next(r, label, &e)) == UT_OK)
+            show(out, e);
+    }
     if (dump_ob.out != NULL)
         utx_ob_flush(&dump_ob);
     ut_reader_close(r);
