@@ -24,10 +24,17 @@
 /* ------------------------------------------------------------------ */
 /* messages                                                            */
 
+/* The output buffer last bound (utx_ob_init): what it holds goes out
+ * before any message. */
+static struct utx_obuf *ob_bound;
+
 void utx_err(const char *fmt, ...)
 {
     va_list ap;
-    fflush(stdout); /* keep stdout and stderr in order on a terminal */
+    /* keep stdout and stderr in order on a terminal or in one file */
+    if (ob_bound != NULL)
+        utx_ob_flush(ob_bound);
+    fflush(stdout);
     fputs("utx: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -338,6 +345,7 @@ void utx_ob_init(struct utx_obuf *b, FILE *out)
 {
     b->out = out;
     b->len = 0;
+    ob_bound = b;
 }
 
 void utx_ob_flush(struct utx_obuf *b)
@@ -483,25 +491,18 @@ static char *put2(char *p, int v)
     return p + 2;
 }
 
-char *utx_put_utmpdump_time_slow(char *p, struct utx_daycache *c, int64_t sec, int32_t usec)
+int utx_daycache_set(struct utx_daycache *c, int64_t sec)
 {
     int r;
 
     if (!c->valid || sec < c->day_start || (uint64_t)sec - (uint64_t)c->day_start >= 86400) {
         struct utx_civil civ;
         utx_civil_utc(sec, &civ);
-        if (civ.year < 0 || civ.year > 9999 || usec < 0 || usec > 999999) {
-            /* Rare: as printf writes it, uncached. */
-            utx_fmt_utmpdump_time(p, 64, sec, usec);
-            return p + strlen(p);
-        }
+        if (civ.year < 0 || civ.year > 9999)
+            return 0;
         snprintf(c->prefix, sizeof(c->prefix), "%04" PRId64 "-%02d-%02dT", civ.year, civ.month, civ.day);
         c->day_start = sec - ((int64_t)civ.hour * 3600 + civ.min * 60 + civ.sec);
         c->valid = 1;
-    }
-    if (usec < 0 || usec > 999999) {
-        utx_fmt_utmpdump_time(p, 64, sec, usec);
-        return p + strlen(p);
     }
     /* The minute's text from the day's ("YYYY-MM-DDT": years 0..9999). */
     r = (int)(sec - c->day_start);
@@ -512,7 +513,41 @@ char *utx_put_utmpdump_time_slow(char *p, struct utx_daycache *c, int64_t sec, i
     c->minute[16] = ':';
     c->min_start = sec - r % 60;
     c->min_valid = 1;
+    return 1;
+}
+
+char *utx_put_utmpdump_time_slow(char *p, struct utx_daycache *c, int64_t sec, int32_t usec)
+{
+    if (usec < 0 || usec > 999999 || !utx_daycache_set(c, sec)) {
+        /* Rare: as printf writes it, uncached. */
+        utx_fmt_utmpdump_time(p, 64, sec, usec);
+        return p + strlen(p);
+    }
     return utx_put_utmpdump_time(p, c, sec, usec);
+}
+
+char *utx_put_rfc3339(char *p, struct utx_daycache *c, int64_t sec, int32_t usec)
+{
+    uint64_t s = (uint64_t)sec - (uint64_t)c->min_start;
+    if (s >= 60 || !c->min_valid) {
+        if (!utx_daycache_set(c, sec)) {
+            utx_fmt_rfc3339(p, 64, sec, usec);
+            return p + strlen(p);
+        }
+        s = (uint64_t)sec - (uint64_t)c->min_start;
+    }
+    memcpy(p, c->minute, 17);
+    put2(p + 17, (int)s);
+    if (usec < 0 || usec > 999999) {
+        p[19] = 'Z';
+        return p + 20;
+    }
+    p[19] = '.';
+    put2(p + 20, usec / 10000);
+    put2(p + 22, usec / 100 % 100);
+    put2(p + 24, usec % 100);
+    p[26] = 'Z';
+    return p + 27;
 }
 
 /* ------------------------------------------------------------------ */
@@ -609,4 +644,114 @@ void utx_json_hex(FILE *out, const char *s)
     for (; *p; p++)
         fprintf(out, "%02x", (unsigned)*p);
     putc('"', out);
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON into a buffer                                                  */
+
+char *utx_put_u64(char *p, uint64_t v)
+{
+    char tmp[20], *d = u64_digits(tmp + sizeof(tmp), v);
+    size_t n = (size_t)(tmp + sizeof(tmp) - d);
+    memcpy(p, d, n);
+    return p + n;
+}
+
+/* How utx_json_str writes each byte on its own: 0 copied as it is, 1 the
+ * start of a UTF-8 sequence or an invalid byte (\u00XX), else the letter
+ * of its short escape. */
+static const unsigned char json_class[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 'b', 't', 'n', 1, 'f', 'r', 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, '"', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '\\', 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/* Input bytes handled per room check (each becomes at most 6 bytes). */
+#define JSON_STEP 1024
+
+int utx_ob_json_str(struct utx_obuf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *q = (const unsigned char *)s;
+    int valid = 1;
+    char *p = utx_ob_room(b, 1);
+
+    *p++ = '"';
+    utx_ob_commit(b, p);
+    while (*q) {
+        char *end;
+        p = utx_ob_room(b, 6 * JSON_STEP + 8);
+        end = p + 6 * JSON_STEP;
+        while (*q && p < end) {
+            unsigned char c = json_class[*q];
+            size_t k;
+            if (c == 0) {
+                *p++ = (char)*q++;
+                continue;
+            }
+            if (c != 1) {
+                p[0] = '\\';
+                p[1] = (char)c;
+                p += 2;
+                q++;
+                continue;
+            }
+            k = utf8_seq(q);
+            if (k > 1) {
+                memcpy(p, q, k);
+                p += k;
+                q += k;
+                continue;
+            }
+            /* controls, DEL, and each byte of an invalid sequence */
+            valid &= k != 0;
+            memcpy(p, "\\u00", 4);
+            p[4] = hex[*q >> 4];
+            p[5] = hex[*q & 15];
+            p += 6;
+            q++;
+        }
+        utx_ob_commit(b, p);
+    }
+    p = utx_ob_room(b, 1);
+    *p++ = '"';
+    utx_ob_commit(b, p);
+    return valid;
+}
+
+void utx_ob_json_hex(struct utx_obuf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *q = (const unsigned char *)s;
+    char *p = utx_ob_room(b, 1);
+
+    *p++ = '"';
+    utx_ob_commit(b, p);
+    while (*q) {
+        char *end;
+        p = utx_ob_room(b, 2 * JSON_STEP);
+        end = p + 2 * JSON_STEP;
+        for (; *q && p < end; q++) {
+            p[0] = hex[*q >> 4];
+            p[1] = hex[*q & 15];
+            p += 2;
+        }
+        utx_ob_commit(b, p);
+    }
+    p = utx_ob_room(b, 1);
+    *p++ = '"';
+    utx_ob_commit(b, p);
 }

@@ -150,7 +150,8 @@ struct utx_obuf {
     char buf[UTX_OBUF_SIZE];
 };
 
-/* Bind B (its buffer empty) to OUT. */
+/* Bind B (its buffer empty) to OUT.  Until another buffer is bound,
+ * utx_err hands what B holds to OUT before its message. */
 void utx_ob_init(struct utx_obuf *b, FILE *out);
 
 /* Hand what B holds to its stream (fwrite; the stream's errors stay the
@@ -267,6 +268,14 @@ struct utx_daycache {
     char minute[24];   /* "YYYY-MM-DDTHH:MM:" */
 };
 
+/* Make C hold SEC's day and minute: 0 (C unchanged) when SEC's year is
+ * outside 0..9999. */
+int utx_daycache_set(struct utx_daycache *c, int64_t sec);
+
+/* utx_fmt_rfc3339's text at P, the date and time up to the minute taken
+ * from C: the end.  P needs 64 bytes. */
+char *utx_put_rfc3339(char *p, struct utx_daycache *c, int64_t sec, int32_t usec);
+
 /* utx_put_utmpdump_time when the minute is not cached. */
 char *utx_put_utmpdump_time_slow(char *p, struct utx_daycache *c, int64_t sec, int32_t usec);
 
@@ -308,6 +317,16 @@ void utx_json_str(FILE *out, const char *s);
 
 /* S as lower-case hex in quotes (the exact bytes of a non-UTF-8 field). */
 void utx_json_hex(FILE *out, const char *s);
+
+/* The same JSON into a buffer: utx_json_str's text of S, returning 1 when
+ * S is valid UTF-8 (as utx_utf8_valid says), 0 when it is not. */
+int utx_ob_json_str(struct utx_obuf *b, const char *s);
+
+/* utx_json_hex's text of S into a buffer. */
+void utx_ob_json_hex(struct utx_obuf *b, const char *s);
+
+/* V in decimal at P (as "%" PRIu64): the end.  P needs 20 bytes. */
+char *utx_put_u64(char *p, uint64_t v);
 
 /* ------------------------------------------------------------------ */
 /* sources, --root and --watch (modern.c)                              */

@@ -154,19 +154,26 @@ static inline void dump_linux_line(struct utx_obuf *b, const ut_entry *e)
     utx_ob_commit(b, p + 2);
 }
 
-/* One entry in utmpdump's layout:
- * [type] [pid] [id] [user] [line] [host] [addr] [time] */
-static void dump_text(FILE *out, const ut_entry *e)
+/* dump_ob, bound to OUT (what it held for another stream flushed). */
+static struct utx_obuf *dump_buffer(FILE *out)
 {
     struct utx_obuf *b = &dump_ob;
-    int64_t pid;
-    char *p, *a;
-
     if (b->out != out) {
         if (b->out != NULL)
             utx_ob_flush(b);
         utx_ob_init(b, out);
     }
+    return b;
+}
+
+/* One entry in utmpdump's layout:
+ * [type] [pid] [id] [user] [line] [host] [addr] [time] */
+static void dump_text(FILE *out, const ut_entry *e)
+{
+    struct utx_obuf *b = dump_buffer(out);
+    int64_t pid;
+    char *p, *a;
+
     if (!dump_fmt.known || dump_fmt.format != e->format) {
         dump_fmt.format = e->format;
         dump_fmt.linux_rec = utx_format_is_linux_utmp(e->format);
@@ -215,31 +222,55 @@ static const struct {
     {UT_ENTRY_TRUNCATED, "TRUNCATED"},
 };
 
-static void json_flags(FILE *out, uint32_t flags)
+/* The text of S at P: the end (for names known to be short). */
+static char *put_str(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* "flags":[...] of an entry into B. */
+static void json_flags(struct utx_obuf *b, uint32_t flags)
 {
     size_t i;
     const char *sep = "";
-    fputs("\"flags\":[", out);
+    char *p = utx_ob_room(b, 256);
+    p = put_str(p, "\"flags\":[");
     for (i = 0; i < sizeof(ENTRY_FLAGS) / sizeof(ENTRY_FLAGS[0]); i++) {
         if (flags & ENTRY_FLAGS[i].bit) {
-            fprintf(out, "%s\"%s\"", sep, ENTRY_FLAGS[i].name);
+            p = put_str(p, sep);
+            *p++ = '"';
+            p = put_str(p, ENTRY_FLAGS[i].name);
+            *p++ = '"';
             sep = ",";
         }
         flags &= ~ENTRY_FLAGS[i].bit;
     }
-    if (flags) /* bits newer than this program */
-        fprintf(out, "%s\"0x%x\"", sep, (unsigned)flags);
-    putc(']', out);
+    if (flags) { /* bits newer than this program */
+        p = put_str(p, sep);
+        p += sprintf(p, "\"0x%x\"", (unsigned)flags);
+    }
+    *p++ = ']';
+    utx_ob_commit(b, p);
 }
 
 /* "name":"value" plus "name_hex":"…" when the bytes are not UTF-8. */
-static void json_field(FILE *out, const char *name, const char *value)
+static void json_field(struct utx_obuf *b, const char *name, const char *value)
 {
-    fprintf(out, ",\"%s\":", name);
-    utx_json_str(out, value);
-    if (!utx_utf8_valid(value)) {
-        fprintf(out, ",\"%s_hex\":", name);
-        utx_json_hex(out, value);
+    char *p = utx_ob_room(b, 64);
+    *p++ = ',';
+    *p++ = '"';
+    p = put_str(p, name);
+    memcpy(p, "\":", 2);
+    utx_ob_commit(b, p + 2);
+    if (!utx_ob_json_str(b, value)) {
+        p = utx_ob_room(b, 64);
+        memcpy(p, ",\"", 2);
+        p = put_str(p + 2, name);
+        memcpy(p, "_hex\":", 6);
+        utx_ob_commit(b, p + 6);
+        utx_ob_json_hex(b, value);
     }
 }
 
@@ -258,35 +289,59 @@ static const char *addr_family_name(uint32_t family)
 /* host_name of every --json line (--host-name, this host's, or ""). */
 static const char *dump_host_name = "";
 
+/* dump --json's times (a cache of their day and minute). */
+static struct utx_daycache json_day;
+
 /* One entry as one JSON object on one line; every field of ut_entry. */
 static void dump_json(FILE *out, const ut_entry *e)
 {
+    struct utx_obuf *b = dump_buffer(out);
     const char *type = ut_type_name(e->entry_type);
-    char when[64];
+    char *p = utx_ob_room(b, 256);
 
-    utx_fmt_rfc3339(when, sizeof(when), e->sec, e->usec);
-    fprintf(out, "{\"format\":\"%s\",\"offset\":%" PRIu64, utx_format_name(e->format),
-            e->offset);
-    fprintf(out, ",\"type\":\"%s\",\"type_num\":%d,\"raw_type\":%d",
-            type ? type : "UNKNOWN", e->entry_type, e->raw_type);
-    json_field(out, "user", e->user);
-    json_field(out, "line", e->line);
-    json_field(out, "id", e->id);
-    json_field(out, "host", e->host);
-    json_field(out, "service", e->service);
-    fprintf(out, ",\"pid\":%" PRId64 ",\"session\":%" PRId64 ",\"uid\":%" PRId64,
-            e->pid, e->session, e->uid);
-    fprintf(out, ",\"exit_termination\":%d,\"exit_status\":%d", e->exit_termination,
-            e->exit_status);
-    fprintf(out, ",\"sec\":%" PRId64 ",\"usec\":%d,\"time\":\"%s\"", e->sec, e->usec,
-            when);
-    fprintf(out, ",\"addr_family\":\"%s\"", addr_family_name(e->addr_family));
-    json_field(out, "addr", e->addr_text);
-    fputs(",\"host_name\":", out);
-    utx_json_str(out, dump_host_name);
-    putc(',', out);
-    json_flags(out, e->flags);
-    fputs("}\n", out);
+    p = put_str(p, "{\"format\":\"");
+    p = put_str(p, utx_format_name(e->format));
+    p = put_str(p, "\",\"offset\":");
+    p = utx_put_u64(p, e->offset);
+    p = put_str(p, ",\"type\":\"");
+    p = put_str(p, type ? type : "UNKNOWN");
+    p = put_str(p, "\",\"type_num\":");
+    p = utx_put_i64(p, e->entry_type);
+    p = put_str(p, ",\"raw_type\":");
+    p = utx_put_i64(p, e->raw_type);
+    utx_ob_commit(b, p);
+    json_field(b, "user", e->user);
+    json_field(b, "line", e->line);
+    json_field(b, "id", e->id);
+    json_field(b, "host", e->host);
+    json_field(b, "service", e->service);
+    p = utx_ob_room(b, 512);
+    p = put_str(p, ",\"pid\":");
+    p = utx_put_i64(p, e->pid);
+    p = put_str(p, ",\"session\":");
+    p = utx_put_i64(p, e->session);
+    p = put_str(p, ",\"uid\":");
+    p = utx_put_i64(p, e->uid);
+    p = put_str(p, ",\"exit_termination\":");
+    p = utx_put_i64(p, e->exit_termination);
+    p = put_str(p, ",\"exit_status\":");
+    p = utx_put_i64(p, e->exit_status);
+    p = put_str(p, ",\"sec\":");
+    p = utx_put_i64(p, e->sec);
+    p = put_str(p, ",\"usec\":");
+    p = utx_put_i64(p, e->usec);
+    p = put_str(p, ",\"time\":\"");
+    p = utx_put_rfc3339(p, &json_day, e->sec, e->usec);
+    p = put_str(p, "\",\"addr_family\":\"");
+    p = put_str(p, addr_family_name(e->addr_family));
+    *p++ = '"';
+    utx_ob_commit(b, p);
+    json_field(b, "addr", e->addr_text);
+    utx_ob_write(b, ",\"host_name\":", 13);
+    utx_ob_json_str(b, dump_host_name);
+    utx_ob_write(b, ",", 1);
+    json_flags(b, e->flags);
+    utx_ob_write(b, "}\n", 2);
 }
 
 static const struct {
@@ -469,10 +524,11 @@ static int dump_show(void *ctx, const ut_entry *e)
     const struct dump_ctx *c = ctx;
     if (c->json == UTX_JSON_ECS)
         utx_ecs_entry(stdout, e, &c->ecs);
-    else if (c->json)
-        dump_json(stdout, e);
     else {
-        dump_text(stdout, e);
+        if (c->json)
+            dump_json(stdout, e);
+        else
+            dump_text(stdout, e);
         utx_ob_flush(&dump_ob); /* the follow loop flushes stdout */
     }
     return 0;
