@@ -230,6 +230,12 @@ static char *put_str(char *p, const char *s)
     return p + n;
 }
 
+/* KEY then V in decimal at P: the end. */
+static char *put_key_i64(char *p, const char *key, int64_t v)
+{
+    return utx_put_i64(put_str(p, key), v);
+}
+
 /* "flags":[...] of an entry into B. */
 static void json_flags(struct utx_obuf *b, uint32_t flags)
 {
@@ -305,10 +311,8 @@ static void dump_json(FILE *out, const ut_entry *e)
     p = utx_put_u64(p, e->offset);
     p = put_str(p, ",\"type\":\"");
     p = put_str(p, type ? type : "UNKNOWN");
-    p = put_str(p, "\",\"type_num\":");
-    p = utx_put_i64(p, e->entry_type);
-    p = put_str(p, ",\"raw_type\":");
-    p = utx_put_i64(p, e->raw_type);
+    p = put_key_i64(p, "\",\"type_num\":", e->entry_type);
+    p = put_key_i64(p, ",\"raw_type\":", e->raw_type);
     utx_ob_commit(b, p);
     json_field(b, "user", e->user);
     json_field(b, "line", e->line);
@@ -316,20 +320,13 @@ static void dump_json(FILE *out, const ut_entry *e)
     json_field(b, "host", e->host);
     json_field(b, "service", e->service);
     p = utx_ob_room(b, 512);
-    p = put_str(p, ",\"pid\":");
-    p = utx_put_i64(p, e->pid);
-    p = put_str(p, ",\"session\":");
-    p = utx_put_i64(p, e->session);
-    p = put_str(p, ",\"uid\":");
-    p = utx_put_i64(p, e->uid);
-    p = put_str(p, ",\"exit_termination\":");
-    p = utx_put_i64(p, e->exit_termination);
-    p = put_str(p, ",\"exit_status\":");
-    p = utx_put_i64(p, e->exit_status);
-    p = put_str(p, ",\"sec\":");
-    p = utx_put_i64(p, e->sec);
-    p = put_str(p, ",\"usec\":");
-    p = utx_put_i64(p, e->usec);
+    p = put_key_i64(p, ",\"pid\":", e->pid);
+    p = put_key_i64(p, ",\"session\":", e->session);
+    p = put_key_i64(p, ",\"uid\":", e->uid);
+    p = put_key_i64(p, ",\"exit_termination\":", e->exit_termination);
+    p = put_key_i64(p, ",\"exit_status\":", e->exit_status);
+    p = put_key_i64(p, ",\"sec\":", e->sec);
+    p = put_key_i64(p, ",\"usec\":", e->usec);
     p = put_str(p, ",\"time\":\"");
     p = utx_put_rfc3339(p, &json_day, e->sec, e->usec);
     p = put_str(p, "\",\"addr_family\":\"");
