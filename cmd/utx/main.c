@@ -640,36 +640,76 @@ struct who_cols {
     int mesg, idle, pid, exit; /* -T; -u/-l/-r/-d; not -s; -d */
 };
 
+/* who's text goes through this buffer, flushed after each table. */
+static struct utx_obuf who_ob;
+
+/* S at P as printf's "%-W.Ps" (RIGHT: "%W.Ps"; PREC -1: no precision):
+ * the end. */
+static char *who_pad(char *p, const char *s, int prec, int width, int right)
+{
+    size_t n = prec < 0 ? strlen(s) : strnlen(s, (size_t)prec);
+    size_t pad = width > 0 && (size_t)width > n ? (size_t)width - n : 0;
+    if (right) {
+        memset(p, ' ', pad);
+        p += pad;
+    }
+    memcpy(p, s, n);
+    p += n;
+    if (!right) {
+        memset(p, ' ', pad);
+        p += pad;
+    }
+    return p;
+}
+
 /* One line as coreutils who's print_line() builds it: USER (at most
  * USERLEN bytes, -1: all), [STATE], LINE, TIME, [IDLE], [PID], COMMENT,
- * [EXIT]; trailing blanks removed. */
-static void who_print(FILE *out, const struct who_cols *k, int width, int userlen,
+ * [EXIT]; trailing blanks removed.  Into B, or a buffer of its own when
+ * the line could be longer than B. */
+static void who_print(struct utx_obuf *b, const struct who_cols *k, int width, int userlen,
                       const char *user, char state, int linelen, const char *line,
                       const char *when, const char *idle, const char *pid,
                       const char *comment, const char *exitstr)
 {
     size_t n = strlen(user) + strlen(line) + strlen(when) + strlen(comment) +
                strlen(exitstr) + strlen(idle) + strlen(pid) + 128;
-    char *buf = malloc(n), *end, *p;
-    char mesg[3] = {' ', state, '\0'};
+    char *own = n > UTX_OBUF_SIZE ? malloc(n) : NULL, *start, *p;
 
-    if (buf == NULL)
+    if (n > UTX_OBUF_SIZE && own == NULL)
         return;
-    p = buf + snprintf(buf, n, "%-8.*s%s %-12.*s %-*s", userlen, user,
-                       k->mesg ? mesg : "", linelen, line, width, when);
-    if (k->idle && strlen(idle) < 7)
-        p += sprintf(p, " %-6s", idle);
-    if (k->pid && strlen(pid) < 12)
-        p += sprintf(p, " %10s", pid);
-    p += sprintf(p, " %-8s", comment);
-    if (k->exit)
-        sprintf(p, " %-12s", exitstr);
-    end = buf + strlen(buf);
-    while (end > buf && end[-1] == ' ')
-        end--;
-    *end = '\0';
-    fprintf(out, "%s\n", buf);
-    free(buf);
+    start = p = own ? own : utx_ob_room(b, n);
+    p = who_pad(p, user, userlen, 8, 0);
+    if (k->mesg) {
+        *p++ = ' ';
+        *p++ = state;
+    }
+    *p++ = ' ';
+    p = who_pad(p, line, linelen, 12, 0);
+    *p++ = ' ';
+    p = who_pad(p, when, -1, width, 0);
+    if (k->idle && strlen(idle) < 7) {
+        *p++ = ' ';
+        p = who_pad(p, idle, -1, 6, 0);
+    }
+    if (k->pid && strlen(pid) < 12) {
+        *p++ = ' ';
+        p = who_pad(p, pid, -1, 10, 1);
+    }
+    *p++ = ' ';
+    p = who_pad(p, comment, -1, 8, 0);
+    if (k->exit) {
+        *p++ = ' ';
+        p = who_pad(p, exitstr, -1, 12, 0);
+    }
+    while (p > start && p[-1] == ' ')
+        p--;
+    *p++ = '\n';
+    if (own != NULL) {
+        utx_ob_write(b, own, (size_t)(p - own));
+        free(own);
+    } else {
+        utx_ob_commit(b, p);
+    }
 }
 
 /* who's time column: strftime FMT of the local time, or the number. */
@@ -793,24 +833,36 @@ struct who_ctl {
     struct who_cols cols;
 };
 
+/* who --json's times (a cache of their day and minute). */
+static struct utx_daycache who_day;
+
 /* One user as a JSON object (the fields of a who line, and more). */
-static void who_json_user(FILE *out, const ut_entry *e, int first)
+static void who_json_user(struct utx_obuf *b, const ut_entry *e, int first)
 {
-    char when[64];
-    utx_fmt_rfc3339(when, sizeof(when), e->sec, e->usec);
-    fputs(first ? "{\"user\":" : ",{\"user\":", out);
-    utx_json_str(out, e->user);
-    fputs(",\"line\":", out);
-    utx_json_str(out, e->line);
-    fputs(",\"host\":", out);
-    utx_json_str(out, e->host);
-    fputs(",\"id\":", out);
-    utx_json_str(out, e->id);
-    fputs(",\"service\":", out);
-    utx_json_str(out, e->service);
-    fprintf(out, ",\"pid\":%" PRId64 ",\"session\":%" PRId64 ",\"uid\":%" PRId64
-                 ",\"sec\":%" PRId64 ",\"usec\":%d,\"time\":\"%s\"}",
-            e->pid, e->session, e->uid, e->sec, e->usec, when);
+    char *p;
+    if (first)
+        utx_ob_write(b, "{\"user\":", 8);
+    else
+        utx_ob_write(b, ",{\"user\":", 9);
+    utx_ob_json_str(b, e->user);
+    utx_ob_write(b, ",\"line\":", 8);
+    utx_ob_json_str(b, e->line);
+    utx_ob_write(b, ",\"host\":", 8);
+    utx_ob_json_str(b, e->host);
+    utx_ob_write(b, ",\"id\":", 6);
+    utx_ob_json_str(b, e->id);
+    utx_ob_write(b, ",\"service\":", 11);
+    utx_ob_json_str(b, e->service);
+    p = utx_ob_room(b, 256);
+    p = put_key_i64(p, ",\"pid\":", e->pid);
+    p = put_key_i64(p, ",\"session\":", e->session);
+    p = put_key_i64(p, ",\"uid\":", e->uid);
+    p = put_key_i64(p, ",\"sec\":", e->sec);
+    p = put_key_i64(p, ",\"usec\":", e->usec);
+    p = put_str(p, ",\"time\":\"");
+    p = utx_put_rfc3339(p, &who_day, e->sec, e->usec);
+    memcpy(p, "\"}", 2);
+    utx_ob_commit(b, p + 2);
 }
 
 /* One entry as coreutils who's scan_entries() prints it (if at all). */
@@ -826,7 +878,7 @@ static void who_text(const struct who_ctl *c, const ut_entry *e, int64_t boottim
     if (c->users && t == UT_TYPE_USER_PROCESS && e->user[0] != '\0') {
         char state = who_tty(e, boottime, idle, sizeof(idle));
         who_host(comment, sizeof(comment), e->host, c->lookup);
-        who_print(stdout, k, c->width, 32, e->user, state, 32, e->line, when, idle, pid,
+        who_print(&who_ob, k, c->width, 32, e->user, state, 32, e->line, when, idle, pid,
                   comment, "");
     } else if (c->runlevel && t == UT_TYPE_RUN_LVL) {
         unsigned char last = (unsigned char)((int32_t)e->pid / 256);
@@ -834,23 +886,23 @@ static void who_text(const struct who_ctl *c, const ut_entry *e, int64_t boottim
         char level[32];
         snprintf(level, sizeof(level), "run-level %c", curr);
         snprintf(comment, sizeof(comment), "last=%c", last == 'N' ? 'S' : last);
-        who_print(stdout, k, c->width, -1, "", ' ', -1, level, when, "", "",
+        who_print(&who_ob, k, c->width, -1, "", ' ', -1, level, when, "", "",
                   (last >= 0x20 && last < 0x7f) ? comment : "", "");
     } else if (c->boot && t == UT_TYPE_BOOT_TIME) {
-        who_print(stdout, k, c->width, -1, "", ' ', -1, "system boot", when, "", "", "",
+        who_print(&who_ob, k, c->width, -1, "", ' ', -1, "system boot", when, "", "", "",
                   "");
     } else if (c->clock && t == UT_TYPE_NEW_TIME) {
-        who_print(stdout, k, c->width, -1, "", ' ', -1, "clock change", when, "", "", "",
+        who_print(&who_ob, k, c->width, -1, "", ' ', -1, "clock change", when, "", "", "",
                   "");
     } else if (c->init && t == UT_TYPE_INIT_PROCESS) {
-        who_print(stdout, k, c->width, -1, "", ' ', 32, e->line, when, "", pid, comment, "");
+        who_print(&who_ob, k, c->width, -1, "", ' ', 32, e->line, when, "", pid, comment, "");
     } else if (c->login && t == UT_TYPE_LOGIN_PROCESS) {
-        who_print(stdout, k, c->width, -1, "LOGIN", ' ', 32, e->line, when, "", pid,
+        who_print(&who_ob, k, c->width, -1, "LOGIN", ' ', 32, e->line, when, "", pid,
                   comment, "");
     } else if (c->dead && t == UT_TYPE_DEAD_PROCESS) {
         snprintf(exitstr, sizeof(exitstr), "term=%d exit=%d", e->exit_termination,
                  e->exit_status);
-        who_print(stdout, k, c->width, -1, "", ' ', 32, e->line, when, "", pid, comment,
+        who_print(&who_ob, k, c->width, -1, "", ' ', 32, e->line, when, "", pid, comment,
                   exitstr);
     }
 }
@@ -864,10 +916,20 @@ static const char *who_my_line(void)
     return tty;
 }
 
-/* Open the input and print the table once.  Returns an exit code. */
-static int who_render(void *ctx)
+/* The reader's source as a JSON string ("null" when unknown), into B. */
+static void who_json_source(struct utx_obuf *b, const ut_reader *r)
 {
-    struct who_ctl *c = ctx;
+    const char *src = NULL;
+    if (ut_reader_source(r, &src) != UT_OK || src == NULL)
+        utx_ob_write(b, "null", 4);
+    else
+        utx_ob_json_str(b, src);
+}
+
+/* Open the input and print the table once (through who_ob, flushed at
+ * the end).  Returns an exit code. */
+static int who_table(struct who_ctl *c, struct utx_obuf *b)
+{
     const ut_entry *e;
     ut_reader *r = NULL;
     ut_status st;
@@ -876,7 +938,7 @@ static int who_render(void *ctx)
     const char *sep = "", *mine = NULL;
 
     if (c->watch && c->renders++ > 0 && !c->json)
-        putchar('\n');
+        utx_ob_write(b, "\n", 1);
     rc = (c->in.path == NULL && c->root != NULL)
              ? utx_open_db_root(c->root, UT_DB_UTMP, c->in.flags, &r)
              : utx_open(&c->in, &r);
@@ -885,13 +947,13 @@ static int who_render(void *ctx)
     if (c->verbose)
         utx_print_source(stderr, r);
     if (c->json) {
-        fputs("{\"source\":", stdout);
-        utx_json_source(stdout, r);
-        fputs(",\"users\":[", stdout);
+        utx_ob_write(b, "{\"source\":", 10);
+        who_json_source(b, r);
+        utx_ob_write(b, ",\"users\":[", 10);
         ut_reader_set_types(r, UT_TYPE_BIT(UT_TYPE_USER_PROCESS));
     } else if (!c->count) {
         if (c->heading)
-            who_print(stdout, &c->cols, c->width, -1, "NAME", ' ', -1, "LINE", "TIME",
+            who_print(b, &c->cols, c->width, -1, "NAME", ' ', -1, "LINE", "TIME",
                       "IDLE", "PID", "COMMENT", "EXIT");
         if (c->mine && (mine = who_my_line()) == NULL) {
             ut_reader_close(r);
@@ -902,14 +964,15 @@ static int who_render(void *ctx)
         int user = e->entry_type == UT_TYPE_USER_PROCESS && e->user[0] != '\0';
         if (c->json) {
             if (user)
-                who_json_user(stdout, e, n++ == 0);
+                who_json_user(b, e, n++ == 0);
         } else if (c->count) {
             if (user) {
                 char name[40];
                 char *end = name + snprintf(name, sizeof(name), "%.32s", e->user);
                 while (end > name && end[-1] == ' ')
                     *--end = '\0';
-                printf("%s%s", sep, name);
+                utx_ob_write(b, sep, strlen(sep));
+                utx_ob_write(b, name, (size_t)(end - name));
                 sep = " ";
                 n++;
             }
@@ -919,12 +982,25 @@ static int who_render(void *ctx)
         if (e->entry_type == UT_TYPE_BOOT_TIME)
             boottime = utx_peer_sec(e);
     }
-    if (c->json)
-        fputs("]}\n", stdout);
-    else if (c->count)
-        printf("\n# users=%d\n", n);
+    if (c->json) {
+        utx_ob_write(b, "]}\n", 3);
+    } else if (c->count) {
+        char tail[40];
+        utx_ob_write(b, tail, (size_t)snprintf(tail, sizeof(tail), "\n# users=%d\n", n));
+    }
     ut_reader_close(r);
     return st == UT_END ? UTX_EXIT_OK : UTX_EXIT_FAIL;
+}
+
+/* One --watch render (or the only one): the table, then its text handed
+ * to stdout. */
+static int who_render(void *ctx)
+{
+    int rc;
+    utx_ob_init(&who_ob, stdout);
+    rc = who_table(ctx, &who_ob);
+    utx_ob_flush(&who_ob);
+    return rc;
 }
 
 /* utx's own options of who: 1 consumed, 0 not one, -1 bad. */
