@@ -242,19 +242,22 @@ char *utx_put_compat_addr_v6(char *p, const ut_entry *e);
 static inline char *utx_put_compat_addr(char *p, const ut_entry *e)
 {
     const unsigned char *a = e->addr;
+    unsigned o0 = a[0], o1 = a[1], o2 = a[2], o3 = a[3]; /* once: P may alias */
     uint32_t mid;
     uint64_t tail;
-    int i;
     memcpy(&mid, a + 4, 4);
     memcpy(&tail, a + 8, 8);
     if ((mid | tail) != 0)
         return utx_put_compat_addr_v6(p, e);
     /* IPv4, as inet_ntop writes it */
-    for (i = 0; i < 4; i++) {
-        memcpy(p, utx_octet_dot[a[i]], 4);
-        p += utx_octet_dot[a[i]][4];
-    }
-    return p - 1;
+    memcpy(p, utx_octet_dot[o0], 4);
+    p += utx_octet_dot[o0][4];
+    memcpy(p, utx_octet_dot[o1], 4);
+    p += utx_octet_dot[o1][4];
+    memcpy(p, utx_octet_dot[o2], 4);
+    p += utx_octet_dot[o2][4];
+    memcpy(p, utx_octet_dot[o3], 4);
+    return p + utx_octet_dot[o3][4] - 1;
 }
 
 /* The last day and minute formatted by utx_put_utmpdump_time (one per
