@@ -609,6 +609,11 @@ static int cmd_dump(int argc, char **argv)
         utx_err("%s: %s", output, strerror(errno));
         return UTX_EXIT_FAIL;
     }
+    /* Everything of a dump reaches OUT through dump_ob, 64 KiB at a time:
+     * stdio's own buffer would split each of them into two writes and
+     * copy a remainder. */
+    if (!back)
+        setvbuf(out, NULL, _IONBF, 0);
     if (back)
         rc = undump(in.path && strcmp(in.path, "-") != 0 ? in.path : NULL, in.format, out);
     else
