@@ -43,12 +43,12 @@ struct column {
 static const struct column COL_ID = {4, 4}, COL_USER = {8, 32},
                            COL_LINE = {12, 32}, COL_HOST = {20, 256};
 
-/* One string column "[...] ", cleansed like utmpdump ("[%-W.Ps] ").
- * Formats other than Linux records are not cut at the Linux field sizes
- * ("[%-Ws] "). */
-static inline void dump_column(struct utx_obuf *b, const char *s, struct column c, int cut)
+/* One string column "[...] " of a format other than Linux records,
+ * cleansed like utmpdump but not cut at the Linux field sizes ("[%-Ws] ";
+ * Linux records: dump_cut_column). */
+static inline void dump_column(struct utx_obuf *b, const char *s, struct column c)
 {
-    size_t n = cut ? (size_t)c.prec : strlen(s);
+    size_t n = strlen(s);
     char *p, *start;
     if (n + (size_t)c.width + 3 + UTX_SPACES_SLACK > UTX_OBUF_SIZE) { /* no real field */
         utx_ob_write(b, "[", 1);
@@ -87,8 +87,9 @@ static struct {
  * 32 + 256), numbers, address and time, and UTX_SPACES_SLACK. */
 #define DUMP_LINE_ROOM 640
 
-/* "[S] " for a column cut at PREC bytes and padded to WIDTH < 32, with the
- * next column's "[": the end.  Up to 32 bytes past P are written. */
+/* "[S] " of a Linux record's column, as utmpdump's "[%-W.Ps] ": cut at
+ * PREC bytes, padded to WIDTH < 32, with the next column's "[": the end.
+ * Up to 32 bytes past P are written whatever S. */
 static inline char *dump_cut_column(char *p, const char *s, size_t prec, int width)
 {
     char *end;
@@ -194,10 +195,10 @@ static void dump_text(FILE *out, const ut_entry *e)
     p = utx_put_i64_zero(p + 3, pid, 5);
     memcpy(p, "] ", 2);
     utx_ob_commit(b, p + 2);
-    dump_column(b, e->id, COL_ID, 0);
-    dump_column(b, e->user, COL_USER, 0);
-    dump_column(b, e->line, COL_LINE, 0);
-    dump_column(b, e->host, COL_HOST, 0);
+    dump_column(b, e->id, COL_ID);
+    dump_column(b, e->user, COL_USER);
+    dump_column(b, e->line, COL_LINE);
+    dump_column(b, e->host, COL_HOST);
     p = utx_ob_room(b, 176);
     *p++ = '[';
     a = p;
