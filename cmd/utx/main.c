@@ -102,6 +102,9 @@ static inline char *dump_cut_column(char *p, const char *s, size_t prec, int wid
 }
 
 /* A Linux record's line: one room check, columns cut at the field sizes. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline void dump_linux_line(struct utx_obuf *b, const ut_entry *e)
 {
     const int64_t two31 = INT64_C(1) << 31;
