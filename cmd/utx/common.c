@@ -24,10 +24,17 @@
 /* ------------------------------------------------------------------ */
 /* messages                                                            */
 
+/* The output buffer last bound (utx_ob_init): what it holds goes out
+ * before any message. */
+static struct utx_obuf *ob_bound;
+
 void utx_err(const char *fmt, ...)
 {
     va_list ap;
-    fflush(stdout); /* keep stdout and stderr in order on a terminal */
+    /* keep stdout and stderr in order on a terminal or in one file */
+    if (ob_bound != NULL)
+        utx_ob_flush(ob_bound);
+    fflush(stdout);
     fputs("utx: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -178,10 +185,9 @@ int utx_open(const struct utx_input *in, ut_reader **out)
     return UTX_EXIT_FAIL;
 }
 
-ut_status utx_next(ut_reader *r, const char *label, const ut_entry **e)
+ut_status utx_next_slow(ut_reader *r, const char *label, const ut_entry **e, ut_status st)
 {
-    for (;;) {
-        ut_status st = ut_reader_next(r, e);
+    for (;; st = ut_reader_next(r, e)) {
         if (st == UT_OK && ((*e)->flags & UT_ENTRY_PARTIAL_RECORD)) {
             utx_err("%s: trailing partial record at offset %" PRIu64 " ignored",
                     label, (*e)->offset);
@@ -339,6 +345,7 @@ void utx_ob_init(struct utx_obuf *b, FILE *out)
 {
     b->out = out;
     b->len = 0;
+    ob_bound = b;
 }
 
 void utx_ob_flush(struct utx_obuf *b)
@@ -365,7 +372,7 @@ void utx_ob_write(struct utx_obuf *b, const char *s, size_t n)
     }
 }
 
-static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324"
+const char utx_digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
                                   "25262728293031323334353637383940414243444546474849"
                                   "50515253545556575859606162636465666768697071727374"
                                   "75767778798081828384858687888990919293949596979899";
@@ -373,7 +380,7 @@ static const char digit_pairs[] = "000102030405060708091011121314151617181920212
 /* The digits of V, at the end of a 20-byte TMP: the first one. */
 static char *u64_digits(char *end, uint64_t v)
 {
-    const char *pairs = digit_pairs;
+    const char *pairs = utx_digit_pairs;
     char *p = end;
     while (v >= 100) {
         unsigned k = (unsigned)(v % 100) * 2;
@@ -418,90 +425,129 @@ char *utx_put_i64(char *p, int64_t v)
 }
 
 /* What utx_cleanse writes for each byte; 0 for NUL. */
-static char cleansed[256];
+const char utx_cleanse_map[256] = {
+    0, '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+    '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+    ' ', '!', '"', '#', '$', '%', '&', '\'', '(', ')', '*', '+', ',', '-', '.', '/',
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', ':', ';', '<', '=', '>', '?',
+    '@', 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'O',
+    'P', 'Q', 'R', 'S', 'T', 'U', 'V', 'W', 'X', 'Y', 'Z', '?', '\\', '?', '^', '_',
+    '`', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
+    'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', '{', '|', '}', '~', '?',
+    '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+    '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+    '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+    '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+    '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+    '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+    '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+    '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?', '?',
+};
 
-char *utx_put_cleansed(char *p, const char *src, size_t max)
+const char utx_octet_dot[256][6] = {
+    "0.\0\0\2", "1.\0\0\2", "2.\0\0\2", "3.\0\0\2", "4.\0\0\2", "5.\0\0\2", "6.\0\0\2", "7.\0\0\2",
+    "8.\0\0\2", "9.\0\0\2", "10.\0\3", "11.\0\3", "12.\0\3", "13.\0\3", "14.\0\3", "15.\0\3",
+    "16.\0\3", "17.\0\3", "18.\0\3", "19.\0\3", "20.\0\3", "21.\0\3", "22.\0\3", "23.\0\3",
+    "24.\0\3", "25.\0\3", "26.\0\3", "27.\0\3", "28.\0\3", "29.\0\3", "30.\0\3", "31.\0\3",
+    "32.\0\3", "33.\0\3", "34.\0\3", "35.\0\3", "36.\0\3", "37.\0\3", "38.\0\3", "39.\0\3",
+    "40.\0\3", "41.\0\3", "42.\0\3", "43.\0\3", "44.\0\3", "45.\0\3", "46.\0\3", "47.\0\3",
+    "48.\0\3", "49.\0\3", "50.\0\3", "51.\0\3", "52.\0\3", "53.\0\3", "54.\0\3", "55.\0\3",
+    "56.\0\3", "57.\0\3", "58.\0\3", "59.\0\3", "60.\0\3", "61.\0\3", "62.\0\3", "63.\0\3",
+    "64.\0\3", "65.\0\3", "66.\0\3", "67.\0\3", "68.\0\3", "69.\0\3", "70.\0\3", "71.\0\3",
+    "72.\0\3", "73.\0\3", "74.\0\3", "75.\0\3", "76.\0\3", "77.\0\3", "78.\0\3", "79.\0\3",
+    "80.\0\3", "81.\0\3", "82.\0\3", "83.\0\3", "84.\0\3", "85.\0\3", "86.\0\3", "87.\0\3",
+    "88.\0\3", "89.\0\3", "90.\0\3", "91.\0\3", "92.\0\3", "93.\0\3", "94.\0\3", "95.\0\3",
+    "96.\0\3", "97.\0\3", "98.\0\3", "99.\0\3", "100.\4", "101.\4", "102.\4", "103.\4",
+    "104.\4", "105.\4", "106.\4", "107.\4", "108.\4", "109.\4", "110.\4", "111.\4",
+    "112.\4", "113.\4", "114.\4", "115.\4", "116.\4", "117.\4", "118.\4", "119.\4",
+    "120.\4", "121.\4", "122.\4", "123.\4", "124.\4", "125.\4", "126.\4", "127.\4",
+    "128.\4", "129.\4", "130.\4", "131.\4", "132.\4", "133.\4", "134.\4", "135.\4",
+    "136.\4", "137.\4", "138.\4", "139.\4", "140.\4", "141.\4", "142.\4", "143.\4",
+    "144.\4", "145.\4", "146.\4", "147.\4", "148.\4", "149.\4", "150.\4", "151.\4",
+    "152.\4", "153.\4", "154.\4", "155.\4", "156.\4", "157.\4", "158.\4", "159.\4",
+    "160.\4", "161.\4", "162.\4", "163.\4", "164.\4", "165.\4", "166.\4", "167.\4",
+    "168.\4", "169.\4", "170.\4", "171.\4", "172.\4", "173.\4", "174.\4", "175.\4",
+    "176.\4", "177.\4", "178.\4", "179.\4", "180.\4", "181.\4", "182.\4", "183.\4",
+    "184.\4", "185.\4", "186.\4", "187.\4", "188.\4", "189.\4", "190.\4", "191.\4",
+    "192.\4", "193.\4", "194.\4", "195.\4", "196.\4", "197.\4", "198.\4", "199.\4",
+    "200.\4", "201.\4", "202.\4", "203.\4", "204.\4", "205.\4", "206.\4", "207.\4",
+    "208.\4", "209.\4", "210.\4", "211.\4", "212.\4", "213.\4", "214.\4", "215.\4",
+    "216.\4", "217.\4", "218.\4", "219.\4", "220.\4", "221.\4", "222.\4", "223.\4",
+    "224.\4", "225.\4", "226.\4", "227.\4", "228.\4", "229.\4", "230.\4", "231.\4",
+    "232.\4", "233.\4", "234.\4", "235.\4", "236.\4", "237.\4", "238.\4", "239.\4",
+    "240.\4", "241.\4", "242.\4", "243.\4", "244.\4", "245.\4", "246.\4", "247.\4",
+    "248.\4", "249.\4", "250.\4", "251.\4", "252.\4", "253.\4", "254.\4", "255.\4",
+};
+
+char *utx_put_compat_addr_v6(char *p, const ut_entry *e)
 {
-    const unsigned char *s = (const unsigned char *)src;
-    size_t i;
-    char c;
-    if (cleansed['a'] == 0) {
-        for (i = 1; i < 256; i++)
-            cleansed[i] = (i < 0x20 || i >= 0x7f || i == '[' || i == ']') ? '?' : (char)i;
-    }
-    for (i = 0; i < max && (c = cleansed[s[i]]) != 0; i++)
-        p[i] = c;
-    return p + i;
-}
-
-/* "0." .. "255.", and the length of each without the dot. */
-static char octets[256][4];
-static unsigned char octet_len[256];
-
-char *utx_put_compat_addr(char *p, const ut_entry *e)
-{
-    static const uint64_t zero[2];
-    int i;
-    if (memcmp(e->addr + 4, zero, sizeof(e->addr) - 4) == 0) {
-        /* IPv4, as inet_ntop writes it */
-        if (octet_len[255] == 0) {
-            for (i = 0; i < 256; i++) {
-                char *q = utx_put_i64(octets[i], i);
-                octet_len[i] = (unsigned char)(q - octets[i]);
-                if (q < octets[i] + 4)
-                    *q = '.';
-            }
-        }
-        for (i = 0; i < 4; i++) {
-            memcpy(p, octets[e->addr[i]], 4);
-            p += octet_len[e->addr[i]] + 1;
-        }
-        return p - 1;
-    }
     utx_fmt_compat_addr(p, 46, e);
     return p + strlen(p);
 }
 
 static char *put2(char *p, int v)
 {
-    memcpy(p, digit_pairs + 2 * v, 2);
+    memcpy(p, utx_digit_pairs + 2 * v, 2);
     return p + 2;
 }
 
-char *utx_put_utmpdump_time(char *p, struct utx_daycache *c, int64_t sec, int32_t usec)
+int utx_daycache_set(struct utx_daycache *c, int64_t sec)
 {
     int r;
 
     if (!c->valid || sec < c->day_start || (uint64_t)sec - (uint64_t)c->day_start >= 86400) {
         struct utx_civil civ;
         utx_civil_utc(sec, &civ);
-        if (civ.year < 0 || civ.year > 9999 || usec < 0 || usec > 999999) {
-            /* Rare: as printf writes it, uncached. */
-            utx_fmt_utmpdump_time(p, 64, sec, usec);
-            return p + strlen(p);
-        }
+        if (civ.year < 0 || civ.year > 9999)
+            return 0;
         snprintf(c->prefix, sizeof(c->prefix), "%04" PRId64 "-%02d-%02dT", civ.year, civ.month, civ.day);
         c->day_start = sec - ((int64_t)civ.hour * 3600 + civ.min * 60 + civ.sec);
         c->valid = 1;
     }
-    if (usec < 0 || usec > 999999) {
+    /* The minute's text from the day's ("YYYY-MM-DDT": years 0..9999). */
+    r = (int)(sec - c->day_start);
+    memcpy(c->minute, c->prefix, 11);
+    put2(c->minute + 11, r / 3600);
+    c->minute[13] = ':';
+    put2(c->minute + 14, r / 60 % 60);
+    c->minute[16] = ':';
+    c->min_start = sec - r % 60;
+    c->min_valid = 1;
+    return 1;
+}
+
+char *utx_put_utmpdump_time_slow(char *p, struct utx_daycache *c, int64_t sec, int32_t usec)
+{
+    if (usec < 0 || usec > 999999 || !utx_daycache_set(c, sec)) {
+        /* Rare: as printf writes it, uncached. */
         utx_fmt_utmpdump_time(p, 64, sec, usec);
         return p + strlen(p);
     }
-    memcpy(p, c->prefix, 11); /* "YYYY-MM-DDT": years 0..9999 */
-    p += 11;
-    r = (int)(sec - c->day_start);
-    p = put2(p, r / 3600);
-    *p++ = ':';
-    p = put2(p, r / 60 % 60);
-    *p++ = ':';
-    p = put2(p, r % 60);
-    *p++ = ',';
-    p = put2(p, (int)(usec / 10000));
-    p = put2(p, (int)(usec / 100 % 100));
-    p = put2(p, (int)(usec % 100));
-    memcpy(p, "+00:00", 6);
-    return p + 6;
+    return utx_put_utmpdump_time(p, c, sec, usec);
+}
+
+char *utx_put_rfc3339(char *p, struct utx_daycache *c, int64_t sec, int32_t usec)
+{
+    uint64_t s = (uint64_t)sec - (uint64_t)c->min_start;
+    if (s >= 60 || !c->min_valid) {
+        if (!utx_daycache_set(c, sec)) {
+            utx_fmt_rfc3339(p, 64, sec, usec);
+            return p + strlen(p);
+        }
+        s = (uint64_t)sec - (uint64_t)c->min_start;
+    }
+    memcpy(p, c->minute, 17);
+    put2(p + 17, (int)s);
+    if (usec < 0 || usec > 999999) {
+        p[19] = 'Z';
+        return p + 20;
+    }
+    p[19] = '.';
+    put2(p + 20, usec / 10000);
+    put2(p + 22, usec / 100 % 100);
+    put2(p + 24, usec % 100);
+    p[26] = 'Z';
+    return p + 27;
 }
 
 /* ------------------------------------------------------------------ */
@@ -598,4 +644,114 @@ void utx_json_hex(FILE *out, const char *s)
     for (; *p; p++)
         fprintf(out, "%02x", (unsigned)*p);
     putc('"', out);
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON into a buffer                                                  */
+
+char *utx_put_u64(char *p, uint64_t v)
+{
+    char tmp[20], *d = u64_digits(tmp + sizeof(tmp), v);
+    size_t n = (size_t)(tmp + sizeof(tmp) - d);
+    memcpy(p, d, n);
+    return p + n;
+}
+
+/* How utx_json_str writes each byte on its own: 0 copied as it is, 1 the
+ * start of a UTF-8 sequence or an invalid byte (\u00XX), else the letter
+ * of its short escape. */
+static const unsigned char json_class[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 'b', 't', 'n', 1, 'f', 'r', 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, '"', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '\\', 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/* Input bytes handled per room check (each becomes at most 6 bytes). */
+#define JSON_STEP 1024
+
+int utx_ob_json_str(struct utx_obuf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *q = (const unsigned char *)s;
+    int valid = 1;
+    char *p = utx_ob_room(b, 1);
+
+    *p++ = '"';
+    utx_ob_commit(b, p);
+    while (*q) {
+        char *end;
+        p = utx_ob_room(b, 6 * JSON_STEP + 8);
+        end = p + 6 * JSON_STEP;
+        while (*q && p < end) {
+            unsigned char c = json_class[*q];
+            size_t k;
+            if (c == 0) {
+                *p++ = (char)*q++;
+                continue;
+            }
+            if (c != 1) {
+                p[0] = '\\';
+                p[1] = (char)c;
+                p += 2;
+                q++;
+                continue;
+            }
+            k = utf8_seq(q);
+            if (k > 1) {
+                memcpy(p, q, k);
+                p += k;
+                q += k;
+                continue;
+            }
+            /* controls, DEL, and each byte of an invalid sequence */
+            valid &= k != 0;
+            memcpy(p, "\\u00", 4);
+            p[4] = hex[*q >> 4];
+            p[5] = hex[*q & 15];
+            p += 6;
+            q++;
+        }
+        utx_ob_commit(b, p);
+    }
+    p = utx_ob_room(b, 1);
+    *p++ = '"';
+    utx_ob_commit(b, p);
+    return valid;
+}
+
+void utx_ob_json_hex(struct utx_obuf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *q = (const unsigned char *)s;
+    char *p = utx_ob_room(b, 1);
+
+    *p++ = '"';
+    utx_ob_commit(b, p);
+    while (*q) {
+        char *end;
+        p = utx_ob_room(b, 2 * JSON_STEP);
+        end = p + 2 * JSON_STEP;
+        for (; *q && p < end; q++) {
+            p[0] = hex[*q >> 4];
+            p[1] = hex[*q & 15];
+            p += 2;
+        }
+        utx_ob_commit(b, p);
+    }
+    p = utx_ob_room(b, 1);
+    *p++ = '"';
+    utx_ob_commit(b, p);
 }

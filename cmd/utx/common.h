@@ -68,10 +68,20 @@ const char *utx_os_message(const char *path, ut_status st, const char *msg, char
  * exist); returns UTX_EXIT_OK and stores the reader otherwise. */
 int utx_open(const struct utx_input *in, ut_reader **out);
 
+/* utx_next after ut_reader_next gave ST: the partial records, errors and
+ * the end. */
+ut_status utx_next_slow(ut_reader *r, const char *label, const ut_entry **e, ut_status st);
+
 /* Next entry that is not a trailing partial record (those are reported on
  * stderr as "utx: LABEL: trailing partial record at offset N ignored").
  * Returns UT_OK, UT_END, or an error status after printing it. */
-ut_status utx_next(ut_reader *r, const char *label, const ut_entry **e);
+static inline ut_status utx_next(ut_reader *r, const char *label, const ut_entry **e)
+{
+    ut_status st = ut_reader_next(r, e);
+    if (st == UT_OK && !((*e)->flags & UT_ENTRY_PARTIAL_RECORD))
+        return UT_OK;
+    return utx_next_slow(r, label, e, st);
+}
 
 /* ------------------------------------------------------------------ */
 /* formats                                                             */
@@ -140,7 +150,8 @@ struct utx_obuf {
     char buf[UTX_OBUF_SIZE];
 };
 
-/* Bind B (its buffer empty) to OUT. */
+/* Bind B (its buffer empty) to OUT.  Until another buffer is bound,
+ * utx_err hands what B holds to OUT before its message. */
 void utx_ob_init(struct utx_obuf *b, FILE *out);
 
 /* Hand what B holds to its stream (fwrite; the stream's errors stay the
@@ -187,22 +198,114 @@ static inline char *utx_put_spaces(char *p, int n)
     return p + n;
 }
 
-/* SRC cleansed as utx_cleanse does, at most MAX bytes of it: the end. */
-char *utx_put_cleansed(char *p, const char *src, size_t max);
+/* What utx_cleanse writes for each byte (0 for NUL, '?' for what it
+ * replaces), and "00".."99" (the text of N at 2 * N). */
+extern const char utx_cleanse_map[256];
+extern const char utx_digit_pairs[201];
+
+/* SRC cleansed as utx_cleanse does, at most MAX bytes of it: the end.
+ * Unrolled by 4: no count to test between the bytes of a group. */
+static inline char *utx_put_cleansed(char *p, const char *src, size_t max)
+{
+    const unsigned char *s = (const unsigned char *)src;
+    const char *map = utx_cleanse_map;
+    size_t i = 0;
+    char c;
+    for (; i + 4 <= max; i += 4) {
+        if ((c = map[s[i]]) == 0)
+            return p + i;
+        p[i] = c;
+        if ((c = map[s[i + 1]]) == 0)
+            return p + i + 1;
+        p[i + 1] = c;
+        if ((c = map[s[i + 2]]) == 0)
+            return p + i + 2;
+        p[i + 2] = c;
+        if ((c = map[s[i + 3]]) == 0)
+            return p + i + 3;
+        p[i + 3] = c;
+    }
+    for (; i < max && (c = map[s[i]]) != 0; i++)
+        p[i] = c;
+    return p + i;
+}
+
+/* "0." .. "255.": each octet's text and a dot in 4 bytes, for addresses,
+ * then the length of the two (2..4). */
+extern const char utx_octet_dot[256][6];
+
+/* Address as utx_fmt_compat_addr prints it (NOT IPv4: bytes 4..15 are not
+ * all zero): the end.  P needs 46 bytes. */
+char *utx_put_compat_addr_v6(char *p, const ut_entry *e);
 
 /* Address as utx_fmt_compat_addr prints it: the end.  P needs 46 bytes. */
-char *utx_put_compat_addr(char *p, const ut_entry *e);
+static inline char *utx_put_compat_addr(char *p, const ut_entry *e)
+{
+    const unsigned char *a = e->addr;
+    unsigned o0 = a[0], o1 = a[1], o2 = a[2], o3 = a[3]; /* once: P may alias */
+    uint32_t mid;
+    uint64_t tail;
+    memcpy(&mid, a + 4, 4);
+    memcpy(&tail, a + 8, 8);
+    if ((mid | tail) != 0)
+        return utx_put_compat_addr_v6(p, e);
+    /* IPv4, as inet_ntop writes it */
+    memcpy(p, utx_octet_dot[o0], 4);
+    p += utx_octet_dot[o0][4];
+    memcpy(p, utx_octet_dot[o1], 4);
+    p += utx_octet_dot[o1][4];
+    memcpy(p, utx_octet_dot[o2], 4);
+    p += utx_octet_dot[o2][4];
+    memcpy(p, utx_octet_dot[o3], 4);
+    return p + utx_octet_dot[o3][4] - 1;
+}
 
-/* The last day formatted by utx_put_utmpdump_time (one per caller). */
+/* The last day and minute formatted by utx_put_utmpdump_time (one per
+ * caller; all zero to start). */
 struct utx_daycache {
     int64_t day_start; /* first second of the cached day */
     int valid;
     char prefix[40];   /* "YYYY-MM-DDT" */
+    int64_t min_start; /* first second of the cached minute */
+    int min_valid;
+    char minute[24];   /* "YYYY-MM-DDTHH:MM:" */
 };
 
-/* utx_fmt_utmpdump_time's text at P, the date taken from C when SEC is in
- * the day it holds: the end.  P needs 64 bytes. */
-char *utx_put_utmpdump_time(char *p, struct utx_daycache *c, int64_t sec, int32_t usec);
+/* Make C hold SEC's day and minute: 0 (C unchanged) when SEC's year is
+ * outside 0..9999. */
+int utx_daycache_set(struct utx_daycache *c, int64_t sec);
+
+/* utx_fmt_rfc3339's text at P, the date and time up to the minute taken
+ * from C: the end.  P needs 64 bytes. */
+char *utx_put_rfc3339(char *p, struct utx_daycache *c, int64_t sec, int32_t usec);
+
+/* utx_put_utmpdump_time when the minute is not cached. */
+char *utx_put_utmpdump_time_slow(char *p, struct utx_daycache *c, int64_t sec, int32_t usec);
+
+/* utx_fmt_utmpdump_time's text at P, the date and time up to the minute
+ * taken from C when SEC is in the minute it holds: the end.  P needs 64
+ * bytes. */
+static inline char *utx_put_utmpdump_time(char *p, struct utx_daycache *c, int64_t sec,
+                                          int32_t usec)
+{
+    const char *d = utx_digit_pairs;
+    uint64_t s = (uint64_t)sec - (uint64_t)c->min_start;
+    uint32_t u = (uint32_t)usec, hi, mid;
+    if (s >= 60 || !c->min_valid || u > 999999)
+        return utx_put_utmpdump_time_slow(p, c, sec, usec);
+    memcpy(p, c->minute, 17);
+    memcpy(p + 17, d + 2 * s, 2);
+    p[19] = ',';
+    hi = u / 10000;
+    u -= hi * 10000;
+    mid = u / 100;
+    u -= mid * 100;
+    memcpy(p + 20, d + 2 * hi, 2);
+    memcpy(p + 22, d + 2 * mid, 2);
+    memcpy(p + 24, d + 2 * u, 2);
+    memcpy(p + 26, "+00:00", 6);
+    return p + 32;
+}
 
 /* ------------------------------------------------------------------ */
 /* JSON                                                                */
@@ -217,6 +320,16 @@ void utx_json_str(FILE *out, const char *s);
 
 /* S as lower-case hex in quotes (the exact bytes of a non-UTF-8 field). */
 void utx_json_hex(FILE *out, const char *s);
+
+/* The same JSON into a buffer: utx_json_str's text of S, returning 1 when
+ * S is valid UTF-8 (as utx_utf8_valid says), 0 when it is not. */
+int utx_ob_json_str(struct utx_obuf *b, const char *s);
+
+/* utx_json_hex's text of S into a buffer. */
+void utx_ob_json_hex(struct utx_obuf *b, const char *s);
+
+/* V in decimal at P (as "%" PRIu64): the end.  P needs 20 bytes. */
+char *utx_put_u64(char *p, uint64_t v);
 
 /* ------------------------------------------------------------------ */
 /* sources, --root and --watch (modern.c)                              */

@@ -43,12 +43,12 @@ struct column {
 static const struct column COL_ID = {4, 4}, COL_USER = {8, 32},
                            COL_LINE = {12, 32}, COL_HOST = {20, 256};
 
-/* One string column "[...] ", cleansed like utmpdump ("[%-W.Ps] ").
- * Formats other than Linux records are not cut at the Linux field sizes
- * ("[%-Ws] "). */
-static inline void dump_column(struct utx_obuf *b, const char *s, struct column c, int cut)
+/* One string column "[...] " of a format other than Linux records,
+ * cleansed like utmpdump but not cut at the Linux field sizes ("[%-Ws] ";
+ * Linux records: dump_cut_column). */
+static inline void dump_column(struct utx_obuf *b, const char *s, struct column c)
 {
-    size_t n = cut ? (size_t)c.prec : strlen(s);
+    size_t n = strlen(s);
     char *p, *start;
     if (n + (size_t)c.width + 3 + UTX_SPACES_SLACK > UTX_OBUF_SIZE) { /* no real field */
         utx_ob_write(b, "[", 1);
@@ -76,32 +76,132 @@ static inline void dump_column(struct utx_obuf *b, const char *s, struct column 
 static struct utx_obuf dump_ob;
 static struct utx_daycache dump_day;
 
-/* One entry in utmpdump's layout:
- * [type] [pid] [id] [user] [line] [host] [addr] [time] */
-static void dump_text(FILE *out, const ut_entry *e)
-{
-    int linux_rec = utx_format_is_linux_utmp(e->format);
-    int type = linux_rec ? e->raw_type : e->entry_type;
-    int64_t pid = (e->pid < 0 && !linux_rec) ? 0 : e->pid;
-    struct utx_obuf *b = &dump_ob;
-    char *p, *a;
+/* What the entries' format means for their text, kept while it is the
+ * same from entry to entry. */
+static struct {
+    uint32_t format;
+    int known, linux_rec, time32;
+} dump_fmt;
 
+/* Room for the longest line of a Linux record: the cut columns (4 + 32 +
+ * 32 + 256), numbers, address and time, and UTX_SPACES_SLACK. */
+#define DUMP_LINE_ROOM 640
+
+/* "[S] " of a Linux record's column, as utmpdump's "[%-W.Ps] ": cut at
+ * PREC bytes, padded to WIDTH < 32, with the next column's "[": the end.
+ * Up to 32 bytes past P are written whatever S. */
+static inline char *dump_cut_column(char *p, const char *s, size_t prec, int width)
+{
+    char *end;
+    p = utx_put_spaces(p, width); /* writes UTX_SPACES_SLACK spaces */
+    end = utx_put_cleansed(p - width, s, prec);
+    if (end < p)
+        end = p;
+    memcpy(end, "] [", 3);
+    return end + 3;
+}
+
+/* A Linux record's line: one room check, columns cut at the field sizes. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void dump_linux_line(struct utx_obuf *b, const ut_entry *e)
+{
+    const int64_t two31 = INT64_C(1) << 31;
+    const char *d = utx_digit_pairs;
+    char *p = utx_ob_room(b, DUMP_LINE_ROOM), *a;
+    int64_t sec = e->sec;
+
+    *p++ = '[';
+    if ((uint32_t)e->raw_type < 10)
+        *p++ = (char)('0' + e->raw_type);
+    else
+        p = utx_put_i64(p, e->raw_type);
+    memcpy(p, "] [", 3);
+    p += 3;
+    if ((uint64_t)e->pid < 10000000) { /* "%05d": pids have 5 to 7 digits */
+        uint32_t v = (uint32_t)e->pid, top = v / 10000, mid;
+        v -= top * 10000;
+        if (top >= 100) {
+            uint32_t h = top / 100;
+            *p++ = (char)('0' + h);
+            memcpy(p, d + 2 * (top - h * 100), 2);
+            p += 2;
+        } else if (top >= 10) {
+            memcpy(p, d + 2 * top, 2);
+            p += 2;
+        } else {
+            *p++ = (char)('0' + top);
+        }
+        mid = v / 100;
+        v -= mid * 100;
+        memcpy(p, d + 2 * mid, 2);
+        memcpy(p + 2, d + 2 * v, 2);
+        p += 4;
+    } else {
+        p = utx_put_i64_zero(p, e->pid, 5);
+    }
+    memcpy(p, "] [", 3);
+    p = dump_cut_column(p + 3, e->id, COL_ID.prec, COL_ID.width);
+    p = dump_cut_column(p, e->user, COL_USER.prec, COL_USER.width);
+    p = dump_cut_column(p, e->line, COL_LINE.prec, COL_LINE.width);
+    p = dump_cut_column(p, e->host, COL_HOST.prec, COL_HOST.width);
+    a = p;
+    p = utx_put_compat_addr(p, e);
+    p = utx_put_spaces(p, 15 - (int)(p - a));
+    memcpy(p, "] [", 3);
+    /* utx_peer_sec: a 32-bit tv_sec read as int32_t */
+    if (dump_fmt.time32 && (uint64_t)(sec - two31) < (uint64_t)two31)
+        sec -= 2 * two31;
+    p = utx_put_utmpdump_time(p + 3, &dump_day, sec, e->usec);
+    memcpy(p, "]\n", 2);
+    utx_ob_commit(b, p + 2);
+}
+
+/* dump_ob, bound to OUT (what it held for another stream flushed). */
+static struct utx_obuf *dump_buffer(FILE *out)
+{
+    struct utx_obuf *b = &dump_ob;
     if (b->out != out) {
         if (b->out != NULL)
             utx_ob_flush(b);
         utx_ob_init(b, out);
     }
+    return b;
+}
+
+/* One entry in utmpdump's layout:
+ * [type] [pid] [id] [user] [line] [host] [addr] [time] */
+static void dump_text(FILE *out, const ut_entry *e)
+{
+    struct utx_obuf *b = dump_buffer(out);
+    int64_t pid;
+    char *p, *a;
+
+    if (!dump_fmt.known || dump_fmt.format != e->format) {
+        dump_fmt.format = e->format;
+        dump_fmt.linux_rec = utx_format_is_linux_utmp(e->format);
+        dump_fmt.time32 = utx_format_has_time32(e->format);
+        dump_fmt.known = 1;
+    }
+    if (dump_fmt.linux_rec) {
+        dump_linux_line(b, e);
+        return;
+    }
+    /* Other formats: the normalized type, no negative pid, and columns
+     * not cut at the Linux field sizes. */
+    pid = e->pid < 0 ? 0 : e->pid;
     p = utx_ob_room(b, 64);
     *p++ = '[';
-    p = utx_put_i64(p, type);
+    p = utx_put_i64(p, e->entry_type);
     memcpy(p, "] [", 3);
     p = utx_put_i64_zero(p + 3, pid, 5);
     memcpy(p, "] ", 2);
     utx_ob_commit(b, p + 2);
-    dump_column(b, e->id, COL_ID, linux_rec);
-    dump_column(b, e->user, COL_USER, linux_rec);
-    dump_column(b, e->line, COL_LINE, linux_rec);
-    dump_column(b, e->host, COL_HOST, linux_rec);
+    dump_column(b, e->id, COL_ID);
+    dump_column(b, e->user, COL_USER);
+    dump_column(b, e->line, COL_LINE);
+    dump_column(b, e->host, COL_HOST);
     p = utx_ob_room(b, 176);
     *p++ = '[';
     a = p;
@@ -126,31 +226,61 @@ static const struct {
     {UT_ENTRY_TRUNCATED, "TRUNCATED"},
 };
 
-static void json_flags(FILE *out, uint32_t flags)
+/* The text of S at P: the end (for names known to be short). */
+static char *put_str(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* KEY then V in decimal at P: the end. */
+static char *put_key_i64(char *p, const char *key, int64_t v)
+{
+    return utx_put_i64(put_str(p, key), v);
+}
+
+/* "flags":[...] of an entry into B. */
+static void json_flags(struct utx_obuf *b, uint32_t flags)
 {
     size_t i;
     const char *sep = "";
-    fputs("\"flags\":[", out);
+    char *p = utx_ob_room(b, 256);
+    p = put_str(p, "\"flags\":[");
     for (i = 0; i < sizeof(ENTRY_FLAGS) / sizeof(ENTRY_FLAGS[0]); i++) {
         if (flags & ENTRY_FLAGS[i].bit) {
-            fprintf(out, "%s\"%s\"", sep, ENTRY_FLAGS[i].name);
+            p = put_str(p, sep);
+            *p++ = '"';
+            p = put_str(p, ENTRY_FLAGS[i].name);
+            *p++ = '"';
             sep = ",";
         }
         flags &= ~ENTRY_FLAGS[i].bit;
     }
-    if (flags) /* bits newer than this program */
-        fprintf(out, "%s\"0x%x\"", sep, (unsigned)flags);
-    putc(']', out);
+    if (flags) { /* bits newer than this program */
+        p = put_str(p, sep);
+        p += sprintf(p, "\"0x%x\"", (unsigned)flags);
+    }
+    *p++ = ']';
+    utx_ob_commit(b, p);
 }
 
 /* "name":"value" plus "name_hex":"…" when the bytes are not UTF-8. */
-static void json_field(FILE *out, const char *name, const char *value)
+static void json_field(struct utx_obuf *b, const char *name, const char *value)
 {
-    fprintf(out, ",\"%s\":", name);
-    utx_json_str(out, value);
-    if (!utx_utf8_valid(value)) {
-        fprintf(out, ",\"%s_hex\":", name);
-        utx_json_hex(out, value);
+    char *p = utx_ob_room(b, 64);
+    *p++ = ',';
+    *p++ = '"';
+    p = put_str(p, name);
+    memcpy(p, "\":", 2);
+    utx_ob_commit(b, p + 2);
+    if (!utx_ob_json_str(b, value)) {
+        p = utx_ob_room(b, 64);
+        memcpy(p, ",\"", 2);
+        p = put_str(p + 2, name);
+        memcpy(p, "_hex\":", 6);
+        utx_ob_commit(b, p + 6);
+        utx_ob_json_hex(b, value);
     }
 }
 
@@ -169,35 +299,50 @@ static const char *addr_family_name(uint32_t family)
 /* host_name of every --json line (--host-name, this host's, or ""). */
 static const char *dump_host_name = "";
 
+/* dump --json's times (a cache of their day and minute). */
+static struct utx_daycache json_day;
+
 /* One entry as one JSON object on one line; every field of ut_entry. */
 static void dump_json(FILE *out, const ut_entry *e)
 {
+    struct utx_obuf *b = dump_buffer(out);
     const char *type = ut_type_name(e->entry_type);
-    char when[64];
+    char *p = utx_ob_room(b, 256);
 
-    utx_fmt_rfc3339(when, sizeof(when), e->sec, e->usec);
-    fprintf(out, "{\"format\":\"%s\",\"offset\":%" PRIu64, utx_format_name(e->format),
-            e->offset);
-    fprintf(out, ",\"type\":\"%s\",\"type_num\":%d,\"raw_type\":%d",
-            type ? type : "UNKNOWN", e->entry_type, e->raw_type);
-    json_field(out, "user", e->user);
-    json_field(out, "line", e->line);
-    json_field(out, "id", e->id);
-    json_field(out, "host", e->host);
-    json_field(out, "service", e->service);
-    fprintf(out, ",\"pid\":%" PRId64 ",\"session\":%" PRId64 ",\"uid\":%" PRId64,
-            e->pid, e->session, e->uid);
-    fprintf(out, ",\"exit_termination\":%d,\"exit_status\":%d", e->exit_termination,
-            e->exit_status);
-    fprintf(out, ",\"sec\":%" PRId64 ",\"usec\":%d,\"time\":\"%s\"", e->sec, e->usec,
-            when);
-    fprintf(out, ",\"addr_family\":\"%s\"", addr_family_name(e->addr_family));
-    json_field(out, "addr", e->addr_text);
-    fputs(",\"host_name\":", out);
-    utx_json_str(out, dump_host_name);
-    putc(',', out);
-    json_flags(out, e->flags);
-    fputs("}\n", out);
+    p = put_str(p, "{\"format\":\"");
+    p = put_str(p, utx_format_name(e->format));
+    p = put_str(p, "\",\"offset\":");
+    p = utx_put_u64(p, e->offset);
+    p = put_str(p, ",\"type\":\"");
+    p = put_str(p, type ? type : "UNKNOWN");
+    p = put_key_i64(p, "\",\"type_num\":", e->entry_type);
+    p = put_key_i64(p, ",\"raw_type\":", e->raw_type);
+    utx_ob_commit(b, p);
+    json_field(b, "user", e->user);
+    json_field(b, "line", e->line);
+    json_field(b, "id", e->id);
+    json_field(b, "host", e->host);
+    json_field(b, "service", e->service);
+    p = utx_ob_room(b, 512);
+    p = put_key_i64(p, ",\"pid\":", e->pid);
+    p = put_key_i64(p, ",\"session\":", e->session);
+    p = put_key_i64(p, ",\"uid\":", e->uid);
+    p = put_key_i64(p, ",\"exit_termination\":", e->exit_termination);
+    p = put_key_i64(p, ",\"exit_status\":", e->exit_status);
+    p = put_key_i64(p, ",\"sec\":", e->sec);
+    p = put_key_i64(p, ",\"usec\":", e->usec);
+    p = put_str(p, ",\"time\":\"");
+    p = utx_put_rfc3339(p, &json_day, e->sec, e->usec);
+    p = put_str(p, "\",\"addr_family\":\"");
+    p = put_str(p, addr_family_name(e->addr_family));
+    *p++ = '"';
+    utx_ob_commit(b, p);
+    json_field(b, "addr", e->addr_text);
+    utx_ob_write(b, ",\"host_name\":", 13);
+    utx_ob_json_str(b, dump_host_name);
+    utx_ob_write(b, ",", 1);
+    json_flags(b, e->flags);
+    utx_ob_write(b, "}\n", 2);
 }
 
 static const struct {
@@ -238,8 +383,19 @@ static int for_each_entry(const struct utx_input *in, FILE *out,
         return rc;
     if (banner) /* as utmpdump does */
         fprintf(stderr, "Utmp dump of %s\n", label);
-    while ((st = utx_next(r, label, &e)) == UT_OK)
-        show(out, e);
+    if (show == dump_text) {
+        /* The plain dump's loop: a Linux record's line written here when
+         * the format is the last one's. */
+        while ((st = utx_next(r, label, &e)) == UT_OK) {
+            if (dump_fmt.linux_rec && e->format == dump_fmt.format && dump_ob.out == out)
+                dump_linux_line(&dump_ob, e);
+            else
+                dump_text(out, e);
+        }
+    } else {
+        while ((st = utx_next(r, label, &e)) == UT_OK)
+            show(out, e);
+    }
     if (dump_ob.out != NULL)
         utx_ob_flush(&dump_ob);
     ut_reader_close(r);
@@ -369,10 +525,11 @@ static int dump_show(void *ctx, const ut_entry *e)
     const struct dump_ctx *c = ctx;
     if (c->json == UTX_JSON_ECS)
         utx_ecs_entry(stdout, e, &c->ecs);
-    else if (c->json)
-        dump_json(stdout, e);
     else {
-        dump_text(stdout, e);
+        if (c->json)
+            dump_json(stdout, e);
+        else
+            dump_text(stdout, e);
         utx_ob_flush(&dump_ob); /* the follow loop flushes stdout */
     }
     return 0;
@@ -456,6 +613,11 @@ static int cmd_dump(int argc, char **argv)
         utx_err("%s: %s", output, strerror(errno));
         return UTX_EXIT_FAIL;
     }
+    /* Everything of a dump reaches OUT through dump_ob, 64 KiB at a time:
+     * stdio's own buffer would split each of them into two writes and
+     * copy a remainder. */
+    if (!back)
+        setvbuf(out, NULL, _IONBF, 0);
     if (back)
         rc = undump(in.path && strcmp(in.path, "-") != 0 ? in.path : NULL, in.format, out);
     else
@@ -487,36 +649,76 @@ struct who_cols {
     int mesg, idle, pid, exit; /* -T; -u/-l/-r/-d; not -s; -d */
 };
 
+/* who's text goes through this buffer, flushed after each table. */
+static struct utx_obuf who_ob;
+
+/* S at P as printf's "%-W.Ps" (RIGHT: "%W.Ps"; PREC -1: no precision):
+ * the end. */
+static char *who_pad(char *p, const char *s, int prec, int width, int right)
+{
+    size_t n = prec < 0 ? strlen(s) : strnlen(s, (size_t)prec);
+    size_t pad = width > 0 && (size_t)width > n ? (size_t)width - n : 0;
+    if (right) {
+        memset(p, ' ', pad);
+        p += pad;
+    }
+    memcpy(p, s, n);
+    p += n;
+    if (!right) {
+        memset(p, ' ', pad);
+        p += pad;
+    }
+    return p;
+}
+
 /* One line as coreutils who's print_line() builds it: USER (at most
  * USERLEN bytes, -1: all), [STATE], LINE, TIME, [IDLE], [PID], COMMENT,
- * [EXIT]; trailing blanks removed. */
-static void who_print(FILE *out, const struct who_cols *k, int width, int userlen,
+ * [EXIT]; trailing blanks removed.  Into B, or a buffer of its own when
+ * the line could be longer than B. */
+static void who_print(struct utx_obuf *b, const struct who_cols *k, int width, int userlen,
                       const char *user, char state, int linelen, const char *line,
                       const char *when, const char *idle, const char *pid,
                       const char *comment, const char *exitstr)
 {
     size_t n = strlen(user) + strlen(line) + strlen(when) + strlen(comment) +
                strlen(exitstr) + strlen(idle) + strlen(pid) + 128;
-    char *buf = malloc(n), *end, *p;
-    char mesg[3] = {' ', state, '\0'};
+    char *own = n > UTX_OBUF_SIZE ? malloc(n) : NULL, *start, *p;
 
-    if (buf == NULL)
+    if (n > UTX_OBUF_SIZE && own == NULL)
         return;
-    p = buf + snprintf(buf, n, "%-8.*s%s %-12.*s %-*s", userlen, user,
-                       k->mesg ? mesg : "", linelen, line, width, when);
-    if (k->idle && strlen(idle) < 7)
-        p += sprintf(p, " %-6s", idle);
-    if (k->pid && strlen(pid) < 12)
-        p += sprintf(p, " %10s", pid);
-    p += sprintf(p, " %-8s", comment);
-    if (k->exit)
-        sprintf(p, " %-12s", exitstr);
-    end = buf + strlen(buf);
-    while (end > buf && end[-1] == ' ')
-        end--;
-    *end = '\0';
-    fprintf(out, "%s\n", buf);
-    free(buf);
+    start = p = own ? own : utx_ob_room(b, n);
+    p = who_pad(p, user, userlen, 8, 0);
+    if (k->mesg) {
+        *p++ = ' ';
+        *p++ = state;
+    }
+    *p++ = ' ';
+    p = who_pad(p, line, linelen, 12, 0);
+    *p++ = ' ';
+    p = who_pad(p, when, -1, width, 0);
+    if (k->idle && strlen(idle) < 7) {
+        *p++ = ' ';
+        p = who_pad(p, idle, -1, 6, 0);
+    }
+    if (k->pid && strlen(pid) < 12) {
+        *p++ = ' ';
+        p = who_pad(p, pid, -1, 10, 1);
+    }
+    *p++ = ' ';
+    p = who_pad(p, comment, -1, 8, 0);
+    if (k->exit) {
+        *p++ = ' ';
+        p = who_pad(p, exitstr, -1, 12, 0);
+    }
+    while (p > start && p[-1] == ' ')
+        p--;
+    *p++ = '\n';
+    if (own != NULL) {
+        utx_ob_write(b, own, (size_t)(p - own));
+        free(own);
+    } else {
+        utx_ob_commit(b, p);
+    }
 }
 
 /* who's time column: strftime FMT of the local time, or the number. */
@@ -640,24 +842,36 @@ struct who_ctl {
     struct who_cols cols;
 };
 
+/* who --json's times (a cache of their day and minute). */
+static struct utx_daycache who_day;
+
 /* One user as a JSON object (the fields of a who line, and more). */
-static void who_json_user(FILE *out, const ut_entry *e, int first)
+static void who_json_user(struct utx_obuf *b, const ut_entry *e, int first)
 {
-    char when[64];
-    utx_fmt_rfc3339(when, sizeof(when), e->sec, e->usec);
-    fputs(first ? "{\"user\":" : ",{\"user\":", out);
-    utx_json_str(out, e->user);
-    fputs(",\"line\":", out);
-    utx_json_str(out, e->line);
-    fputs(",\"host\":", out);
-    utx_json_str(out, e->host);
-    fputs(",\"id\":", out);
-    utx_json_str(out, e->id);
-    fputs(",\"service\":", out);
-    utx_json_str(out, e->service);
-    fprintf(out, ",\"pid\":%" PRId64 ",\"session\":%" PRId64 ",\"uid\":%" PRId64
-                 ",\"sec\":%" PRId64 ",\"usec\":%d,\"time\":\"%s\"}",
-            e->pid, e->session, e->uid, e->sec, e->usec, when);
+    char *p;
+    if (first)
+        utx_ob_write(b, "{\"user\":", 8);
+    else
+        utx_ob_write(b, ",{\"user\":", 9);
+    utx_ob_json_str(b, e->user);
+    utx_ob_write(b, ",\"line\":", 8);
+    utx_ob_json_str(b, e->line);
+    utx_ob_write(b, ",\"host\":", 8);
+    utx_ob_json_str(b, e->host);
+    utx_ob_write(b, ",\"id\":", 6);
+    utx_ob_json_str(b, e->id);
+    utx_ob_write(b, ",\"service\":", 11);
+    utx_ob_json_str(b, e->service);
+    p = utx_ob_room(b, 256);
+    p = put_key_i64(p, ",\"pid\":", e->pid);
+    p = put_key_i64(p, ",\"session\":", e->session);
+    p = put_key_i64(p, ",\"uid\":", e->uid);
+    p = put_key_i64(p, ",\"sec\":", e->sec);
+    p = put_key_i64(p, ",\"usec\":", e->usec);
+    p = put_str(p, ",\"time\":\"");
+    p = utx_put_rfc3339(p, &who_day, e->sec, e->usec);
+    memcpy(p, "\"}", 2);
+    utx_ob_commit(b, p + 2);
 }
 
 /* One entry as coreutils who's scan_entries() prints it (if at all). */
@@ -673,7 +887,7 @@ static void who_text(const struct who_ctl *c, const ut_entry *e, int64_t boottim
     if (c->users && t == UT_TYPE_USER_PROCESS && e->user[0] != '\0') {
         char state = who_tty(e, boottime, idle, sizeof(idle));
         who_host(comment, sizeof(comment), e->host, c->lookup);
-        who_print(stdout, k, c->width, 32, e->user, state, 32, e->line, when, idle, pid,
+        who_print(&who_ob, k, c->width, 32, e->user, state, 32, e->line, when, idle, pid,
                   comment, "");
     } else if (c->runlevel && t == UT_TYPE_RUN_LVL) {
         unsigned char last = (unsigned char)((int32_t)e->pid / 256);
@@ -681,23 +895,23 @@ static void who_text(const struct who_ctl *c, const ut_entry *e, int64_t boottim
         char level[32];
         snprintf(level, sizeof(level), "run-level %c", curr);
         snprintf(comment, sizeof(comment), "last=%c", last == 'N' ? 'S' : last);
-        who_print(stdout, k, c->width, -1, "", ' ', -1, level, when, "", "",
+        who_print(&who_ob, k, c->width, -1, "", ' ', -1, level, when, "", "",
                   (last >= 0x20 && last < 0x7f) ? comment : "", "");
     } else if (c->boot && t == UT_TYPE_BOOT_TIME) {
-        who_print(stdout, k, c->width, -1, "", ' ', -1, "system boot", when, "", "", "",
+        who_print(&who_ob, k, c->width, -1, "", ' ', -1, "system boot", when, "", "", "",
                   "");
     } else if (c->clock && t == UT_TYPE_NEW_TIME) {
-        who_print(stdout, k, c->width, -1, "", ' ', -1, "clock change", when, "", "", "",
+        who_print(&who_ob, k, c->width, -1, "", ' ', -1, "clock change", when, "", "", "",
                   "");
     } else if (c->init && t == UT_TYPE_INIT_PROCESS) {
-        who_print(stdout, k, c->width, -1, "", ' ', 32, e->line, when, "", pid, comment, "");
+        who_print(&who_ob, k, c->width, -1, "", ' ', 32, e->line, when, "", pid, comment, "");
     } else if (c->login && t == UT_TYPE_LOGIN_PROCESS) {
-        who_print(stdout, k, c->width, -1, "LOGIN", ' ', 32, e->line, when, "", pid,
+        who_print(&who_ob, k, c->width, -1, "LOGIN", ' ', 32, e->line, when, "", pid,
                   comment, "");
     } else if (c->dead && t == UT_TYPE_DEAD_PROCESS) {
         snprintf(exitstr, sizeof(exitstr), "term=%d exit=%d", e->exit_termination,
                  e->exit_status);
-        who_print(stdout, k, c->width, -1, "", ' ', 32, e->line, when, "", pid, comment,
+        who_print(&who_ob, k, c->width, -1, "", ' ', 32, e->line, when, "", pid, comment,
                   exitstr);
     }
 }
@@ -711,10 +925,20 @@ static const char *who_my_line(void)
     return tty;
 }
 
-/* Open the input and print the table once.  Returns an exit code. */
-static int who_render(void *ctx)
+/* The reader's source as a JSON string ("null" when unknown), into B. */
+static void who_json_source(struct utx_obuf *b, const ut_reader *r)
 {
-    struct who_ctl *c = ctx;
+    const char *src = NULL;
+    if (ut_reader_source(r, &src) != UT_OK || src == NULL)
+        utx_ob_write(b, "null", 4);
+    else
+        utx_ob_json_str(b, src);
+}
+
+/* Open the input and print the table once (through who_ob, flushed at
+ * the end).  Returns an exit code. */
+static int who_table(struct who_ctl *c, struct utx_obuf *b)
+{
     const ut_entry *e;
     ut_reader *r = NULL;
     ut_status st;
@@ -723,7 +947,7 @@ static int who_render(void *ctx)
     const char *sep = "", *mine = NULL;
 
     if (c->watch && c->renders++ > 0 && !c->json)
-        putchar('\n');
+        utx_ob_write(b, "\n", 1);
     rc = (c->in.path == NULL && c->root != NULL)
              ? utx_open_db_root(c->root, UT_DB_UTMP, c->in.flags, &r)
              : utx_open(&c->in, &r);
@@ -732,13 +956,13 @@ static int who_render(void *ctx)
     if (c->verbose)
         utx_print_source(stderr, r);
     if (c->json) {
-        fputs("{\"source\":", stdout);
-        utx_json_source(stdout, r);
-        fputs(",\"users\":[", stdout);
+        utx_ob_write(b, "{\"source\":", 10);
+        who_json_source(b, r);
+        utx_ob_write(b, ",\"users\":[", 10);
         ut_reader_set_types(r, UT_TYPE_BIT(UT_TYPE_USER_PROCESS));
     } else if (!c->count) {
         if (c->heading)
-            who_print(stdout, &c->cols, c->width, -1, "NAME", ' ', -1, "LINE", "TIME",
+            who_print(b, &c->cols, c->width, -1, "NAME", ' ', -1, "LINE", "TIME",
                       "IDLE", "PID", "COMMENT", "EXIT");
         if (c->mine && (mine = who_my_line()) == NULL) {
             ut_reader_close(r);
@@ -749,14 +973,15 @@ static int who_render(void *ctx)
         int user = e->entry_type == UT_TYPE_USER_PROCESS && e->user[0] != '\0';
         if (c->json) {
             if (user)
-                who_json_user(stdout, e, n++ == 0);
+                who_json_user(b, e, n++ == 0);
         } else if (c->count) {
             if (user) {
                 char name[40];
                 char *end = name + snprintf(name, sizeof(name), "%.32s", e->user);
                 while (end > name && end[-1] == ' ')
                     *--end = '\0';
-                printf("%s%s", sep, name);
+                utx_ob_write(b, sep, strlen(sep));
+                utx_ob_write(b, name, (size_t)(end - name));
                 sep = " ";
                 n++;
             }
@@ -766,12 +991,25 @@ static int who_render(void *ctx)
         if (e->entry_type == UT_TYPE_BOOT_TIME)
             boottime = utx_peer_sec(e);
     }
-    if (c->json)
-        fputs("]}\n", stdout);
-    else if (c->count)
-        printf("\n# users=%d\n", n);
+    if (c->json) {
+        utx_ob_write(b, "]}\n", 3);
+    } else if (c->count) {
+        char tail[40];
+        utx_ob_write(b, tail, (size_t)snprintf(tail, sizeof(tail), "\n# users=%d\n", n));
+    }
     ut_reader_close(r);
     return st == UT_END ? UTX_EXIT_OK : UTX_EXIT_FAIL;
+}
+
+/* One --watch render (or the only one): the table, then its text handed
+ * to stdout. */
+static int who_render(void *ctx)
+{
+    int rc;
+    utx_ob_init(&who_ob, stdout);
+    rc = who_table(ctx, &who_ob);
+    utx_ob_flush(&who_ob);
+    return rc;
 }
 
 /* utx's own options of who: 1 consumed, 0 not one, -1 bad. */
