@@ -485,15 +485,21 @@ impl Entry {
         }
     }
 
+    /// No address.
+    #[inline(always)]
+    pub fn clear_addr(&mut self) {
+        self.addr_family = AddrFamily::None;
+        self.addr = [0; 16];
+        self.addr_text.clear();
+    }
+
     /// Set the address from 16 raw bytes the way util-linux decides:
     /// IPv4 when words 1–3 are zero, none when all are zero.
     #[inline(always)]
     pub fn set_addr_v6_bytes(&mut self, raw: &[u8; 16]) {
         let words = u128::from_le_bytes(*raw);
         if words == 0 {
-            self.addr_family = AddrFamily::None;
-            self.addr = [0; 16];
-            self.addr_text.clear();
+            self.clear_addr();
         } else if words >> 32 == 0 {
             self.set_ipv4([raw[0], raw[1], raw[2], raw[3]]);
         } else {
