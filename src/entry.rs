@@ -224,13 +224,28 @@ impl Field {
         (i + k, seen & HIGH_BITS == 0)
     }
 
-    /// Replace the contents with text known to hold no NUL, given as a
-    /// zero-filled buffer and the text's length (one fixed-size copy).
+    /// Replace the contents with the dotted-quad text of an IPv4
+    /// address: each octet's digits (and dot) as one 4-byte store at the
+    /// end of the text so far, straight into the buffer. A later store
+    /// overwrites what an earlier one wrote past its text, and the last
+    /// octet's cell holds at most 3 digits, so its zero bytes end the text
+    /// with its NUL (at most 16 bytes: "255." three times, then "255").
     #[inline(always)]
-    fn set_padded<const N: usize>(&mut self, text: &[u8; N], len: usize) {
-        debug_assert!(len < N && text[len..].iter().all(|&b| b == 0));
-        self.room(N).copy_from_slice(text);
-        self.len = len;
+    fn set_ipv4_text(&mut self, octets: [u8; 4]) {
+        let buf: &mut [u8; 16] = self.room(16).try_into().expect("16 bytes");
+        let mut n = 0;
+        for &o in &octets[..3] {
+            let (cell, len) = DECIMAL_DOT[o as usize];
+            // At most 4 + 4 (+ 4) before the last cell: the min is a no-op
+            // that lets the compiler drop the bounds checks.
+            let at = n.min(12);
+            buf[at..at + 4].copy_from_slice(&cell.to_le_bytes());
+            n += len as usize;
+        }
+        let (cell, len) = DECIMAL[octets[3] as usize];
+        let at = n.min(12);
+        buf[at..at + 4].copy_from_slice(&cell.to_le_bytes());
+        self.len = n + len as usize;
     }
 
     pub fn to_string_lossy(&self) -> String {
@@ -315,26 +330,6 @@ const fn decimal_table<const DOT: bool>() -> [(u32, u8); 256] {
 
 static DECIMAL_DOT: [(u32, u8); 256] = decimal_table::<true>();
 static DECIMAL: [(u32, u8); 256] = decimal_table::<false>();
-
-/// Dotted-quad text of an IPv4 address, NUL-padded to 16 bytes, and its
-/// length. Assembled in a register: `Ipv4Addr`'s `Display` goes through
-/// the formatting machinery, and byte stores to a buffer that is then
-/// read back whole stall on store forwarding.
-#[inline(always)]
-fn format_ipv4(octets: [u8; 4]) -> ([u8; 16], usize) {
-    let mut text = 0u128;
-    let mut n = 0;
-    // At most "255." three times then "255": 15 bytes, so every shift
-    // stays inside the 16-byte word.
-    for &o in &octets[..3] {
-        let (cell, len) = DECIMAL_DOT[o as usize];
-        text |= (cell as u128) << (8 * n);
-        n += len as usize;
-    }
-    let (cell, len) = DECIMAL[octets[3] as usize];
-    text |= (cell as u128) << (8 * n);
-    (text.to_le_bytes(), n + len as usize)
-}
 
 /// One normalized login-accounting record.
 #[derive(Clone, Debug)]
@@ -485,15 +480,21 @@ impl Entry {
         }
     }
 
+    /// No address.
+    #[inline(always)]
+    pub fn clear_addr(&mut self) {
+        self.addr_family = AddrFamily::None;
+        self.addr = [0; 16];
+        self.addr_text.clear();
+    }
+
     /// Set the address from 16 raw bytes the way util-linux decides:
     /// IPv4 when words 1–3 are zero, none when all are zero.
     #[inline(always)]
     pub fn set_addr_v6_bytes(&mut self, raw: &[u8; 16]) {
         let words = u128::from_le_bytes(*raw);
         if words == 0 {
-            self.addr_family = AddrFamily::None;
-            self.addr = [0; 16];
-            self.addr_text.clear();
+            self.clear_addr();
         } else if words >> 32 == 0 {
             self.set_ipv4([raw[0], raw[1], raw[2], raw[3]]);
         } else {
@@ -508,8 +509,7 @@ impl Entry {
         self.addr_family = AddrFamily::Ipv4;
         self.addr = [0; 16];
         self.addr[..4].copy_from_slice(&octets);
-        let (text, n) = format_ipv4(octets);
-        self.addr_text.set_padded(&text, n);
+        self.addr_text.set_ipv4_text(octets);
     }
 
     /// Set the time and flag it when implausible.

@@ -199,25 +199,39 @@ impl RecordLayout {
         }
     }
 
+    /// Every scalar of `e` is stored once, after the strings and the
+    /// type (a reset first, then the decoded values over it, was two
+    /// stores each on the per-record path).
     #[inline(always)]
     fn decode_inline(&self, rec: &[u8], offset: u64, e: &mut Entry, addr: bool) -> bool {
-        debug_assert_eq!(rec.len(), self.size);
-        e.reset_scalars(self.format, offset);
+        // Every later field offset is checked against this length: for
+        // the hot layouts a constant, so those checks fold away.
+        let rec = &rec[..self.size];
+        // The strings note FULL_WIDTH and NOT_UTF8 here.
+        e.flags = 0;
         e.service.clear();
-        e.addr_text.clear();
         // Unrolled: this runs once per record of every file read.
         set_string(e, StrField::User, rec, self.user);
         set_string(e, StrField::Line, rec, self.line);
         set_string(e, StrField::Id, rec, self.id);
         self.set_host(rec, e);
         let raw = self.int(rec, self.raw_type);
-        e.raw_type = raw.map_or(-1, |r| r as i32);
+        let raw_type = raw.map_or(-1, |r| r as i32);
         let Some(t) = (self.classify)(raw.unwrap_or(-1), e).or_else(|| self.unknown(rec, e)) else {
+            invalid(e, self.format, offset, raw_type);
             return false;
         };
         e.entry_type = t;
+        e.raw_type = raw_type;
+        e.format = self.format;
+        e.offset = offset;
         e.pid = self.int(rec, self.pid).unwrap_or(-1);
         e.session = self.int(rec, self.session).unwrap_or(-1);
+        e.uid = if self.kind == Kind::LastLog {
+            (offset / self.size as u64) as i64
+        } else {
+            -1
+        };
         e.exit_termination = self
             .int(rec, self.exit_termination)
             .map_or(-1, |v| v as i32);
@@ -225,23 +239,21 @@ impl RecordLayout {
         let (sec, usec) = self.time(rec);
         e.set_time(sec, usec);
         match self.addr {
-            _ if !addr => {}
-            Addr::Absent => {}
-            Addr::V6Words(o) => e.set_addr_v6_bytes(rec[o..o + 16].try_into().expect("16")),
-            Addr::V4(o) => {
+            Addr::V6Words(o) if addr => e.set_addr_v6_bytes(rec[o..o + 16].try_into().expect("16")),
+            Addr::V4(o) if addr => {
                 let v4: [u8; 4] = rec[o..o + 4].try_into().expect("4");
                 if v4 != [0; 4] {
                     e.set_ipv4(v4);
+                } else {
+                    e.clear_addr();
                 }
             }
-            Addr::SockaddrBsd(o) => match rec[o + 1] {
+            Addr::SockaddrBsd(o) if addr => match rec[o + 1] {
                 2 => e.set_ipv4(rec[o + 4..o + 8].try_into().expect("4")),
                 24 | 28 | 30 => e.set_addr_v6_bytes(rec[o + 8..o + 24].try_into().expect("16")),
-                _ => {}
+                _ => e.clear_addr(),
             },
-        }
-        if self.kind == Kind::LastLog {
-            e.uid = (offset / self.size as u64) as i64;
+            _ => e.clear_addr(),
         }
         // An empty record's zero time is not a sign of damage.
         if t == EntryType::Empty && sec == 0 {
@@ -249,6 +261,18 @@ impl RecordLayout {
         }
         true
     }
+}
+
+/// The entry of a record that is not valid for its layout: the strings
+/// as decoded, the stored type, every other scalar unknown.
+#[cold]
+#[inline(never)]
+fn invalid(e: &mut Entry, format: Format, offset: u64, raw_type: i32) {
+    let string_flags = e.flags;
+    e.reset_scalars(format, offset);
+    e.addr_text.clear();
+    e.raw_type = raw_type;
+    e.flags = string_flags;
 }
 
 impl RecordLayout {

@@ -14,6 +14,10 @@ const CHUNK_BYTES: usize = 256 * 1024;
 pub struct RecordStream {
     src: Box<dyn ByteSource>,
     layout: &'static RecordLayout,
+    /// `layout.size` and whether it is a lastlog, kept here: the
+    /// per-record path reads them without going through `layout`.
+    size: usize,
+    lastlog: bool,
     reverse: bool,
     /// Byte ranges in reading order; `end == u64::MAX` reads to end of data.
     ranges: Vec<(u64, u64)>,
@@ -52,6 +56,8 @@ impl RecordStream {
         let mut stream = RecordStream {
             src,
             layout,
+            size,
+            lastlog: layout.kind == Kind::LastLog,
             reverse,
             ranges: Vec::new(),
             range: 0,
@@ -170,7 +176,7 @@ impl RecordStream {
     /// Inlined: the per-record path only moves `pos`; refilling is cold.
     #[inline(always)]
     fn next_record(&mut self) -> Result<Option<(u64, usize)>> {
-        let rec = self.layout.size;
+        let rec = self.size;
         loop {
             if !self.reverse {
                 if self.pos + rec <= self.buf_len {
@@ -219,8 +225,8 @@ impl EntryStream for RecordStream {
             return Ok(true);
         }
         while let Some((off, i)) = self.next_record()? {
-            let rec = &self.buf[i..i + self.layout.size];
-            if self.layout.kind == Kind::LastLog && rec.iter().all(|&b| b == 0) {
+            let rec = &self.buf[i..i + self.size];
+            if self.lastlog && rec.iter().all(|&b| b == 0) {
                 continue;
             }
             if !self.layout.decode(rec, off, e) {

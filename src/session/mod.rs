@@ -248,7 +248,19 @@ impl Pairing {
     /// session made from it; its strings are then taken from `e` (which
     /// is left with other, unspecified strings: refill it before reuse).
     pub fn feed(&mut self, e: &mut Entry, out: &mut Session) -> bool {
-        let ev = (self.rules.classify)(e);
+        // util-linux's rules get a copy with their functions called
+        // directly (inlined): the hot path of `last` and the C API's
+        // pairing of Linux files; every other system's through pointers.
+        if std::ptr::eq(self.rules, &rules::LINUX) {
+            self.feed_with(&rules::LINUX, e, out)
+        } else {
+            self.feed_with(self.rules, e, out)
+        }
+    }
+
+    #[inline(always)]
+    fn feed_with(&mut self, rules: &'static Rules, e: &mut Entry, out: &mut Session) -> bool {
+        let ev = (rules.classify)(e);
         let mut produced = false;
         let mut down = None::<bool>;
         match ev {
@@ -298,7 +310,7 @@ impl Pairing {
                 };
                 out.ended(end, self.last_rch);
                 produced = true;
-                if self.rules.runlevel_shutdown && (level == b'0' || level == b'6') {
+                if rules.runlevel_shutdown && (level == b'0' || level == b'6') {
                     self.last_down = Some(Mark::of(e));
                     down = Some(true);
                 }
@@ -309,8 +321,8 @@ impl Pairing {
                 // which then takes its place (one probe, no allocation).
                 let mark = Mark::of(e);
                 let found = {
-                    let key = (self.rules.key)(e, &mut self.key);
-                    if (self.rules.storable)(e) {
+                    let key = (rules.key)(e, &mut self.key);
+                    if (rules.storable)(e) {
                         self.pending.replace(key, mark)
                     } else {
                         self.pending.remove(key)
@@ -337,21 +349,22 @@ impl Pairing {
                 out.ended(end, at);
                 produced = true;
             }
-            Event::Logout => self.remember(e),
+            Event::Logout => self.remember(rules, e),
             Event::Ignore => {}
         }
         if let Some(shutdown) = down {
             self.last_boot = Some(Mark::of(e));
-            self.last_boot_was_shutdown = shutdown || self.rules.boot_ends_as_down;
+            self.last_boot_was_shutdown = shutdown || rules.boot_ends_as_down;
             self.pending.clear();
         }
         produced
     }
 
     /// Keep `e` as the nearest later record of its key.
-    fn remember(&mut self, e: &Entry) {
-        if (self.rules.storable)(e) {
-            let key = (self.rules.key)(e, &mut self.key);
+    #[inline(always)]
+    fn remember(&mut self, rules: &'static Rules, e: &Entry) {
+        if (rules.storable)(e) {
+            let key = (rules.key)(e, &mut self.key);
             self.pending.replace(key, Mark::of(e));
         }
     }

@@ -41,6 +41,8 @@ pub struct Rules {
 
 /// util-linux `last`: the type is normalised from the user and line
 /// (old writers left `ut_type` unset), then records pair by `ut_line`.
+/// Inlined into `Pairing::feed`'s copy for these rules.
+#[inline(always)]
 fn linux_classify(e: &Entry) -> Event {
     let user = e.user.as_bytes();
     let line = e.line.as_bytes();
@@ -87,10 +89,12 @@ fn linux_classify(e: &Entry) -> Event {
     }
 }
 
+#[inline(always)]
 fn key_line<'a>(e: &'a Entry, _: &'a mut Vec<u8>) -> &'a [u8] {
     e.line.as_bytes()
 }
 
+#[inline(always)]
 fn has_line(e: &Entry) -> bool {
     !e.line.is_empty()
 }
