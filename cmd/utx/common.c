@@ -591,59 +591,25 @@ int utx_utf8_valid(const char *s)
     return 1;
 }
 
+/* The stdio forms write through a scratch buffer with the buffer forms
+ * below, so there is one JSON encoder.  The scratch buffer is not bound
+ * (utx_ob_init is not called): utx_err keeps flushing the caller's. */
+static struct utx_obuf json_scratch;
+
 void utx_json_str(FILE *out, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    putc('"', out);
-    while (*p) {
-        size_t k = utf8_seq(p);
-        unsigned char b = *p;
-        if (k > 1) {
-            fwrite(p, 1, k, out);
-            p += k;
-            continue;
-        }
-        p++;
-        switch (b) {
-        case '"':
-            fputs("\\\"", out);
-            break;
-        case '\\':
-            fputs("\\\\", out);
-            break;
-        case '\b':
-            fputs("\\b", out);
-            break;
-        case '\f':
-            fputs("\\f", out);
-            break;
-        case '\n':
-            fputs("\\n", out);
-            break;
-        case '\r':
-            fputs("\\r", out);
-            break;
-        case '\t':
-            fputs("\\t", out);
-            break;
-        default:
-            /* controls, DEL, and each byte of an invalid sequence */
-            if (b < 0x20 || b >= 0x7f)
-                fprintf(out, "\\u%04x", (unsigned)b);
-            else
-                putc(b, out);
-        }
-    }
-    putc('"', out);
+    json_scratch.out = out;
+    json_scratch.len = 0;
+    utx_ob_json_str(&json_scratch, s);
+    utx_ob_flush(&json_scratch);
 }
 
 void utx_json_hex(FILE *out, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    putc('"', out);
-    for (; *p; p++)
-        fprintf(out, "%02x", (unsigned)*p);
-    putc('"', out);
+    json_scratch.out = out;
+    json_scratch.len = 0;
+    utx_ob_json_hex(&json_scratch, s);
+    utx_ob_flush(&json_scratch);
 }
 
 /* ------------------------------------------------------------------ */
